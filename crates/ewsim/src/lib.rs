@@ -1,0 +1,1 @@
+//! ewsim: cost and latency of East-West (service-to-service) traffic on Kubernetes / Amazon EKS.
