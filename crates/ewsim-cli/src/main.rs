@@ -1,1 +1,172 @@
-fn main() {}
+//! `ewsim`: the command-line face of the ewsim library. Parses arguments, reads files, renders;
+//! all modelling lives in the library.
+
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use ewsim::loader::{self, LoadError};
+use ewsim::{InputError, PriceTable};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// Cost and latency of East-West traffic on Kubernetes / EKS, per connection option.
+#[derive(Parser)]
+#[command(name = "ewsim", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate a scenario file and print (or write) the comparison.
+    Run(RunArgs),
+}
+
+/// Output formats.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// Comma-separated values with stable columns (see README).
+    Csv,
+    /// JSON with a `schema_version`.
+    Json,
+    /// Markdown tables for design documents.
+    Markdown,
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Scenario file (YAML, `version: 1`).
+    file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// One row per line item instead of one row per option.
+    #[arg(long)]
+    detail: bool,
+    /// Price table or override file (YAML) applied over the region's built-in table.
+    #[arg(long, value_name = "FILE")]
+    pricing: Option<PathBuf>,
+}
+
+/// Exit codes: 0 success, 1 runtime failure, 2 invalid input.
+enum Failure {
+    Runtime(String),
+    Input(String),
+}
+
+impl From<LoadError> for Failure {
+    fn from(e: LoadError) -> Self {
+        match e {
+            LoadError::Io(m) => Failure::Runtime(format!("error: {m}")),
+            LoadError::Input(i) => Failure::Input(i.to_string()),
+        }
+    }
+}
+
+fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
+    let diags = match loaded {
+        Some(l) => l.source_map.resolve(e.diagnostics),
+        None => e.diagnostics,
+    };
+    Failure::Input(InputError { diagnostics: diags }.to_string())
+}
+
+fn run(args: &RunArgs) -> Result<(), Failure> {
+    let loaded = loader::load_scenario_file(&args.file)?;
+    let s = &loaded.scenario;
+    let mut table = match PriceTable::builtin(&s.region) {
+        Ok(t) => t,
+        Err(e) if args.pricing.is_some() => {
+            // A full table for a region without a built-in one.
+            let path = args.pricing.as_deref().unwrap_or(Path::new(""));
+            let text = std::fs::read_to_string(path).map_err(|err| {
+                Failure::Runtime(format!("error: cannot read {}: {err}", path.display()))
+            })?;
+            let t = loader::parse_price_table(&text, &path.display().to_string())
+                .map_err(|_| input(e, Some(&loaded)))?;
+            if t.region != s.region {
+                return Err(Failure::Input(format!(
+                    "error: {} is a table for {}, the scenario is in {}",
+                    path.display(),
+                    t.region,
+                    s.region
+                )));
+            }
+            t
+        }
+        Err(e) => return Err(input(e, Some(&loaded))),
+    };
+    if let Some(p) = &args.pricing
+        && table.origin != p.display().to_string()
+    {
+        let o = loader::load_price_file(p)?;
+        if let Some(r) = &o.region
+            && *r != s.region
+        {
+            return Err(Failure::Input(format!(
+                "error: {} is for region {r}, the scenario is in {}",
+                p.display(),
+                s.region
+            )));
+        }
+        table.merge(o);
+    }
+    let report = ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))?;
+    let text = render::render(&report, args.format, args.detail);
+    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+}
+
+/// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
+/// never left truncated.
+fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
+    match out {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                .map_err(|e| format!("error: cannot write to standard output: {e}"))
+        }
+        Some(path) => {
+            let dir = path
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = dir.join(format!(".{name}.ewsim-tmp-{}", std::process::id()));
+            let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
+            if result.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            result.map_err(|e| format!("error: cannot write {}: {e}", path.display()))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Run(args) => run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Runtime(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(1)
+        }
+        Err(Failure::Input(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(2)
+        }
+    }
+}

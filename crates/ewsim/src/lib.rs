@@ -1,1 +1,18 @@
 //! ewsim: cost and latency of East-West (service-to-service) traffic on Kubernetes / Amazon EKS.
+
+pub mod cost;
+pub mod error;
+pub mod loader;
+pub mod placement;
+pub mod pricing;
+pub mod report;
+pub mod routing;
+pub mod scenario;
+pub mod traffic;
+pub mod units;
+pub mod validate;
+
+pub use error::{Diagnostic, InputError, Location};
+pub use pricing::PriceTable;
+pub use report::{Report, evaluate};
+pub use scenario::Scenario;

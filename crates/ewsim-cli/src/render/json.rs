@@ -1,0 +1,80 @@
+//! JSON: everything in the report, money to the cent plus the unrounded value as a string.
+
+use super::usd;
+use ewsim::Report;
+use serde_json::{Value, json};
+
+fn num(v: rust_decimal::Decimal) -> Value {
+    // Decimal -> f64 for JSON numbers; the exact value travels alongside as a string.
+    v.to_string()
+        .parse::<f64>()
+        .map(Value::from)
+        .unwrap_or(Value::Null)
+}
+
+pub fn render(r: &Report) -> String {
+    let options: Vec<Value> = r
+        .options
+        .iter()
+        .map(|o| {
+            json!({
+                "name": o.name,
+                "kind": o.kind,
+                "description": o.description,
+                "assumed": o.assumed,
+                "monthly_cost_usd": num(ewsim::report::cents(o.cost.total)),
+                "monthly_cost_usd_exact": o.cost.total.to_string(),
+                "cross_az_gb_month": num(o.cost.cross_az_gb),
+                "offered_gb_month": num(o.cost.offered_gb),
+                "delivered_gb_month": num(o.cost.delivered_gb),
+                "dropped_share": num(o.cost.dropped_share),
+                "line_items": o.cost.line_items.iter().map(|i| json!({
+                    "component": i.component,
+                    "description": i.description,
+                    "quantity": num(i.quantity),
+                    "unit": i.unit,
+                    "unit_price_usd": num(i.unit_price),
+                    "cost_usd": usd(i.cost).parse::<f64>().unwrap_or_default(),
+                    "cost_usd_exact": i.cost.to_string(),
+                    "price_key": i.price_key,
+                    "price_source": i.price_source,
+                    "assumed": i.assumed,
+                })).collect::<Vec<_>>(),
+                "edges": o.edges.iter().map(|e| json!({
+                    "from": e.from,
+                    "to": e.to,
+                    "gb_month": num(e.load.gb_month),
+                    "rps": e.load.rps.map(num),
+                    "dropped_share": num(e.route.dropped),
+                    "assumed": e.route.assumed,
+                    "paths": e.route.paths.iter().map(|p| json!({
+                        "share": num(p.share),
+                        "client_zone": r.zone_names[p.client_zone],
+                        "hops": p.hops.iter().map(|h| json!({
+                            "kind": h.kind.as_str(),
+                            "from": r.zone_names[h.from],
+                            "to": r.zone_names[h.to],
+                        })).collect::<Vec<_>>(),
+                    })).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "notes": o.cost.notes,
+            })
+        })
+        .collect();
+    let doc = json!({
+        "schema_version": ewsim::report::SCHEMA_VERSION,
+        "scenario": r.scenario,
+        "region": r.region,
+        "price_table": {"origin": r.price_table, "as_of": r.price_table_as_of, "currency": r.currency},
+        "billing": {
+            "hours_per_month": num(r.billing.hours_per_month),
+            "inter_az": r.billing.inter_az.as_str(),
+            "capacity_units": r.billing.capacity_units.as_str(),
+            "gigabyte": r.billing.gigabyte.as_str(),
+        },
+        "options": options,
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,83 @@
+//! Markdown for design documents.
+
+use super::{qty, usd};
+use ewsim::Report;
+
+fn table(rows: &[Vec<String>]) -> String {
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        out.push_str(&format!("| {} |\n", r.join(" | ")));
+        if i == 0 {
+            out.push_str(&format!(
+                "|{}\n",
+                r.iter().map(|_| "---|").collect::<String>()
+            ));
+        }
+    }
+    out
+}
+
+pub fn render(r: &Report, detail: bool) -> String {
+    let mut out = format!(
+        "## ewsim: {}\n\n- Region: {} (prices {}, as of {}, {})\n- Conventions: {}\n\n",
+        r.scenario,
+        r.region,
+        r.price_table,
+        r.price_table_as_of,
+        r.currency,
+        r.conventions()
+    );
+    let mut rows = Vec::new();
+    if detail {
+        rows.push(
+            [
+                "Option",
+                "Component",
+                "Quantity",
+                "Unit",
+                "Unit price",
+                "Cost (USD)",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        for o in &r.options {
+            for i in &o.cost.line_items {
+                rows.push(vec![
+                    o.name.clone(),
+                    i.description.clone(),
+                    qty(i.quantity, 4),
+                    i.unit.clone(),
+                    qty(i.unit_price, 8),
+                    usd(i.cost),
+                ]);
+            }
+        }
+    } else {
+        rows.push(
+            [
+                "Option",
+                "Kind",
+                "Monthly cost (USD)",
+                "Cross-AZ GB/month",
+                "Dropped",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        for s in r.summary_rows() {
+            rows.push(vec![
+                format!("{}{}", s.option, if s.assumed { " (assumed)" } else { "" }),
+                s.kind.to_string(),
+                usd(s.monthly_cost_usd),
+                qty(s.cross_az_gb_month, 2),
+                format!(
+                    "{}%",
+                    qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
+                ),
+            ]);
+        }
+    }
+    out.push_str(&table(&rows));
+    out
+}

@@ -1,0 +1,126 @@
+//! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
+
+use super::{qty, usd};
+use ewsim::Report;
+
+/// Left-aligns the first `left` columns and right-aligns the rest.
+pub fn align(rows: &[Vec<String>], left: usize) -> String {
+    let n = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..n)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let cells: Vec<String> = r
+            .iter()
+            .enumerate()
+            .map(|(c, s)| {
+                if c < left {
+                    format!("{s:<w$}", w = widths[c])
+                } else {
+                    format!("{s:>w$}", w = widths[c])
+                }
+            })
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn header(r: &Report) -> String {
+    format!(
+        "ewsim: {}\nregion {} | prices {} (as of {}, {}) | {}\n",
+        r.scenario,
+        r.region,
+        r.price_table,
+        r.price_table_as_of,
+        r.currency,
+        r.conventions()
+    )
+}
+
+pub fn render(r: &Report, detail: bool) -> String {
+    let mut out = header(r);
+    out.push('\n');
+    let mut rows = Vec::new();
+    if detail {
+        rows.push(
+            [
+                "option",
+                "component",
+                "quantity",
+                "unit",
+                "unit price",
+                "cost USD",
+            ]
+            .map(String::from)
+            .to_vec(),
+        );
+        for o in &r.options {
+            for i in &o.cost.line_items {
+                rows.push(vec![
+                    o.name.clone(),
+                    format!("{}{}", i.component, if i.assumed { " *" } else { "" }),
+                    qty(i.quantity, 4),
+                    i.unit.clone(),
+                    qty(i.unit_price, 8),
+                    usd(i.cost),
+                ]);
+            }
+            rows.push(vec![
+                o.name.clone(),
+                "= total".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                usd(o.cost.total),
+            ]);
+        }
+        out.push_str(&align(&rows, 2));
+    } else {
+        rows.push(
+            ["option", "kind", "USD/month", "cross-AZ GB", "dropped"]
+                .map(String::from)
+                .to_vec(),
+        );
+        for s in r.summary_rows() {
+            rows.push(vec![
+                format!("{}{}", s.option, if s.assumed { " *" } else { "" }),
+                s.kind.to_string(),
+                usd(s.monthly_cost_usd),
+                qty(s.cross_az_gb_month, 2),
+                format!(
+                    "{}%",
+                    qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
+                ),
+            ]);
+        }
+        out.push_str(&align(&rows, 2));
+    }
+    if r.options.iter().any(|o| o.assumed) {
+        out.push_str("\n* figures rest on a stated assumption (assume_cross_az_share), not the routing model\n");
+    }
+    let notes: Vec<String> = r
+        .options
+        .iter()
+        .flat_map(|o| {
+            o.cost
+                .notes
+                .iter()
+                .map(move |n| format!("  {}: {n}", o.name))
+        })
+        .collect();
+    if !notes.is_empty() {
+        out.push_str("\nnotes:\n");
+        out.push_str(&notes.join("\n"));
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,163 @@
+//! Where nodes and pods are: zones of every cluster, nodes per zone, and each service's pods per node.
+//!
+//! Zones are indexed globally (cluster by cluster, in file order). Zone *names* decide whether a hop
+//! crosses an availability zone, since clusters in one region share zone names; VPC names decide
+//! whether it crosses VPCs.
+
+use crate::scenario::{Replicas, Scenario};
+
+/// One zone of one cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneSlot {
+    /// Index of the cluster in the scenario.
+    pub cluster: usize,
+    /// Zone name (shared across clusters of a region).
+    pub name: String,
+    /// VPC of the cluster.
+    pub vpc: String,
+    /// Instance type of the zone's nodes.
+    pub instance_type: String,
+    /// Index of the zone's first node in [`Topology::node_zone`].
+    pub first_node: usize,
+    /// Number of nodes.
+    pub nodes: usize,
+}
+
+/// All zones and nodes of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topology {
+    /// Zones of every cluster.
+    pub zones: Vec<ZoneSlot>,
+    /// Zone index of every node.
+    pub node_zone: Vec<usize>,
+}
+
+impl Topology {
+    /// Builds the zone and node list from the scenario's clusters.
+    pub fn new(s: &Scenario) -> Topology {
+        let mut zones = Vec::new();
+        let mut node_zone = Vec::new();
+        for (ci, c) in s.clusters.iter().enumerate() {
+            for z in &c.zones {
+                let first_node = node_zone.len();
+                let nodes = z.nodes.count as usize;
+                node_zone.extend(std::iter::repeat_n(zones.len(), nodes));
+                zones.push(ZoneSlot {
+                    cluster: ci,
+                    name: z.name.clone(),
+                    vpc: c.vpc.clone(),
+                    instance_type: z.nodes.instance_type.clone(),
+                    first_node,
+                    nodes,
+                });
+            }
+        }
+        Topology { zones, node_zone }
+    }
+
+    /// Whether two zone slots are different availability zones.
+    pub fn crosses_az(&self, a: usize, b: usize) -> bool {
+        self.zones[a].name != self.zones[b].name
+    }
+
+    /// Whether two zone slots are in different VPCs.
+    pub fn crosses_vpc(&self, a: usize, b: usize) -> bool {
+        self.zones[a].vpc != self.zones[b].vpc
+    }
+
+    /// Zone indices of one cluster.
+    pub fn cluster_zones(&self, cluster: usize) -> impl Iterator<Item = usize> + '_ {
+        self.zones
+            .iter()
+            .enumerate()
+            .filter(move |(_, z)| z.cluster == cluster)
+            .map(|(i, _)| i)
+    }
+
+    /// Pods of a service per node, summed over every cluster that runs a service of that name.
+    pub fn place(&self, s: &Scenario, service: &str) -> Placement {
+        let mut per_node = vec![0u32; self.node_zone.len()];
+        for svc in s.services.iter().filter(|v| v.name == service) {
+            let Some(ci) = s.clusters.iter().position(|c| c.name == svc.cluster) else {
+                continue;
+            };
+            let zones: Vec<usize> = self.cluster_zones(ci).collect();
+            let counts: Vec<(usize, u32)> = match &svc.replicas {
+                Replicas::Spread(n) => spread(*n, zones.len())
+                    .into_iter()
+                    .zip(&zones)
+                    .map(|(k, z)| (*z, k))
+                    .collect(),
+                Replicas::PerZone(list) => list
+                    .iter()
+                    .filter_map(|(name, k)| {
+                        zones
+                            .iter()
+                            .find(|z| self.zones[**z].name == *name)
+                            .map(|z| (*z, *k))
+                    })
+                    .collect(),
+            };
+            for (z, k) in counts {
+                let slot = &self.zones[z];
+                for (i, n) in spread(k, slot.nodes).into_iter().enumerate() {
+                    per_node[slot.first_node + i] += n;
+                }
+            }
+        }
+        Placement { per_node }
+    }
+}
+
+/// Splits `total` over `slots` as a topology spread with maxSkew 1 does: equal shares, the remainder
+/// one each to the first slots (the scheduler's tie-break among equally loaded domains is not
+/// specified; file order is ewsim's documented choice).
+pub fn spread(total: u32, slots: usize) -> Vec<u32> {
+    if slots == 0 {
+        return Vec::new();
+    }
+    let n = slots as u32;
+    (0..n)
+        .map(|i| total / n + u32::from(i < total % n))
+        .collect()
+}
+
+/// Pods of one service on each node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    /// Pod count per node index.
+    pub per_node: Vec<u32>,
+}
+
+impl Placement {
+    /// Pods per zone slot.
+    pub fn per_zone(&self, topo: &Topology) -> Vec<u32> {
+        topo.zones
+            .iter()
+            .map(|z| {
+                self.per_node[z.first_node..z.first_node + z.nodes]
+                    .iter()
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// Total pods.
+    pub fn total(&self) -> u32 {
+        self.per_node.iter().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spread;
+
+    #[test]
+    fn spread_is_max_skew_one_with_remainder_first() {
+        assert_eq!(spread(6, 3), vec![2, 2, 2]);
+        assert_eq!(spread(4, 3), vec![2, 1, 1]);
+        assert_eq!(spread(2, 3), vec![1, 1, 0]);
+        assert_eq!(spread(0, 2), vec![0, 0]);
+        assert!(spread(5, 0).is_empty());
+    }
+}

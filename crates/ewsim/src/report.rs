@@ -1,0 +1,223 @@
+//! Evaluation of a whole scenario and the row model every output format renders.
+
+use crate::cost::{OptionCost, price_option};
+use crate::error::{Diagnostic, InputError};
+use crate::placement::Topology;
+use crate::pricing::PriceTable;
+use crate::routing::{EdgeRoute, route_edge};
+use crate::scenario::{Billing, Scenario};
+use crate::traffic::EdgeLoad;
+use rust_decimal::Decimal;
+
+/// Version of the JSON report layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The result of evaluating a scenario: one entry per option, in scenario order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Scenario name.
+    pub scenario: String,
+    /// Pricing region.
+    pub region: String,
+    /// Price table origin (file names, overrides).
+    pub price_table: String,
+    /// Price table date.
+    pub price_table_as_of: String,
+    /// Currency of every amount.
+    pub currency: String,
+    /// Billing conventions used.
+    pub billing: Billing,
+    /// Results per option.
+    pub options: Vec<OptionReport>,
+    /// Zone slot names (`cluster/zone` when several clusters), indexed like routing hops.
+    pub zone_names: Vec<String>,
+}
+
+/// The evaluation of one option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionReport {
+    /// Option name.
+    pub name: String,
+    /// Option kind spelling.
+    pub kind: &'static str,
+    /// Description from the scenario.
+    pub description: Option<String>,
+    /// Whether any figure rests on a stated assumption (`assume_cross_az_share`).
+    pub assumed: bool,
+    /// Cost, line items and volumes.
+    pub cost: OptionCost,
+    /// Per traffic edge: load and routing.
+    pub edges: Vec<EdgeReport>,
+}
+
+/// One edge under one option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeReport {
+    /// Calling service.
+    pub from: String,
+    /// Called service.
+    pub to: String,
+    /// Load.
+    pub load: EdgeLoad,
+    /// Routing.
+    pub route: EdgeRoute,
+}
+
+/// Evaluates every option of a scenario against a price table (scenario `prices:` applied).
+pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> {
+    let mut table = table.clone();
+    for (k, v) in &s.prices {
+        if let Some(key) = crate::pricing::PriceKey::parse(k) {
+            table.set(key, *v, "scenario prices:");
+        }
+    }
+    let problems = crate::validate::validate(s, &table);
+    if !problems.is_empty() {
+        return Err(InputError {
+            diagnostics: problems,
+        });
+    }
+    let topo = Topology::new(s);
+    let loads: Vec<EdgeLoad> = s
+        .traffic
+        .iter()
+        .map(|e| EdgeLoad::of(e, &s.billing))
+        .collect();
+    let mut options = Vec::new();
+    let mut problems = Vec::new();
+    for (i, o) in s.options.iter().enumerate() {
+        let routed: Vec<(EdgeLoad, EdgeRoute)> = s
+            .traffic
+            .iter()
+            .zip(&loads)
+            .map(|(e, l)| (l.clone(), route_edge(s, &topo, o, e)))
+            .collect();
+        match price_option(s, &topo, &table, o, &routed) {
+            Ok(cost) => options.push(OptionReport {
+                name: o.name.clone(),
+                kind: o.kind.as_str(),
+                description: o.description.clone(),
+                assumed: routed.iter().any(|(_, r)| r.assumed),
+                cost,
+                edges: s
+                    .traffic
+                    .iter()
+                    .zip(routed)
+                    .map(|(e, (load, route))| EdgeReport {
+                        from: e.from.clone(),
+                        to: e.to.clone(),
+                        load,
+                        route,
+                    })
+                    .collect(),
+            }),
+            Err(e) => problems.push(Diagnostic::at(
+                format!("options[{i}]"),
+                format!("option `{}`: {e}", o.name),
+            )),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(InputError {
+            diagnostics: problems,
+        });
+    }
+    let multi = s.clusters.len() > 1;
+    let zone_names = topo
+        .zones
+        .iter()
+        .map(|z| {
+            if multi {
+                format!("{}/{}", s.clusters[z.cluster].name, z.name)
+            } else {
+                z.name.clone()
+            }
+        })
+        .collect();
+    Ok(Report {
+        scenario: s.name.clone(),
+        region: table.region.clone(),
+        price_table: table.origin.clone(),
+        price_table_as_of: table.as_of.clone(),
+        currency: table.currency.clone(),
+        billing: s.billing.clone(),
+        options,
+        zone_names,
+    })
+}
+
+/// Rounds money to the cent for display (banker's rounding is avoided: half away from zero).
+pub fn cents(v: Decimal) -> Decimal {
+    v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Cost categories of the summary (a line item's category follows from its component id).
+pub const CATEGORIES: [(&str, &str); 6] = [
+    ("transfer_usd", "inter_az."),
+    ("cross_vpc_usd", "peering.|tgw."),
+    ("load_balancer_usd", "alb.|nlb."),
+    ("lattice_usd", "lattice."),
+    ("mesh_compute_usd", "istio."),
+    ("dns_usd", "route53."),
+];
+
+/// One flat summary row per option: what the summary CSV and tables show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryRow {
+    /// Option name.
+    pub option: String,
+    /// Option kind.
+    pub kind: &'static str,
+    /// Exact monthly cost (USD).
+    pub monthly_cost_usd: Decimal,
+    /// GB per month crossing AZ boundaries (all hops).
+    pub cross_az_gb_month: Decimal,
+    /// Byte-weighted share of requests dropped.
+    pub dropped_share: Decimal,
+    /// GB per month offered by clients.
+    pub offered_gb_month: Decimal,
+    /// Cost per category, in [`CATEGORIES`] order.
+    pub categories: [Decimal; 6],
+    /// Whether an assumption replaced the routing model.
+    pub assumed: bool,
+}
+
+impl Report {
+    /// Summary rows, one per option, in scenario order.
+    pub fn summary_rows(&self) -> Vec<SummaryRow> {
+        self.options
+            .iter()
+            .map(|o| {
+                let mut categories = [Decimal::ZERO; 6];
+                for item in &o.cost.line_items {
+                    if let Some(i) = CATEGORIES.iter().position(|(_, prefixes)| {
+                        prefixes.split('|').any(|p| item.component.starts_with(p))
+                    }) {
+                        categories[i] += item.cost;
+                    }
+                }
+                SummaryRow {
+                    option: o.name.clone(),
+                    kind: o.kind,
+                    monthly_cost_usd: o.cost.total,
+                    cross_az_gb_month: o.cost.cross_az_gb,
+                    dropped_share: o.cost.dropped_share,
+                    offered_gb_month: o.cost.offered_gb,
+                    categories,
+                    assumed: o.assumed,
+                }
+            })
+            .collect()
+    }
+
+    /// The conventions line every report prints.
+    pub fn conventions(&self) -> String {
+        format!(
+            "hours_per_month={} inter_az={} capacity_units={} gigabyte={}",
+            self.billing.hours_per_month,
+            self.billing.inter_az.as_str(),
+            self.billing.capacity_units.as_str(),
+            self.billing.gigabyte.as_str()
+        )
+    }
+}

@@ -1,0 +1,466 @@
+//! Which endpoint zone each request reaches, per option and traffic edge.
+//!
+//! An option's path is a chain of *stages* (client to load-balancer node, load balancer to target,
+//! kube-proxy to pod, ...). Each stage is a transition table from the zone a request is in to the
+//! zone it goes next; rows may sum to less than one, the rest being dropped. Expanding the chain from
+//! the clients' zones gives weighted hop sequences ([`Path`]) that the cost and latency stages price.
+//! Shares are exact ratios of pod and node counts, kept as `Decimal`.
+
+use crate::placement::{Placement, Topology};
+use crate::scenario::{
+    ExternalTrafficPolicy, LoadBalancerSettings, MeshAffinity, MeshSettings, OptionKind,
+    OptionSpec, Scenario, TargetType, TrafficEdge,
+};
+use rust_decimal::Decimal;
+
+/// What a hop is, which decides how it is billed and what latency it adds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HopKind {
+    /// Pod to pod through a ClusterIP / headless / mesh selection (inter-AZ billed).
+    PodToPod,
+    /// Client pod to a load-balancer node (inter-AZ billed unless the scenario says otherwise).
+    ClientToLb,
+    /// ALB node to target (cross-zone transfer not charged).
+    AlbToTarget,
+    /// NLB node to target (inter-AZ billed when cross-zone is on).
+    NlbToTarget,
+    /// Instance-mode NodePort: the receiving node's kube-proxy forwards to a pod (inter-AZ billed).
+    NodePortToPod,
+    /// Through VPC Lattice (inter-AZ covered by Lattice data processing).
+    Lattice,
+}
+
+impl HopKind {
+    /// A short label for reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HopKind::PodToPod => "pod->pod",
+            HopKind::ClientToLb => "client->lb",
+            HopKind::AlbToTarget => "alb->target",
+            HopKind::NlbToTarget => "nlb->target",
+            HopKind::NodePortToPod => "nodeport->pod",
+            HopKind::Lattice => "lattice->target",
+        }
+    }
+}
+
+/// One hop between zone slots (see [`Topology::zones`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hop {
+    /// Kind of hop.
+    pub kind: HopKind,
+    /// Zone slot the hop leaves.
+    pub from: usize,
+    /// Zone slot the hop reaches.
+    pub to: usize,
+}
+
+/// A hop sequence taken by a share of an edge's requests.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Path {
+    /// Share of the edge's requests (and bytes) on this path.
+    pub share: Decimal,
+    /// Zone slot of the client.
+    pub client_zone: usize,
+    /// Hops in order.
+    pub hops: Vec<Hop>,
+}
+
+/// Routing of one traffic edge under one option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeRoute {
+    /// Paths of the delivered requests; their shares sum to `1 - dropped`.
+    pub paths: Vec<Path>,
+    /// Share of requests dropped (no usable endpoint), never counted as cheap traffic.
+    pub dropped: Decimal,
+    /// Whether a stated assumption replaced the model's cross-AZ share.
+    pub assumed: bool,
+    /// Explanations worth showing (fallbacks, ignored settings).
+    pub notes: Vec<String>,
+}
+
+impl EdgeRoute {
+    /// Share of requests whose hop of `kind` crosses an AZ.
+    pub fn crossing_share(&self, topo: &Topology, kind: HopKind) -> Decimal {
+        self.paths
+            .iter()
+            .flat_map(|p| p.hops.iter().map(move |h| (p.share, h)))
+            .filter(|(_, h)| h.kind == kind && topo.crosses_az(h.from, h.to))
+            .map(|(s, _)| s)
+            .sum()
+    }
+}
+
+/// A transition table: `rows[from]` lists `(to, probability)`.
+struct Stage {
+    kind: HopKind,
+    rows: Vec<Vec<(usize, Decimal)>>,
+}
+
+/// Normalises weights into probabilities (empty when all are zero).
+fn normalise(weights: impl IntoIterator<Item = (usize, Decimal)>) -> Vec<(usize, Decimal)> {
+    let w: Vec<(usize, Decimal)> = weights.into_iter().filter(|(_, x)| !x.is_zero()).collect();
+    let total: Decimal = w.iter().map(|(_, x)| *x).sum();
+    if total.is_zero() {
+        return Vec::new();
+    }
+    w.into_iter().map(|(z, x)| (z, x / total)).collect()
+}
+
+/// Everything routing needs about one edge.
+struct EdgeCtx<'a> {
+    topo: &'a Topology,
+    clients: Placement,
+    endpoints: Placement,
+    /// Endpoints per zone slot.
+    ep_zone: Vec<Decimal>,
+}
+
+impl EdgeCtx<'_> {
+    fn zones(&self) -> std::ops::Range<usize> {
+        0..self.topo.zones.len()
+    }
+
+    fn same_cluster(&self, a: usize, b: usize) -> bool {
+        self.topo.zones[a].cluster == self.topo.zones[b].cluster
+    }
+
+    /// Uniform over endpoints in the zones `scope(from, to)` allows.
+    fn uniform(&self, kind: HopKind, scope: impl Fn(usize, usize) -> bool) -> Stage {
+        let rows = self
+            .zones()
+            .map(|c| {
+                normalise(
+                    self.zones()
+                        .filter(|&d| scope(c, d))
+                        .map(|d| (d, self.ep_zone[d])),
+                )
+            })
+            .collect();
+        Stage { kind, rows }
+    }
+
+    /// Same zone when the client's zone (same cluster) has endpoints, else uniform in the cluster.
+    fn prefer_same_zone(&self, kind: HopKind) -> Stage {
+        let uniform = self.uniform(kind, |c, d| self.same_cluster(c, d));
+        let rows = uniform
+            .rows
+            .into_iter()
+            .enumerate()
+            .map(|(c, row)| {
+                if self.ep_zone[c].is_zero() {
+                    row
+                } else {
+                    vec![(c, Decimal::ONE)]
+                }
+            })
+            .collect();
+        Stage { kind, rows }
+    }
+
+    /// internalTrafficPolicy Local: a client pod reaches endpoints on its own node only.
+    fn node_local(&self) -> Stage {
+        let rows = self
+            .zones()
+            .map(|c| {
+                let z = &self.topo.zones[c];
+                let nodes = z.first_node..z.first_node + z.nodes;
+                let clients: u32 = self.clients.per_node[nodes.clone()].iter().sum();
+                let served: u32 = nodes
+                    .filter(|&n| self.endpoints.per_node[n] > 0)
+                    .map(|n| self.clients.per_node[n])
+                    .sum();
+                if clients == 0 || served == 0 {
+                    Vec::new()
+                } else {
+                    vec![(c, Decimal::from(served) / Decimal::from(clients))]
+                }
+            })
+            .collect();
+        Stage {
+            kind: HopKind::PodToPod,
+            rows,
+        }
+    }
+
+    /// Nodes per zone that an instance-mode load balancer registers.
+    fn registered_nodes(&self, etp: ExternalTrafficPolicy) -> Vec<Decimal> {
+        self.topo
+            .zones
+            .iter()
+            .map(|z| {
+                let nodes = z.first_node..z.first_node + z.nodes;
+                match etp {
+                    ExternalTrafficPolicy::Cluster => Decimal::from(z.nodes),
+                    ExternalTrafficPolicy::Local => {
+                        Decimal::from(nodes.filter(|&n| self.endpoints.per_node[n] > 0).count())
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Load-balancer stages: client to LB node, LB node to target, and for instance targets the
+    /// NodePort hop. `lb_cluster` is the cluster hosting the load balancer and its targets.
+    fn load_balancer(
+        &self,
+        lb: &LoadBalancerSettings,
+        is_alb: bool,
+        lb_cluster: usize,
+        notes: &mut Vec<String>,
+    ) -> Vec<Stage> {
+        let in_lb = |d: usize| self.topo.zones[d].cluster == lb_cluster;
+        let targets: Vec<Decimal> = match lb.target_type {
+            TargetType::Ip => self.ep_zone.clone(),
+            TargetType::Instance => self.registered_nodes(lb.external_traffic_policy),
+        };
+        // ALB nodes sit in every enabled zone; an NLB without cross-zone only advertises zones with
+        // healthy targets in DNS.
+        let lb_zones: Vec<usize> = self
+            .zones()
+            .filter(|&d| in_lb(d) && (is_alb || lb.cross_zone || !targets[d].is_zero()))
+            .collect();
+        let client_rows = self
+            .zones()
+            .map(|c| {
+                if lb.client_zone_affinity && lb_zones.contains(&c) {
+                    vec![(c, Decimal::ONE)]
+                } else {
+                    normalise(lb_zones.iter().map(|&d| (d, Decimal::ONE)))
+                }
+            })
+            .collect();
+        let to_target_kind = if is_alb {
+            HopKind::AlbToTarget
+        } else {
+            HopKind::NlbToTarget
+        };
+        let uniform_targets =
+            || normalise(self.zones().filter(|&d| in_lb(d)).map(|d| (d, targets[d])));
+        let target_rows = self
+            .zones()
+            .map(|b| {
+                if lb.cross_zone || targets[b].is_zero() {
+                    if !lb.cross_zone && in_lb(b) {
+                        notes.push(format!("zone {} has no targets with cross-zone off: its load-balancer node forwards elsewhere", self.topo.zones[b].name));
+                    }
+                    uniform_targets()
+                } else {
+                    vec![(b, Decimal::ONE)]
+                }
+            })
+            .collect();
+        let mut stages = vec![
+            Stage {
+                kind: HopKind::ClientToLb,
+                rows: client_rows,
+            },
+            Stage {
+                kind: to_target_kind,
+                rows: target_rows,
+            },
+        ];
+        if lb.target_type == TargetType::Instance {
+            stages.push(match lb.external_traffic_policy {
+                ExternalTrafficPolicy::Cluster => {
+                    self.uniform(HopKind::NodePortToPod, |c, d| self.same_cluster(c, d))
+                }
+                ExternalTrafficPolicy::Local => Stage {
+                    kind: HopKind::NodePortToPod,
+                    rows: self.zones().map(|c| vec![(c, Decimal::ONE)]).collect(),
+                },
+            });
+        }
+        stages
+    }
+
+    /// The cluster whose load balancer a client uses: its own when it runs the service, else the
+    /// first cluster (file order) that does.
+    fn serving_cluster(&self, client_cluster: usize) -> Option<usize> {
+        let has = |cl: usize| {
+            self.topo
+                .cluster_zones(cl)
+                .any(|z| !self.ep_zone[z].is_zero())
+        };
+        if has(client_cluster) {
+            return Some(client_cluster);
+        }
+        let clusters = self
+            .topo
+            .zones
+            .iter()
+            .map(|z| z.cluster)
+            .max()
+            .map_or(0, |m| m + 1);
+        (0..clusters).find(|&cl| has(cl))
+    }
+}
+
+/// Routes one edge under one option.
+pub fn route_edge(
+    s: &Scenario,
+    topo: &Topology,
+    option: &OptionSpec,
+    edge: &TrafficEdge,
+) -> EdgeRoute {
+    let clients = topo.place(s, &edge.from);
+    let endpoints = topo.place(s, &edge.to);
+    let ep_zone = endpoints
+        .per_zone(topo)
+        .into_iter()
+        .map(Decimal::from)
+        .collect();
+    let ctx = EdgeCtx {
+        topo,
+        clients,
+        endpoints,
+        ep_zone,
+    };
+    let mut notes = Vec::new();
+    let same_cluster = |c: usize, d: usize| ctx.same_cluster(c, d);
+    let mesh_stage = |m: &MeshSettings, notes: &mut Vec<String>| {
+        if m.locality_lb && m.outlier_detection {
+            ctx.prefer_same_zone(HopKind::PodToPod)
+        } else {
+            if m.locality_lb {
+                notes.push("locality load balancing has no effect without outlier detection: traffic spreads uniformly".into());
+            }
+            ctx.uniform(HopKind::PodToPod, same_cluster)
+        }
+    };
+    // Client cluster of the first client zone decides where a single load balancer lives.
+    let client_cluster = ctx
+        .zones()
+        .find(|&z| ctx.clients.per_zone(topo)[z] > 0)
+        .map_or(0, |z| topo.zones[z].cluster);
+    let lb_cluster = ctx
+        .serving_cluster(client_cluster)
+        .unwrap_or(client_cluster);
+    let (mut stages, charged_stage) = match &option.kind {
+        OptionKind::ClusterIp | OptionKind::Headless => {
+            (vec![ctx.uniform(HopKind::PodToPod, same_cluster)], 0)
+        }
+        OptionKind::ItpLocal => (vec![ctx.node_local()], 0),
+        OptionKind::TopologyAware | OptionKind::PreferClose => {
+            (vec![ctx.prefer_same_zone(HopKind::PodToPod)], 0)
+        }
+        OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
+            (vec![mesh_stage(mesh, &mut notes)], 0)
+        }
+        OptionKind::CiliumClusterMesh { affinity } => {
+            let stage = ctx.uniform(HopKind::PodToPod, |c, d| {
+                let local_has = ctx
+                    .topo
+                    .cluster_zones(topo.zones[c].cluster)
+                    .any(|z| !ctx.ep_zone[z].is_zero());
+                let remote_has = ctx
+                    .zones()
+                    .any(|z| !same_cluster(c, z) && !ctx.ep_zone[z].is_zero());
+                match affinity {
+                    MeshAffinity::None => true,
+                    MeshAffinity::Local => same_cluster(c, d) || !local_has,
+                    MeshAffinity::Remote => !same_cluster(c, d) || !remote_has,
+                }
+            });
+            (vec![stage], 0)
+        }
+        OptionKind::Lattice { .. } => (vec![ctx.uniform(HopKind::Lattice, |_, _| true)], 0),
+        OptionKind::InternalAlb { lb, .. } => {
+            (ctx.load_balancer(lb, true, lb_cluster, &mut notes), 0)
+        }
+        OptionKind::InternalNlb { lb } | OptionKind::Route53Nlb { lb, .. } => {
+            (ctx.load_balancer(lb, false, lb_cluster, &mut notes), 0)
+        }
+    };
+    let mut assumed = false;
+    if let Some(share) = option.assume_cross_az_share {
+        assumed = true;
+        assume_share(topo, &mut stages[charged_stage], share, &mut notes);
+    }
+    notes.sort();
+    notes.dedup();
+
+    // Expand from the clients' zones.
+    let client_zone = ctx.clients.per_zone(topo);
+    let total: u32 = client_zone.iter().sum();
+    let mut paths: Vec<Path> = client_zone
+        .iter()
+        .enumerate()
+        .filter(|(_, k)| **k > 0)
+        .map(|(z, k)| Path {
+            share: Decimal::from(*k) / Decimal::from(total.max(1)),
+            client_zone: z,
+            hops: Vec::new(),
+        })
+        .collect();
+    for stage in &stages {
+        let mut next = Vec::new();
+        for p in &paths {
+            let at = p.hops.last().map_or(p.client_zone, |h| h.to);
+            for &(to, prob) in &stage.rows[at] {
+                let mut hops = p.hops.clone();
+                hops.push(Hop {
+                    kind: stage.kind,
+                    from: at,
+                    to,
+                });
+                next.push(Path {
+                    share: p.share * prob,
+                    client_zone: p.client_zone,
+                    hops,
+                });
+            }
+        }
+        paths = next;
+    }
+    let delivered: Decimal = paths.iter().map(|p| p.share).sum();
+    let dropped = if total == 0 {
+        Decimal::ZERO
+    } else {
+        (Decimal::ONE - delivered).max(Decimal::ZERO)
+    };
+    if total > 0 && ctx.endpoints.total() == 0 {
+        notes.push(format!(
+            "service `{}` has no endpoints: every request fails",
+            edge.to
+        ));
+    }
+    EdgeRoute {
+        paths,
+        dropped,
+        assumed,
+        notes,
+    }
+}
+
+/// Replaces a stage's cross-zone share with a stated assumption: each row keeps its delivered mass,
+/// `1 - share` of it stays in the client's zone and `share` spreads evenly over the other zones the
+/// row could reach (or, when it reached none, the other zones of the same cluster).
+fn assume_share(topo: &Topology, stage: &mut Stage, share: Decimal, notes: &mut Vec<String>) {
+    for (c, row) in stage.rows.iter_mut().enumerate() {
+        let mass: Decimal = row.iter().map(|(_, p)| *p).sum();
+        if mass.is_zero() {
+            continue;
+        }
+        let mut others: Vec<usize> = row
+            .iter()
+            .map(|(d, _)| *d)
+            .filter(|&d| topo.crosses_az(c, d))
+            .collect();
+        if others.is_empty() {
+            others = topo
+                .cluster_zones(topo.zones[c].cluster)
+                .filter(|&d| topo.crosses_az(c, d))
+                .collect();
+        }
+        if others.is_empty() {
+            notes.push("assume_cross_az_share ignored for a single-zone cluster".into());
+            continue;
+        }
+        let k = Decimal::from(others.len());
+        let mut new_row = vec![(c, mass * (Decimal::ONE - share))];
+        new_row.extend(others.into_iter().map(|d| (d, mass * share / k)));
+        new_row.retain(|(_, p)| !p.is_zero());
+        *row = new_row;
+    }
+}

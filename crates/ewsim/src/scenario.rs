@@ -1,0 +1,447 @@
+//! The typed scenario model: what a user describes in `scenario.yaml`, after units are parsed.
+//!
+//! Library users may build a [`Scenario`] in code; the YAML loader ([`crate::loader`]) produces the
+//! same types and remembers where each value came from so that problems point at file:line:column.
+
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A complete scenario: topology, services, traffic and the options to compare.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Short title used in reports.
+    pub name: String,
+    /// Free text shown in reports.
+    pub description: Option<String>,
+    /// Pricing region, e.g. `us-east-1`; selects the built-in price table.
+    pub region: String,
+    /// Billing conventions (explicit, defaults as AWS bills).
+    pub billing: Billing,
+    /// Price overrides by price-table key (e.g. `alb_hour`), applied on top of the region's table.
+    pub prices: BTreeMap<String, Decimal>,
+    /// Clusters with their zones and nodes. A scenario with top-level `zones:` has one cluster.
+    pub clusters: Vec<Cluster>,
+    /// How VPCs of different clusters are connected (only used with more than one VPC).
+    pub vpc_connectivity: VpcConnectivity,
+    /// Workloads whose pods send or receive traffic.
+    pub services: Vec<Service>,
+    /// Service-to-service traffic edges.
+    pub traffic: Vec<TrafficEdge>,
+    /// The connection options to compare, each priced over all traffic edges.
+    pub options: Vec<OptionSpec>,
+}
+
+/// Billing conventions. Defaults are how AWS bills; the reference guide used other values, so each is
+/// a setting rather than a hidden assumption.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Billing {
+    /// Hours in a billing month: AWS uses 730 (8,760 / 12); the ELB pricing examples use 720.
+    pub hours_per_month: Decimal,
+    /// Whether an inter-AZ byte is charged at the sender and the receiver (AWS) or once.
+    pub inter_az: InterAzBilling,
+    /// How capacity units (LCU / NLCU) are taken from traffic.
+    pub capacity_units: CapacityUnitRule,
+    /// How many bytes make the gigabyte that prices are quoted in.
+    pub gigabyte: GigabyteUnit,
+}
+
+impl Default for Billing {
+    fn default() -> Self {
+        Billing {
+            hours_per_month: Decimal::from(730),
+            inter_az: InterAzBilling::BothSides,
+            capacity_units: CapacityUnitRule::HourlyMax,
+            gigabyte: GigabyteUnit::Binary,
+        }
+    }
+}
+
+/// Inter-AZ billing convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterAzBilling {
+    /// $0.01/GB out at the sender plus $0.01/GB in at the receiver (AWS).
+    BothSides,
+    /// $0.01/GB once per byte crossing (the reference guide's simplification).
+    OneSide,
+}
+
+impl InterAzBilling {
+    /// How many times a crossing byte is charged.
+    pub fn sides(self) -> Decimal {
+        match self {
+            InterAzBilling::BothSides => Decimal::TWO,
+            InterAzBilling::OneSide => Decimal::ONE,
+        }
+    }
+
+    /// The spelling used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InterAzBilling::BothSides => "both-sides",
+            InterAzBilling::OneSide => "one-side",
+        }
+    }
+}
+
+/// How capacity units are derived from traffic each hour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapacityUnitRule {
+    /// The largest of the dimensions each hour (AWS billing).
+    HourlyMax,
+    /// Processed bytes only (the reference guide's calculation note).
+    BytesOnly,
+}
+
+impl CapacityUnitRule {
+    /// The spelling used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CapacityUnitRule::HourlyMax => "hourly-max",
+            CapacityUnitRule::BytesOnly => "bytes-only",
+        }
+    }
+}
+
+/// The byte count of one billed gigabyte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GigabyteUnit {
+    /// 2^30 bytes, consistent with 1 TB = 1,024 GB as AWS bills data transfer.
+    Binary,
+    /// 10^9 bytes, as the AWS ELB pricing examples compute (300 KB/s x 3,600 s = 1.08 GB).
+    Decimal,
+}
+
+impl GigabyteUnit {
+    /// Bytes per gigabyte.
+    pub fn bytes(self) -> Decimal {
+        match self {
+            GigabyteUnit::Binary => Decimal::from(1u64 << 30),
+            GigabyteUnit::Decimal => Decimal::from(1_000_000_000u64),
+        }
+    }
+
+    /// The spelling used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GigabyteUnit::Binary => "binary",
+            GigabyteUnit::Decimal => "decimal",
+        }
+    }
+}
+
+/// How the VPCs of several clusters reach each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VpcConnectivity {
+    /// VPC peering: same-AZ free, cross-AZ at the inter-AZ rate.
+    Peering,
+    /// Transit Gateway: attachment hours plus per-GB processing on every byte sent into it.
+    TransitGateway,
+}
+
+impl VpcConnectivity {
+    /// The spelling used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VpcConnectivity::Peering => "peering",
+            VpcConnectivity::TransitGateway => "transit-gateway",
+        }
+    }
+}
+
+/// One Kubernetes cluster in one VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cluster {
+    /// Unique cluster name.
+    pub name: String,
+    /// The VPC it runs in; clusters in one VPC talk without peering or a Transit Gateway.
+    pub vpc: String,
+    /// Availability zones with nodes, in file order (spreads fill zones in this order).
+    pub zones: Vec<Zone>,
+}
+
+/// An availability zone of a cluster and its worker nodes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Zone {
+    /// Zone name, e.g. `us-east-1a`. Clusters in one region share zone names.
+    pub name: String,
+    /// Worker nodes in this zone.
+    pub nodes: NodeGroup,
+}
+
+/// Identical worker nodes in one zone.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NodeGroup {
+    /// Number of nodes (at least one).
+    pub count: u32,
+    /// EC2 instance type, priced from the table's `instances`.
+    pub instance_type: String,
+    /// Allocatable CPU per node in cores (defaults to the instance's vCPUs).
+    pub allocatable_cpu: Option<Decimal>,
+}
+
+/// A workload (Deployment / StatefulSet) and where its pods run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Service name; the same name in several clusters is one global service for ClusterMesh.
+    pub name: String,
+    /// Cluster the pods run in.
+    pub cluster: String,
+    /// Pod placement.
+    pub replicas: Replicas,
+}
+
+/// Pod placement of a service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Replicas {
+    /// A total spread over the cluster's zones as a zone topology spread with maxSkew 1 would place
+    /// it: equal counts, the remainder to the first zones in file order.
+    Spread(u32),
+    /// Explicit counts per zone name.
+    PerZone(Vec<(String, u32)>),
+}
+
+/// Transport protocol of a traffic edge (selects the NLB capacity-unit dimensions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Protocol {
+    /// TCP (HTTP, gRPC, ...).
+    Tcp,
+    /// UDP.
+    Udp,
+    /// TLS terminated at the load balancer.
+    Tls,
+}
+
+impl Protocol {
+    /// The spelling used in scenario files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "tcp",
+            Protocol::Udp => "udp",
+            Protocol::Tls => "tls",
+        }
+    }
+}
+
+/// Traffic from the pods of one service to another service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrafficEdge {
+    /// Calling service.
+    pub from: String,
+    /// Called service.
+    pub to: String,
+    /// How much flows.
+    pub volume: TrafficVolume,
+    /// Connection figures for the connection dimensions of capacity units (optional).
+    pub connections: Option<Connections>,
+    /// Transport protocol (default TCP).
+    pub protocol: Protocol,
+}
+
+/// The amount of traffic on an edge.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TrafficVolume {
+    /// A monthly volume in GB (request plus response bytes); optionally the average bytes per
+    /// request and response together, from which the request rate follows.
+    Monthly {
+        /// Monthly GB (1 TB = 1,024 GB).
+        gb: Decimal,
+        /// Average request + response bytes, if known.
+        bytes_per_request: Option<Decimal>,
+    },
+    /// A request rate with request and response sizes.
+    Rate {
+        /// Requests per second (steady).
+        rps: Decimal,
+        /// Request bytes (client to server).
+        request_bytes: Decimal,
+        /// Response bytes (server to client).
+        response_bytes: Decimal,
+    },
+}
+
+/// Connection figures of an edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connections {
+    /// New connections per second.
+    pub new_per_second: Decimal,
+    /// Average connection lifetime in seconds (active connections = new/s x lifetime).
+    pub lifetime_seconds: Decimal,
+}
+
+/// One way of connecting services, with a unique name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionSpec {
+    /// Unique name used in reports, e.g. `internal-alb`.
+    pub name: String,
+    /// Free text shown in reports.
+    pub description: Option<String>,
+    /// The option and its settings.
+    pub kind: OptionKind,
+    /// Stated assumption replacing the routing model's share of bytes crossing zones on the option's
+    /// charged hop (pod to pod, or client to load balancer). Reported as assumed.
+    pub assume_cross_az_share: Option<Decimal>,
+}
+
+/// Target registration of a load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetType {
+    /// Pod IPs registered directly (AWS Load Balancer Controller IP mode).
+    Ip,
+    /// Nodes registered on a NodePort; kube-proxy forwards to a pod (can cross zones again).
+    Instance,
+}
+
+/// externalTrafficPolicy of the Service behind an instance-mode load balancer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExternalTrafficPolicy {
+    /// Any node forwards to any ready endpoint.
+    Cluster,
+    /// Only nodes with a local endpoint receive traffic; they forward locally.
+    Local,
+}
+
+/// Load balancer settings shared by ALB, NLB and Route 53 + NLB.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadBalancerSettings {
+    /// How many load balancers carry the traffic (each has its hourly fee).
+    pub count: u32,
+    /// IP or instance targets.
+    pub target_type: TargetType,
+    /// Cross-zone load balancing (ALB: on unless disabled per target group; NLB: off by default).
+    pub cross_zone: bool,
+    /// externalTrafficPolicy for instance targets.
+    pub external_traffic_policy: ExternalTrafficPolicy,
+    /// Whether a client reaching a load-balancer node in another zone pays inter-AZ transfer (AWS:
+    /// yes; the reference guide's ALB row leaves it out).
+    pub client_leg_charged: bool,
+    /// Clients resolve zonal DNS names and reach the node in their own zone (NLB only).
+    pub client_zone_affinity: bool,
+}
+
+/// The connection options ewsim prices.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OptionKind {
+    /// ClusterIP: kube-proxy picks uniformly among ready endpoints.
+    ClusterIp,
+    /// Headless: the client picks uniformly among the DNS answers (all ready endpoints).
+    Headless,
+    /// internalTrafficPolicy Local: node-local endpoints only, otherwise dropped.
+    ItpLocal,
+    /// Topology Aware Routing (`service.kubernetes.io/topology-mode: Auto`).
+    TopologyAware,
+    /// `trafficDistribution: PreferClose` (same zone when it has endpoints).
+    PreferClose,
+    /// Internal Application Load Balancer.
+    InternalAlb {
+        /// Load-balancer settings.
+        lb: LoadBalancerSettings,
+        /// Listener rules evaluated per request (the first 10 are free).
+        rules_per_request: u32,
+        /// Mutual TLS on the listener (halves the active-connection dimension).
+        mtls: bool,
+    },
+    /// Internal Network Load Balancer.
+    InternalNlb {
+        /// Load-balancer settings.
+        lb: LoadBalancerSettings,
+    },
+    /// Amazon VPC Lattice.
+    Lattice {
+        /// Lattice services billed; defaults to the number of called services.
+        services: Option<u32>,
+    },
+    /// Istio with sidecars on both ends.
+    IstioSidecar {
+        /// Mesh settings.
+        mesh: MeshSettings,
+    },
+    /// Istio ambient: ztunnel on every node, optional waypoint for L7.
+    IstioAmbient {
+        /// Mesh settings.
+        mesh: MeshSettings,
+        /// A waypoint proxy handles L7 for the called services.
+        waypoint: bool,
+    },
+    /// Cilium ClusterMesh global services.
+    CiliumClusterMesh {
+        /// `service.cilium.io/affinity`.
+        affinity: MeshAffinity,
+    },
+    /// Route 53 private records (ExternalDNS) pointing at an internal NLB.
+    Route53Nlb {
+        /// Load-balancer settings of the NLB.
+        lb: LoadBalancerSettings,
+        /// Hosted zones billed.
+        hosted_zones: u32,
+        /// DNS queries per second reaching Route 53 (after client caching).
+        dns_queries_per_second: Decimal,
+    },
+}
+
+impl OptionKind {
+    /// The `kind:` spelling used in scenario files and reports.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            OptionKind::ClusterIp => "clusterip",
+            OptionKind::Headless => "headless",
+            OptionKind::ItpLocal => "itp-local",
+            OptionKind::TopologyAware => "topology-aware",
+            OptionKind::PreferClose => "prefer-close",
+            OptionKind::InternalAlb { .. } => "internal-alb",
+            OptionKind::InternalNlb { .. } => "internal-nlb",
+            OptionKind::Lattice { .. } => "lattice",
+            OptionKind::IstioSidecar { .. } => "istio-sidecar",
+            OptionKind::IstioAmbient { .. } => "istio-ambient",
+            OptionKind::CiliumClusterMesh { .. } => "cilium-clustermesh",
+            OptionKind::Route53Nlb { .. } => "route53-nlb",
+        }
+    }
+
+    /// Every `kind:` spelling, for error hints.
+    pub const ALL: &'static [&'static str] = &[
+        "clusterip",
+        "headless",
+        "itp-local",
+        "topology-aware",
+        "prefer-close",
+        "internal-alb",
+        "internal-nlb",
+        "lattice",
+        "istio-sidecar",
+        "istio-ambient",
+        "cilium-clustermesh",
+        "route53-nlb",
+    ];
+}
+
+/// Istio settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeshSettings {
+    /// Locality load balancing (Istio's default is on).
+    pub locality_lb: bool,
+    /// Outlier detection configured: without it Istio applies no zone preference (reference
+    /// k8s-routing.md §6), so locality LB alone keeps traffic uniform.
+    pub outlier_detection: bool,
+    /// Override of the proxy overhead (vCPU, memory) per 1,000 rps, else the shipped defaults.
+    pub overhead: Option<ProxyOverhead>,
+}
+
+/// Resource use of one proxy per 1,000 requests per second.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProxyOverhead {
+    /// vCPU per 1,000 rps.
+    pub vcpu_per_1000_rps: Decimal,
+    /// Memory in MB per 1,000 rps.
+    pub memory_mb_per_1000_rps: Decimal,
+}
+
+/// Cilium ClusterMesh `service.cilium.io/affinity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeshAffinity {
+    /// No preference: local and remote backends alike.
+    None,
+    /// Prefer backends in the client's cluster.
+    Local,
+    /// Prefer backends in other clusters.
+    Remote,
+}

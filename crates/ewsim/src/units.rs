@@ -1,0 +1,164 @@
+//! Quantities written by people in scenario files: data volumes, byte sizes, durations and rates.
+//!
+//! Volumes are billing gigabytes; `TB` is 1,024 GB as AWS bills and as the reference guide counts
+//! ("10 TB = 10,240 GB"). Byte sizes follow SI (`KB` = 1,000 B) and IEC (`KiB` = 1,024 B) strictly.
+//! Parsing is pure and returns a human-readable message on failure; the loader adds the location.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// Splits `"10 TB"` / `"16KiB"` / `"2.5"` into its number and (possibly empty) unit.
+fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == '_'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(end);
+    let num = num.replace('_', "");
+    if num.is_empty() {
+        return Err(format!("`{text}` is not a number"));
+    }
+    let value = Decimal::from_str(&num)
+        .or_else(|_| Decimal::from_scientific(&num))
+        .map_err(|_| format!("`{text}` is not a number"))?;
+    Ok((value, unit.trim()))
+}
+
+/// Parses a non-negative plain number (no unit), as written in YAML.
+pub fn parse_number(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    if !unit.is_empty() {
+        return Err(format!("`{text}`: expected a plain number without a unit"));
+    }
+    non_negative(v, text)
+}
+
+fn non_negative(v: Decimal, text: &str) -> Result<Decimal, String> {
+    if v.is_sign_negative() && !v.is_zero() {
+        Err(format!(
+            "`{text}` is negative; a non-negative value is required"
+        ))
+    } else {
+        Ok(v)
+    }
+}
+
+/// Parses a monthly data volume into billing GB: `GB`/`GiB`, `TB`/`TiB` (x1,024), `PB`/`PiB`
+/// (x1,048,576), `MB`/`MiB` (/1,024). A bare number is GB.
+pub fn parse_volume_gb(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    let factor = match unit.to_ascii_lowercase().as_str() {
+        "" | "gb" | "gib" => Decimal::ONE,
+        "tb" | "tib" => Decimal::from(1024),
+        "pb" | "pib" => Decimal::from(1024 * 1024),
+        "mb" | "mib" => Decimal::ONE / Decimal::from(1024),
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown volume unit `{unit}` (use GB, TB, PB or MB; TB = 1,024 GB)"
+            ));
+        }
+    };
+    non_negative(v * factor, text)
+}
+
+/// Parses a byte size: `B`, `KB`/`MB`/`GB` (powers of 1,000), `KiB`/`MiB`/`GiB` (powers of 1,024).
+/// A bare number is bytes.
+pub fn parse_bytes(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    let factor: i64 = match unit {
+        "" | "B" | "b" => 1,
+        "KB" | "kB" | "kb" => 1_000,
+        "KiB" | "kib" => 1 << 10,
+        "MB" | "mb" => 1_000_000,
+        "MiB" | "mib" => 1 << 20,
+        "GB" | "gb" => 1_000_000_000,
+        "GiB" | "gib" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown size unit `{unit}` (use B, KB, KiB, MB, MiB, GB, GiB)"
+            ));
+        }
+    };
+    non_negative(v * Decimal::from(factor), text)
+}
+
+/// Parses a duration into seconds: `ms`, `s`, `m`/`min`, `h`. A bare number is seconds.
+pub fn parse_seconds(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    let factor = match unit {
+        "" | "s" | "sec" => Decimal::ONE,
+        "ms" => Decimal::new(1, 3),
+        "m" | "min" => Decimal::from(60),
+        "h" => Decimal::from(3600),
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown duration unit `{unit}` (use ms, s, min, h)"
+            ));
+        }
+    };
+    non_negative(v * factor, text)
+}
+
+/// Parses a CPU quantity into cores: Kubernetes style `1930m` or plain cores `2`.
+pub fn parse_cpu_cores(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    let cores = match unit {
+        "" => v,
+        "m" => v / Decimal::from(1000),
+        _ => {
+            return Err(format!(
+                "`{text}`: unknown CPU unit `{unit}` (use cores, or millicores like 1930m)"
+            ));
+        }
+    };
+    non_negative(cores, text)
+}
+
+/// Parses a share between 0 and 1, written as `0.3` or `30%`.
+pub fn parse_share(text: &str) -> Result<Decimal, String> {
+    let (v, unit) = split_number_unit(text)?;
+    let share = match unit {
+        "" => v,
+        "%" => v / Decimal::from(100),
+        _ => return Err(format!("`{text}`: expected a share such as 0.3 or 30%")),
+    };
+    if share < Decimal::ZERO || share > Decimal::ONE {
+        return Err(format!("`{text}` is outside 0..1 (0% to 100%)"));
+    }
+    Ok(share)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::dec;
+
+    #[test]
+    fn volumes_use_1024_gb_per_tb() {
+        assert_eq!(parse_volume_gb("10 TB"), Ok(dec!(10240)));
+        assert_eq!(parse_volume_gb("10240 GB"), Ok(dec!(10240)));
+        assert_eq!(parse_volume_gb("10240"), Ok(dec!(10240)));
+        assert_eq!(parse_volume_gb("512 MB"), Ok(dec!(0.5)));
+        assert!(parse_volume_gb("-1 TB").is_err());
+        assert!(parse_volume_gb("ten TB").is_err());
+        assert!(parse_volume_gb("10 XB").is_err());
+    }
+
+    #[test]
+    fn sizes_distinguish_si_and_iec() {
+        assert_eq!(parse_bytes("16KiB"), Ok(dec!(16384)));
+        assert_eq!(parse_bytes("16 KB"), Ok(dec!(16000)));
+        assert_eq!(parse_bytes("300"), Ok(dec!(300)));
+        assert_eq!(parse_bytes("1 GiB"), Ok(dec!(1073741824)));
+    }
+
+    #[test]
+    fn durations_cpu_and_shares() {
+        assert_eq!(parse_seconds("2 min"), Ok(dec!(120)));
+        assert_eq!(parse_seconds("250ms"), Ok(dec!(0.250)));
+        assert_eq!(parse_cpu_cores("1930m"), Ok(dec!(1.93)));
+        assert_eq!(parse_share("30%"), Ok(dec!(0.3)));
+        assert_eq!(parse_share("0.3"), Ok(dec!(0.3)));
+        assert!(parse_share("1.5").is_err());
+    }
+}

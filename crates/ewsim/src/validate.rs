@@ -1,0 +1,182 @@
+//! Semantic checks of a scenario against itself and its price table; every problem at once.
+
+use crate::error::Diagnostic;
+use crate::pricing::PriceTable;
+use crate::scenario::{OptionKind, Replicas, Scenario};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Returns every problem found (empty when the scenario can be evaluated).
+pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
+    let mut d = Vec::new();
+    let mut cluster_names = BTreeSet::new();
+    for (ci, c) in s.clusters.iter().enumerate() {
+        if !cluster_names.insert(c.name.as_str()) {
+            d.push(Diagnostic::at(
+                format!("clusters[{ci}].name"),
+                format!("cluster `{}` is declared twice", c.name),
+            ));
+        }
+        if c.zones.is_empty() {
+            d.push(Diagnostic::at(
+                format!("clusters[{ci}]"),
+                format!("cluster `{}` has no zones", c.name),
+            ));
+        }
+        let mut zone_names = BTreeSet::new();
+        for (zi, z) in c.zones.iter().enumerate() {
+            let zp = if s.clusters.len() == 1 && c.name == "default" {
+                format!("zones[{zi}]")
+            } else {
+                format!("clusters[{ci}].zones[{zi}]")
+            };
+            if !zone_names.insert(z.name.as_str()) {
+                d.push(Diagnostic::at(
+                    format!("{zp}.name"),
+                    format!("zone `{}` is declared twice", z.name),
+                ));
+            }
+            if z.nodes.count == 0 {
+                d.push(Diagnostic::at(
+                    format!("{zp}.nodes.count"),
+                    format!("zone `{}` has no nodes", z.name),
+                ));
+            }
+            if !table.instances.contains_key(&z.nodes.instance_type) {
+                let known: Vec<&str> = table.instances.keys().map(String::as_str).collect();
+                d.push(
+                    Diagnostic::at(
+                        format!("{zp}.nodes.type"),
+                        format!(
+                            "instance type `{}` is not in the {} price table",
+                            z.nodes.instance_type, table.region
+                        ),
+                    )
+                    .with_hint(format!(
+                        "known: {}; add it with --pricing FILE (instances:)",
+                        known.join(", ")
+                    )),
+                );
+            }
+        }
+    }
+    let mut seen = BTreeSet::new();
+    let declared: BTreeSet<&str> = s.services.iter().map(|v| v.name.as_str()).collect();
+    for (i, svc) in s.services.iter().enumerate() {
+        let p = format!("services[{i}]");
+        if !seen.insert((svc.name.as_str(), svc.cluster.as_str())) {
+            d.push(Diagnostic::at(
+                format!("{p}.name"),
+                format!(
+                    "service `{}` is declared twice in cluster `{}`",
+                    svc.name, svc.cluster
+                ),
+            ));
+        }
+        let Some(cluster) = s.clusters.iter().find(|c| c.name == svc.cluster) else {
+            d.push(
+                Diagnostic::at(
+                    format!("{p}.cluster"),
+                    format!("unknown cluster `{}`", svc.cluster),
+                )
+                .with_hint(format!(
+                    "declared clusters: {}",
+                    names(s.clusters.iter().map(|c| c.name.as_str()))
+                )),
+            );
+            continue;
+        };
+        if let Replicas::PerZone(list) = &svc.replicas {
+            for (zone, _) in list {
+                if !cluster.zones.iter().any(|z| z.name == *zone) {
+                    d.push(
+                        Diagnostic::at(
+                            format!("{p}.replicas.{zone}"),
+                            format!("replicas in undeclared zone `{zone}`"),
+                        )
+                        .with_hint(format!(
+                            "zones of cluster `{}`: {}",
+                            cluster.name,
+                            names(cluster.zones.iter().map(|z| z.name.as_str()))
+                        )),
+                    );
+                }
+            }
+        }
+    }
+    for (i, e) in s.traffic.iter().enumerate() {
+        for (field, name) in [("from", &e.from), ("to", &e.to)] {
+            if !declared.contains(name.as_str()) {
+                d.push(
+                    Diagnostic::at(
+                        format!("traffic[{i}].{field}"),
+                        format!("traffic {field} unknown service `{name}`"),
+                    )
+                    .with_hint(format!(
+                        "declared services: {}",
+                        names(declared.iter().copied())
+                    )),
+                );
+            }
+        }
+    }
+    if s.options.is_empty() {
+        d.push(
+            Diagnostic::at("options", "no options to compare").with_hint(format!(
+                "add at least one option; kinds: {}",
+                OptionKind::ALL.join(", ")
+            )),
+        );
+    }
+    let mut option_names = BTreeMap::new();
+    let called: BTreeSet<&str> = s.traffic.iter().map(|e| e.to.as_str()).collect();
+    for (i, o) in s.options.iter().enumerate() {
+        let p = format!("options[{i}]");
+        if let Some(first) = option_names.insert(o.name.as_str(), i) {
+            d.push(Diagnostic::at(
+                format!("{p}.name"),
+                format!(
+                    "option name `{}` is already used by options[{first}]",
+                    o.name
+                ),
+            ));
+        }
+        match &o.kind {
+            OptionKind::Lattice { services: Some(n) } if (*n as usize) < called.len() => {
+                d.push(Diagnostic::at(
+                    format!("{p}.services"),
+                    format!(
+                        "{n} Lattice services cannot carry traffic to {} called services",
+                        called.len()
+                    ),
+                ))
+            }
+            OptionKind::IstioSidecar { .. } | OptionKind::IstioAmbient { .. } => {
+                for (k, e) in s.traffic.iter().enumerate() {
+                    if matches!(
+                        &e.volume,
+                        crate::scenario::TrafficVolume::Monthly {
+                            bytes_per_request: None,
+                            ..
+                        }
+                    ) {
+                        d.push(
+                            Diagnostic::at(format!("traffic[{k}].volume"), format!("option `{}` prices proxy CPU per request, but this edge has no request rate", o.name))
+                                .with_hint("add `bytes_per_request` next to `volume`, or give `rps` with sizes"),
+                        );
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    d
+}
+
+fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
+    let v: Vec<&str> = it.collect();
+    if v.is_empty() {
+        "(none)".into()
+    } else {
+        v.join(", ")
+    }
+}
