@@ -1,1 +1,267 @@
+//! End-to-end tests of the `ewsim` binary: shipped scenarios, every format, bad input, exit codes.
 
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn ewsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch directory unique to this test.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ewsim-cli-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).expect("write fixture");
+    p.display().to_string()
+}
+
+#[test]
+fn guide_csv_has_the_six_figures() {
+    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut rows = out.lines();
+    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| *h == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
+    let (opt, cost) = (col("option"), col("monthly_cost_usd"));
+    for c in ["cross_az_gb_month", "dropped_share"] {
+        col(c);
+    }
+    let got: Vec<(String, String)> = rows
+        .map(|r| {
+            let f: Vec<&str> = r.split(',').collect();
+            (f[opt].to_string(), f[cost].to_string())
+        })
+        .collect();
+    let want = [
+        ("itp-local", "0.00"),
+        ("topology-aware", "30.72"),
+        ("clusterip", "68.27"),
+        ("internal-alb", "98.12"),
+        ("lattice", "400.00"),
+        ("internal-nlb", "77.64"),
+    ];
+    assert_eq!(
+        got,
+        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
+    );
+}
+
+#[test]
+fn table_states_region_prices_and_conventions() {
+    let o = ewsim(&["run", "scenarios/eks-10tb.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("region us-east-1"), "{out}");
+    assert!(out.contains("as of 2026-10-01"), "{out}");
+    assert!(
+        out.contains("hours_per_month=730 inter_az=both-sides capacity_units=hourly-max"),
+        "{out}"
+    );
+    let clusterip = out
+        .lines()
+        .find(|l| l.starts_with("clusterip "))
+        .expect("clusterip row");
+    assert!(clusterip.contains("136.53"), "{clusterip}");
+}
+
+#[test]
+fn detail_csv_has_one_row_per_line_item_summing_to_totals() {
+    let o = ewsim(&[
+        "run",
+        "scenarios/eks-10tb.yaml",
+        "--format",
+        "csv",
+        "--detail",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    let mut reader = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        &header[..4],
+        &["option", "kind", "component", "description"]
+    );
+    let cost_col = header
+        .iter()
+        .position(|h| h == "cost_usd")
+        .expect("cost_usd");
+    let alb: Vec<csv::StringRecord> = reader
+        .records()
+        .map(|r| r.expect("record"))
+        .filter(|r| &r[0] == "internal-alb")
+        .collect();
+    let components: Vec<&str> = alb.iter().map(|r| &r[2]).collect();
+    assert_eq!(
+        components,
+        vec!["alb.hours", "alb.lcu", "inter_az.client_to_lb"]
+    );
+    // 16.43 + 81.92 + 136.53 = 234.88 (the summary figure, each line rounded to the cent).
+    let sum: f64 = alb
+        .iter()
+        .map(|r| r[cost_col].parse::<f64>().expect("number"))
+        .sum();
+    assert!((sum - 234.88).abs() < 0.011, "{sum}");
+}
+
+#[test]
+fn json_has_schema_version_and_exact_values() {
+    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["billing"]["inter_az"], "one-side");
+    let cip = v["options"]
+        .as_array()
+        .and_then(|a| a.iter().find(|o| o["name"] == "clusterip"))
+        .expect("clusterip");
+    assert_eq!(cip["monthly_cost_usd"], 68.27);
+    assert!(
+        cip["monthly_cost_usd_exact"]
+            .as_str()
+            .expect("string")
+            .starts_with("68.2666666")
+    );
+    assert_eq!(cip["edges"][0]["paths"].as_array().map(Vec::len), Some(9));
+}
+
+#[test]
+fn markdown_and_out_file() {
+    let dir = scratch("md");
+    let out = dir.join("report.md");
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--format",
+        "markdown",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let md = std::fs::read_to_string(&out).expect("written");
+    assert!(md.contains("| lattice | lattice | 400.00 |"), "{md}");
+}
+
+#[test]
+fn pricing_override_file_changes_the_price() {
+    let dir = scratch("pricing");
+    let p = write(
+        &dir,
+        "p.yaml",
+        "prices:\n  inter_az_per_gb_each_direction: {value: 0.02, source: test, as_of: \"2026-11-26\"}\n",
+    );
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--format",
+        "csv",
+        "--pricing",
+        &p,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // ClusterIP at $0.02 one side: 10,240 x 2/3 x 0.02 = 136.53.
+    assert!(
+        stdout(&o)
+            .lines()
+            .any(|l| l.starts_with("clusterip,clusterip,136.53,")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Each bad input: exit 2, one line per problem naming file:line:column, no panic.
+#[test]
+fn bad_input_gives_location_and_exit_2() {
+    let dir = scratch("bad");
+    let head =
+        "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\n";
+    let cases = [
+        ("malformed.yaml", "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1\n".to_string(), ":4:", "unclosed"),
+        ("unknown-key.yaml", "version: 1\nregion: us-east-1\nzonez: []\n".to_string(), ":3:1:", "unknown field `zonez`"),
+        ("unknown-option.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions:\n  - {{name: o, kind: fastest}}\n"), ":8:", "unknown option kind `fastest`"),
+        ("negative.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: x, volume: -3 TB}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "negative"),
+        ("non-numeric.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: x, volume: lots}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "not a number"),
+        ("no-nodes.yaml", "version: 1\nregion: us-east-1\nzones:\n  - name: a\nservices: [{name: x, replicas: 1}]\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions: [{name: o, kind: clusterip}]\n".to_string(), ":4:5:", "has no nodes"),
+        ("unknown-service.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: y, volume: 1 TB}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "unknown service `y`"),
+        ("undeclared-zone.yaml", format!("{head}services:\n  - name: x\n    replicas: {{a: 1, b: 2}}\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "undeclared zone `b`"),
+        ("duplicate-option.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions:\n  - {{name: o, kind: clusterip}}\n  - {{name: o, kind: headless}}\n"), ":9:", "already used"),
+    ];
+    for (name, text, at, cause) in cases {
+        let path = write(&dir, name, &text);
+        let o = ewsim(&["run", &path]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
+        assert!(stdout(&o).is_empty(), "{name}");
+        let first = err.lines().next().unwrap_or("");
+        assert!(first.starts_with(&format!("{path}{at}")), "{name}: {first}");
+        assert!(first.contains(cause), "{name}: {first}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+}
+
+#[test]
+fn runtime_failures_exit_1_and_keep_existing_output() {
+    let o = ewsim(&["run", "does/not/exist.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read does/not/exist.yaml"));
+    // An output path that cannot be written: exit 1, the scenario was fine.
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--out",
+        "/nonexistent-dir/x.csv",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    // Invalid input never touches an existing --out file.
+    let dir = scratch("keep");
+    let out = write(&dir, "keep.csv", "previous contents\n");
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        "version: 1\nregion: us-east-1\nzonez: []\n",
+    );
+    let o = ewsim(&["run", &bad, "--out", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("still there"),
+        "previous contents\n"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "xml"]);
+    assert_eq!(o.status.code(), Some(2));
+}

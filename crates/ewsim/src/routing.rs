@@ -417,7 +417,9 @@ pub fn route_edge(
     let dropped = if total == 0 {
         Decimal::ZERO
     } else {
-        (Decimal::ONE - delivered).max(Decimal::ZERO)
+        // Shares are exact ratios; Decimal division leaves noise in the 28th digit, so the
+        // complement is rounded to 20 places (far below any reported precision).
+        (Decimal::ONE - delivered).round_dp(20).max(Decimal::ZERO)
     };
     if total > 0 && ctx.endpoints.total() == 0 {
         notes.push(format!(

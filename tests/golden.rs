@@ -1,0 +1,189 @@
+//! Golden figures from independent sources: the reference guide's table (its own arithmetic), AWS's
+//! worked pricing examples run through whole scenarios, and hand arithmetic for AWS billing.
+
+use ewsim::loader::parse_scenario;
+use ewsim::report::cents;
+use ewsim::{PriceTable, Report, evaluate};
+use rust_decimal::Decimal;
+use rust_decimal::dec;
+
+fn run_file(path: &str) -> Report {
+    let text = std::fs::read_to_string(format!("{}/../../{path}", env!("CARGO_MANIFEST_DIR")))
+        .expect("scenario file");
+    run_text(&text, path)
+}
+
+fn run_text(text: &str, name: &str) -> Report {
+    let loaded = parse_scenario(text, name).unwrap_or_else(|e| panic!("{e}"));
+    let table = PriceTable::builtin(&loaded.scenario.region).expect("table");
+    evaluate(&loaded.scenario, &table).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn cost(r: &Report, option: &str) -> Decimal {
+    cents(
+        r.options
+            .iter()
+            .find(|o| o.name == option)
+            .unwrap_or_else(|| panic!("no option {option}"))
+            .cost
+            .total,
+    )
+}
+
+#[test]
+fn guide_table_reproduced_exactly() {
+    // seed-tables.md §4 and §7, the guide's arithmetic (720 h, one side, bytes-only LCU):
+    let r = run_file("scenarios/guide-10tb.yaml");
+    // ITP Local: no cross-node traffic.
+    assert_eq!(cost(&r, "itp-local"), dec!(0.00));
+    // TAR: 10,240 x 0.30 x $0.01 = $30.72.
+    assert_eq!(cost(&r, "topology-aware"), dec!(30.72));
+    // ClusterIP: 10,240 x 2/3 x $0.01 = $68.27.
+    assert_eq!(cost(&r, "clusterip"), dec!(68.27));
+    // ALB: 0.0225 x 720 = 16.20; 10,240/720 GB/h x $0.008 x 720 h = 81.92; total 98.12.
+    assert_eq!(cost(&r, "internal-alb"), dec!(98.12));
+    // Lattice: 10,240 x 0.025 = 256; 8 x 0.025 x 720 = 144; total 400.00.
+    assert_eq!(cost(&r, "lattice"), dec!(400.00));
+    // NLB: 0.0225 x 720 + 10,240 x 0.006 = 16.20 + 61.44 = 77.64.
+    assert_eq!(cost(&r, "internal-nlb"), dec!(77.64));
+    // The TAR row is marked as resting on an assumption; the others are not.
+    let assumed: Vec<&str> = r
+        .options
+        .iter()
+        .filter(|o| o.assumed)
+        .map(|o| o.name.as_str())
+        .collect();
+    assert_eq!(assumed, vec!["topology-aware"]);
+}
+
+#[test]
+fn eks_10tb_as_aws_bills_it() {
+    let r = run_file("scenarios/eks-10tb.yaml");
+    // ClusterIP: 10,240 x 2/3 crossing x $0.02 (both sides) = $136.53 (aws-pricing.md XAZ-10TB-3AZ).
+    assert_eq!(cost(&r, "clusterip"), dec!(136.53));
+    assert_eq!(cost(&r, "headless"), dec!(136.53));
+    // Balanced deployment (2 pods per zone, one per node): same-zone options and ITP Local cross nothing.
+    for o in [
+        "itp-local",
+        "topology-aware",
+        "prefer-close",
+        "istio-sidecar-locality",
+    ] {
+        let opt = r.options.iter().find(|x| x.name == o).expect("option");
+        assert_eq!(opt.cost.cross_az_gb, Decimal::ZERO, "{o}");
+        assert_eq!(opt.cost.dropped_share, Decimal::ZERO, "{o}");
+    }
+    // Internal ALB, IP targets: 0.0225 x 730 = 16.425; bytes LCU 10,240/730 GB/h (the largest
+    // dimension) x 730 h x $0.008 = 81.92; client -> ALB node 2/3 x 10,240 x $0.02 = 136.5333;
+    // total 234.8783 -> $234.88.
+    assert_eq!(cost(&r, "internal-alb"), dec!(234.88));
+    // Instance targets add the NodePort -> pod hop: another 2/3 x 10,240 x $0.02 -> $371.41.
+    assert_eq!(cost(&r, "internal-alb-instance"), dec!(371.41));
+    // NLB, cross-zone off, regional DNS: 16.425 + 81.92 x 0.75 (NLCU $0.006) = 61.44 + 136.5333 -> $214.40.
+    assert_eq!(cost(&r, "internal-nlb"), dec!(214.40));
+    // Cross-zone on adds NLB node -> target crossings: +136.5333 -> $350.93.
+    assert_eq!(cost(&r, "internal-nlb-cross-zone"), dec!(350.93));
+    // Zonal DNS keeps clients on their zone's node: only 16.425 + 61.44 = $77.865 -> $77.87
+    // (half away from zero).
+    assert_eq!(cost(&r, "internal-nlb-zonal-dns"), dec!(77.87));
+    // Lattice, 1 service: 0.025 x 730 = 18.25; 10,240 x 0.025 = 256; requests: 10,240 GiB / 16 KiB =
+    // 671,088,640 per month = 919,299.51 per hour; 619,299.51 billable per hour x 730 h =
+    // 452,088,640 -> x $0.10/M = 45.208864; total 319.458864 -> $319.46.
+    assert_eq!(cost(&r, "lattice"), dec!(319.46));
+    // Every option in the file is priced and has line items (ITP Local and same-zone ones excepted:
+    // they cost nothing here).
+    for o in &r.options {
+        let free = ["itp-local", "topology-aware", "prefer-close"].contains(&o.name.as_str());
+        assert_eq!(o.cost.line_items.is_empty(), free, "{}", o.name);
+    }
+}
+
+#[test]
+fn alb_worked_example_through_a_scenario() {
+    // ALB-EX1 (aws-pricing.md §2.3) end to end: one zone (no transfer), 720 h, decimal GB,
+    // 5 req/s x 60,000 B = 300 KB/s, 1 new conn/s lasting 120 s, 60 rules -> $22.42/month.
+    let r = run_text(
+        "version: 1\nregion: us-east-1\nbilling: {hours_per_month: 720, gigabyte: decimal}\n\
+         zones: [{name: us-east-1a, nodes: {count: 1, type: m5.large}}]\n\
+         services: [{name: c, replicas: 1}, {name: s, replicas: 1}]\n\
+         traffic: [{from: c, to: s, rps: 5, request_size: 60 KB, response_size: 0, connections: {new_per_second: 1, lifetime: 2 min}}]\n\
+         options: [{name: alb, kind: internal-alb, rules_per_request: 60}, {name: nlb, kind: internal-nlb}]\n",
+        "alb-ex1",
+    );
+    assert_eq!(cost(&r, "alb"), dec!(22.42));
+    // NLB-EX-TCP1 with the same traffic: $0.02898/h x 720 = $20.8656 -> $20.87.
+    assert_eq!(cost(&r, "nlb"), dec!(20.87));
+    let alb = &r.options[0].cost;
+    let lcu = alb
+        .line_items
+        .iter()
+        .find(|i| i.component == "alb.lcu")
+        .expect("lcu item");
+    assert_eq!(lcu.quantity, dec!(1.08) * dec!(720));
+}
+
+#[test]
+fn itp_local_reports_drops_not_cheap_traffic() {
+    // 3 zones x 2 nodes; the client runs on every node, the server only on 3 nodes (one per zone,
+    // first node): half the client pods have no local endpoint, so half the requests are dropped.
+    let r = run_text(
+        "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large}}]\n\
+         services: [{name: c, replicas: 6}, {name: s, replicas: 3}]\n\
+         traffic: [{from: c, to: s, volume: 100 GB}]\n\
+         options: [{name: local, kind: itp-local}, {name: cip, kind: clusterip}]\n",
+        "itp",
+    );
+    let local = &r.options[0].cost;
+    assert_eq!(local.dropped_share, dec!(0.5));
+    assert_eq!(local.delivered_gb.round_dp(10), dec!(50));
+    assert_eq!(local.cross_az_gb, Decimal::ZERO);
+    // ClusterIP delivers everything: 100 GB x 2/3 crossing x $0.02 = $1.33.
+    assert_eq!(cost(&r, "cip"), dec!(1.33));
+}
+
+#[test]
+fn seoul_without_lattice_price_is_an_error_naming_the_key() {
+    let text = "version: 1\nregion: ap-northeast-2\n\
+        zones: [{name: apne2-az1, nodes: {count: 1, type: m6i.large}}]\n\
+        services: [{name: a, replicas: 1}]\ntraffic: [{from: a, to: a, volume: 1 TB}]\n\
+        options: [{name: l, kind: lattice}]\n";
+    let loaded = parse_scenario(text, "seoul.yaml").expect("parses");
+    let table = PriceTable::builtin("ap-northeast-2").expect("table");
+    let err = evaluate(&loaded.scenario, &table).expect_err("no Seoul Lattice price");
+    assert!(err.to_string().contains("lattice_service_hour"), "{err}");
+    // With the price supplied in the scenario, it evaluates: 730 x 0.0325 + 1,024 x 0.0325 = 57.005.
+    let text = text.replace("options:", "prices: {lattice_service_hour: 0.0325, lattice_per_gb: 0.0325, lattice_per_million_requests: 0.13}\noptions:");
+    let r = run_text(&text, "seoul.yaml");
+    assert_eq!(cost(&r, "l"), dec!(57.01));
+}
+
+#[test]
+fn multi_cluster_paths_are_priced() {
+    let r = run_file("scenarios/multi-cluster.yaml");
+    // Every option of the shipped multi-cluster scenario evaluates; ClusterMesh without affinity
+    // sends half the requests to the other cluster, which the TGW option charges per GB.
+    let mesh = r
+        .options
+        .iter()
+        .find(|o| o.name == "clustermesh")
+        .expect("option");
+    assert!(
+        mesh.cost
+            .line_items
+            .iter()
+            .any(|i| i.component == "tgw.data")
+    );
+    let local = r
+        .options
+        .iter()
+        .find(|o| o.name == "clustermesh-local")
+        .expect("option");
+    assert!(
+        !local
+            .cost
+            .line_items
+            .iter()
+            .any(|i| i.component.starts_with("tgw"))
+    );
+}
