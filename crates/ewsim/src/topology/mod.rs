@@ -46,7 +46,8 @@ pub use kubeproxy::{
 };
 pub use reconcile::{AppliedHints, ControllerConfig, ReconcileOutcome, hints_enabled};
 pub use service::{
-    NodeRouting, NodeVerdict, Selection, ServiceRouting, ServiceSpec, route_service,
+    NodeRouting, NodeVerdict, Selection, ServiceRouting, ServiceSpec, internal_verdict,
+    route_service,
 };
 pub use trafficdist::TrafficDistribution;
 

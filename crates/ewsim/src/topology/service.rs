@@ -276,7 +276,24 @@ fn proxy_routing(
     proxy: &ProxyConfig,
 ) -> NodeRouting {
     let cat = categorize_endpoints(endpoints, port, &node.name, node.zone_label(), proxy);
-    let internal = match port.internal_traffic_policy {
+    let internal = internal_verdict(&cat, port.internal_traffic_policy);
+    NodeRouting {
+        node: node.name.clone(),
+        zone: node.zone.clone(),
+        internal,
+        categorized: Some(cat),
+    }
+}
+
+/// Verdict for in-cluster (ClusterIP) traffic given kube-proxy's categorisation and the Service's
+/// `internalTrafficPolicy` (reference §4.3, §7 step 1).
+///
+/// ITP=Local uses the local set; when it is empty the connection is dropped if the Service has
+/// usable endpoints elsewhere, rejected otherwise. ITP=Cluster uses the Cluster set; empty means
+/// reject.
+#[must_use]
+pub fn internal_verdict(cat: &CategorizedEndpoints, itp: TrafficPolicy) -> NodeVerdict {
+    match itp {
         TrafficPolicy::Local => match cat.local.as_deref() {
             Some(local) if !local.is_empty() => NodeVerdict::Forward {
                 endpoints: local.to_vec(),
@@ -305,11 +322,5 @@ fn proxy_routing(
             },
             _ => NodeVerdict::Reject,
         },
-    };
-    NodeRouting {
-        node: node.name.clone(),
-        zone: node.zone.clone(),
-        internal,
-        categorized: Some(cat),
     }
 }
