@@ -233,3 +233,6 @@ impl SliceInfo {
         self.all_slices().flat_map(|s| s.endpoints.iter())
     }
 }
+
+#[cfg(test)]
+mod tests;
