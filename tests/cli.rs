@@ -1,1 +1,1 @@
-
+//! Integration tests for the `ewsim` command line (placeholder until CLI tests land).
