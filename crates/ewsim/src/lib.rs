@@ -8,6 +8,7 @@ pub mod pricing;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod topology;
 pub mod traffic;
 pub mod units;
 pub mod validate;
