@@ -83,8 +83,8 @@ pub struct EdgeRoute {
     pub notes: Vec<String>,
     /// Topology hints state for the options the upstream Kubernetes model routes (ClusterIP,
     /// headless, internalTrafficPolicy Local, Topology Aware Routing, PreferClose), e.g.
-    /// `hints: enabled (us-east-1a: 2, ...)` or `hints removed: MinAllocationExceedsOverloadThreshold
-    /// (Unable to allocate ... (4 endpoints, 3 zones))`, using the upstream reason names and
+    /// `hints: enabled (us-east-1a: 2, ...)` or `hints removed: MinAllocationExceedsOverloadThreshold:
+    /// Unable to allocate ... (4 endpoints, 3 zones)`, using the upstream reason names and
     /// messages; clusters are prefixed when they differ. `None` for the other options.
     pub hints: Option<String>,
     /// Share of the edge's requests sent by clients in each zone slot (indexed like hops); sums to
@@ -608,7 +608,7 @@ fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
             format!("hints: enabled ({})", zones.join(", "))
         }
         AppliedHints::TopologyAwareRouting(Err(reason)) => {
-            format!("hints removed: {} ({})", reason.name(), reason.message())
+            format!("hints removed: {}: {}", reason.name(), reason.message())
         }
         AppliedHints::TrafficDistribution(td) => {
             format!(
