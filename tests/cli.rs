@@ -297,6 +297,17 @@ fn explain_tar_fallback_names_the_upstream_reason() {
         "{out}"
     );
     assert!(out.contains("hops: pod->pod"), "{out}");
+    // The JSON report carries the same hints state per edge.
+    let o = ewsim(&["run", "scenarios/tar-fallback.yaml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let hints = v["options"][1]["edges"][0]["hints"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        hints.starts_with("hints removed: MinAllocationExceedsOverloadThreshold:"),
+        "{hints}"
+    );
 }
 
 #[test]
