@@ -247,3 +247,26 @@ fn balanced_tar_reports_hints_enabled() {
         Some("hints: enabled (us-east-1a: 2, us-east-1b: 2, us-east-1c: 2)")
     );
 }
+
+#[test]
+fn tar_follows_stated_node_cpu() {
+    // Zone a's nodes have 8 cores, b's and c's 2: CPU ratios 16/24 = 2/3, 1/6, 1/6. n = 6 balanced
+    // endpoints (2 per zone): desired a = 4 (minimum ceil(4 / 1.2) = 4), b = c = 1 (minimum 1);
+    // 4 + 1 + 1 = 6 <= 6, hints kept. b and c each keep 1 own endpoint and give 1 to a, so a's
+    // clients use 4 endpoints, 2 of them in other zones: 1/2 crosses; b's and c's clients stay.
+    // Overall 1/3 x 1/2 = 1/6 of 600 GB = 100 GB cross-AZ.
+    let r = run_text(
+        "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large, cpu: 8}}, {name: b, nodes: {count: 2, type: m5.large, cpu: 2}}, {name: c, nodes: {count: 2, type: m5.large, cpu: 2}}]\n\
+         services: [{name: c, replicas: 6}, {name: s, replicas: 6}]\n\
+         traffic: [{from: c, to: s, volume: 600 GB}]\n\
+         options: [{name: tar, kind: topology-aware}]\n",
+        "tar-cpu",
+    );
+    let tar = &r.options[0];
+    assert_eq!(
+        tar.edges[0].route.hints.as_deref(),
+        Some("hints: enabled (a: 4, b: 1, c: 1)")
+    );
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(100));
+}

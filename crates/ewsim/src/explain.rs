@@ -191,3 +191,43 @@ fn explain_edge(out: &mut String, report: &Report, e: &EdgeReport) {
         let _ = writeln!(out, "    note: {n}");
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_hints_keeps_reason_and_counts() {
+        assert_eq!(
+            short_hints(
+                "hints removed: MinAllocationExceedsOverloadThreshold: Unable to allocate minimum \
+                 required endpoints to each zone without exceeding overload threshold \
+                 (4 endpoints, 3 zones)"
+            ),
+            "hints removed: MinAllocationExceedsOverloadThreshold (4 endpoints, 3 zones)"
+        );
+        assert_eq!(
+            short_hints(
+                "hints removed: InsufficientNodeInfo: Insufficient Node information: allocatable \
+                 CPU or zone not specified on one or more nodes"
+            ),
+            "hints removed: InsufficientNodeInfo"
+        );
+        assert_eq!(short_hints("hints: enabled (a: 1, b: 1)"), "hints: enabled");
+        assert_eq!(short_hints("hints: none"), "hints: none");
+    }
+
+    #[test]
+    fn percentages_round_half_away_from_zero() {
+        assert_eq!(pct(Decimal::new(2, 0) / Decimal::new(3, 0)), "66.7%");
+        assert_eq!(pct(Decimal::new(5, 4)), "0.1%");
+        assert_eq!(pct(Decimal::ZERO), "0.0%");
+        assert_eq!(pct(Decimal::ONE), "100.0%");
+    }
+
+    #[test]
+    fn az_part_of_cluster_zone_names() {
+        assert_eq!(az("east/us-east-1a"), "us-east-1a");
+        assert_eq!(az("us-east-1a"), "us-east-1a");
+    }
+}
