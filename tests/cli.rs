@@ -265,3 +265,74 @@ fn usage_errors_exit_2() {
     let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "xml"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn explain_tar_fallback_names_the_upstream_reason() {
+    let o = ewsim(&[
+        "explain",
+        "scenarios/tar-fallback.yaml",
+        "--option",
+        "topology-aware",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(
+        out.contains("hints removed: MinAllocationExceedsOverloadThreshold"),
+        "{out}"
+    );
+    assert!(out.contains("(4 endpoints, 3 zones)"), "{out}");
+    // Only the named option; per client zone shares and the overall cross-zone share.
+    assert!(out.contains("option topology-aware"), "{out}");
+    assert!(!out.contains("option clusterip"), "{out}");
+    assert!(
+        out.contains("-> 50.0% of requests from us-east-1a cross zones"),
+        "{out}"
+    );
+    assert!(
+        out.contains("-> 75.0% of requests from us-east-1b cross zones"),
+        "{out}"
+    );
+    assert!(
+        out.contains("all clients: 66.7% cross zones, 0.0% dropped"),
+        "{out}"
+    );
+    assert!(out.contains("hops: pod->pod"), "{out}");
+    // The JSON report carries the same hints state per edge.
+    let o = ewsim(&["run", "scenarios/tar-fallback.yaml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let hints = v["options"][1]["edges"][0]["hints"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        hints.starts_with("hints removed: MinAllocationExceedsOverloadThreshold:"),
+        "{hints}"
+    );
+}
+
+#[test]
+fn explain_all_options_and_drops() {
+    let o = ewsim(&["explain", "scenarios/tar-fallback.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    for name in ["clusterip", "topology-aware", "prefer-close", "itp-local"] {
+        assert!(out.contains(&format!("option {name} ")), "{name}\n{out}");
+    }
+    assert!(
+        out.contains("all clients: 0.0% cross zones, 33.3% dropped"),
+        "{out}"
+    );
+}
+
+#[test]
+fn explain_unknown_option_exits_2_with_the_names() {
+    let o = ewsim(&["explain", "scenarios/tar-fallback.yaml", "--option", "nope"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("nope"), "{err}");
+    assert!(
+        err.contains("clusterip, topology-aware, prefer-close, itp-local"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+}

@@ -187,3 +187,86 @@ fn multi_cluster_paths_are_priced() {
             .any(|i| i.component.starts_with("tgw"))
     );
 }
+
+#[test]
+fn tar_fallback_hints_removed_and_priced_like_clusterip() {
+    let r = run_file("scenarios/tar-fallback.yaml");
+    let opt = |n: &str| {
+        r.options
+            .iter()
+            .find(|o| o.name == n)
+            .unwrap_or_else(|| panic!("no option {n}"))
+    };
+    // Upstream getAllocations (reference §1.5): 3 zones of 2 x m5.large (2 vCPU) -> ratio 1/3 each;
+    // n = 4 ready endpoints; desired 4/3, minimum ceil((4/3) / 1.2) = ceil(1.11) = 2 per zone;
+    // 2 + 2 + 2 = 6 > 4 -> every hint removed.
+    let tar = opt("topology-aware");
+    assert_eq!(
+        tar.edges[0].route.hints.as_deref(),
+        Some(
+            "hints removed: MinAllocationExceedsOverloadThreshold: Unable to allocate minimum \
+             required endpoints to each zone without exceeding overload threshold \
+             (4 endpoints, 3 zones)"
+        )
+    );
+    // Without hints kube-proxy uses all 4 endpoints (placed 2 / 1 / 1). Client zones carry 1/3 of
+    // the requests each: us-east-1a crosses 2/4, us-east-1b and us-east-1c 3/4:
+    // 1/3 x (1/2 + 3/4 + 3/4) = 2/3. 3 TB = 3,072 GB; 3,072 x 2/3 = 2,048 GB cross-AZ.
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(2048));
+    // Both sides billed: 2,048 GB x ($0.01 + $0.01) = $40.96, the same as plain ClusterIP.
+    assert_eq!(cost(&r, "topology-aware"), dec!(40.96));
+    assert_eq!(cost(&r, "clusterip"), dec!(40.96));
+    assert_eq!(
+        opt("clusterip").edges[0].route.hints.as_deref(),
+        Some("hints: none")
+    );
+    // PreferClose has no overload check: own-zone hints, every zone has an endpoint -> 0 GB, $0.
+    let pc = opt("prefer-close");
+    assert_eq!(pc.cost.cross_az_gb, Decimal::ZERO);
+    assert_eq!(cost(&r, "prefer-close"), dec!(0.00));
+    // ITP Local: backends on a/node-0, a/node-1, b/node-0, c/node-0; the clients on b/node-1 and
+    // c/node-1 (2 of 6) are dropped: 1/3 dropped, 3,072 x 2/3 = 2,048 GB delivered, none crossing.
+    let local = opt("itp-local");
+    assert_eq!(local.cost.dropped_share.round_dp(10), dec!(0.3333333333));
+    assert_eq!(local.cost.delivered_gb.round_dp(10), dec!(2048));
+    assert_eq!(local.cost.cross_az_gb, Decimal::ZERO);
+    assert_eq!(cost(&r, "itp-local"), dec!(0.00));
+}
+
+#[test]
+fn balanced_tar_reports_hints_enabled() {
+    // eks-10tb: 6 endpoints, 3 equal zones: minimum ceil(2 / 1.2) = 2 each, 6 <= 6 -> hints kept.
+    let r = run_file("scenarios/eks-10tb.yaml");
+    let tar = r
+        .options
+        .iter()
+        .find(|o| o.name == "topology-aware")
+        .expect("option");
+    assert_eq!(
+        tar.edges[0].route.hints.as_deref(),
+        Some("hints: enabled (us-east-1a: 2, us-east-1b: 2, us-east-1c: 2)")
+    );
+}
+
+#[test]
+fn tar_follows_stated_node_cpu() {
+    // Zone a's nodes have 8 cores, b's and c's 2: CPU ratios 16/24 = 2/3, 1/6, 1/6. n = 6 balanced
+    // endpoints (2 per zone): desired a = 4 (minimum ceil(4 / 1.2) = 4), b = c = 1 (minimum 1);
+    // 4 + 1 + 1 = 6 <= 6, hints kept. b and c each keep 1 own endpoint and give 1 to a, so a's
+    // clients use 4 endpoints, 2 of them in other zones: 1/2 crosses; b's and c's clients stay.
+    // Overall 1/3 x 1/2 = 1/6 of 600 GB = 100 GB cross-AZ.
+    let r = run_text(
+        "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large, cpu: 8}}, {name: b, nodes: {count: 2, type: m5.large, cpu: 2}}, {name: c, nodes: {count: 2, type: m5.large, cpu: 2}}]\n\
+         services: [{name: c, replicas: 6}, {name: s, replicas: 6}]\n\
+         traffic: [{from: c, to: s, volume: 600 GB}]\n\
+         options: [{name: tar, kind: topology-aware}]\n",
+        "tar-cpu",
+    );
+    let tar = &r.options[0];
+    assert_eq!(
+        tar.edges[0].route.hints.as_deref(),
+        Some("hints: enabled (a: 4, b: 1, c: 1)")
+    );
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(100));
+}

@@ -110,3 +110,62 @@ proptest! {
         }
     }
 }
+
+/// Share of an edge's requests from client zone `c` that cross zones (single-cluster layouts: zone
+/// slots are zones).
+fn zone_cross(e: &ewsim::report::EdgeReport, c: usize) -> Decimal {
+    e.route
+        .paths
+        .iter()
+        .filter(|p| p.client_zone == c)
+        .filter(|p| p.hops.iter().any(|h| h.from != h.to))
+        .map(|p| p.share)
+        .sum()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    /// The upstream-based routing: TAR keeps its hints exactly when upstream `getAllocations`
+    /// succeeds (recomputed here from node counts, all nodes m5.large so CPU ratio = node share),
+    /// routes like ClusterIP when they are removed, never crosses more than ClusterIP from any
+    /// client zone; PreferClose never leaves a client zone that has an endpoint.
+    #[test]
+    fn upstream_routing_matches_the_allocation_rule((nodes, c, s) in layout(), rps in 1u32..5000) {
+        let r = eval(&scenario(&nodes, &c, &s, rps, true));
+        let opt = |n: &str| r.options.iter().find(|o| o.name == n).unwrap_or_else(|| panic!("{n}"));
+        let (tar, cip, pc) = (&opt("topology-aware").edges[0], &opt("clusterip").edges[0], &opt("prefer-close").edges[0]);
+        let zones = nodes.len();
+        let n: u32 = s.iter().sum();
+        let total_nodes: u32 = nodes.iter().sum();
+        let min_total: u32 = nodes
+            .iter()
+            .map(|&k| (f64::from(k) / f64::from(total_nodes) * f64::from(n) * (1.0 / 1.2)).ceil() as u32)
+            .sum();
+        let hints = tar.route.hints.as_deref().unwrap_or("");
+        let expected = if zones < 2 {
+            "hints removed: InsufficientNodeInfo"
+        } else if (n as usize) < zones {
+            "hints removed: InsufficientNumberOfEndpoints"
+        } else if min_total > n {
+            "hints removed: MinAllocationExceedsOverloadThreshold"
+        } else {
+            "hints: enabled"
+        };
+        prop_assert!(hints.starts_with(expected), "{hints} vs {expected}");
+        if expected.starts_with("hints removed") {
+            prop_assert_eq!(&tar.route.paths, &cip.route.paths);
+            prop_assert_eq!(opt("topology-aware").cost.total, opt("clusterip").cost.total);
+        }
+        for (z, &servers) in s.iter().enumerate() {
+            // Shares are exact ratios up to Decimal's 28th digit.
+            let eps = Decimal::new(1, 20);
+            prop_assert!(zone_cross(tar, z) <= zone_cross(cip, z) + eps, "zone {z}: {hints}");
+            if servers > 0 {
+                prop_assert_eq!(zone_cross(pc, z), Decimal::ZERO, "prefer-close zone {}", z);
+            }
+        }
+        prop_assert_eq!(cip.route.hints.as_deref(), Some("hints: none"));
+        prop_assert!(pc.route.hints.as_deref().unwrap_or("").contains("PreferClose"));
+    }
+}

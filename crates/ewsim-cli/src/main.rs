@@ -22,6 +22,21 @@ struct Cli {
 enum Command {
     /// Evaluate a scenario file and print (or write) the comparison.
     Run(RunArgs),
+    /// Explain how each option routes each traffic edge: topology hints state and reason, where
+    /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
+    Explain(ExplainArgs),
+}
+
+#[derive(clap::Args)]
+struct ExplainArgs {
+    /// Scenario file (YAML, `version: 1`).
+    file: PathBuf,
+    /// Only this option (by name).
+    #[arg(long, value_name = "NAME")]
+    option: Option<String>,
+    /// Price table or override file (YAML) applied over the region's built-in table.
+    #[arg(long, value_name = "FILE")]
+    pricing: Option<PathBuf>,
 }
 
 /// Output formats.
@@ -79,13 +94,27 @@ fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let loaded = loader::load_scenario_file(&args.file)?;
+    let report = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let text = render::render(&report, args.format, args.detail);
+    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+}
+
+fn explain(args: &ExplainArgs) -> Result<(), Failure> {
+    let report = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let text = ewsim::explain::explain(&report, args.option.as_deref())
+        .map_err(|e| Failure::Input(e.to_string()))?;
+    write_output(None, &text).map_err(Failure::Runtime)
+}
+
+/// Loads a scenario and its price table (built-in, plus `pricing` overrides) and evaluates it.
+fn evaluate_file(file: &Path, pricing: Option<&Path>) -> Result<ewsim::Report, Failure> {
+    let loaded = loader::load_scenario_file(file)?;
     let s = &loaded.scenario;
     let mut table = match PriceTable::builtin(&s.region) {
         Ok(t) => t,
-        Err(e) if args.pricing.is_some() => {
+        Err(e) if pricing.is_some() => {
             // A full table for a region without a built-in one.
-            let path = args.pricing.as_deref().unwrap_or(Path::new(""));
+            let path = pricing.unwrap_or(Path::new(""));
             let text = std::fs::read_to_string(path).map_err(|err| {
                 Failure::Runtime(format!("error: cannot read {}: {err}", path.display()))
             })?;
@@ -103,7 +132,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
         Err(e) => return Err(input(e, Some(&loaded))),
     };
-    if let Some(p) = &args.pricing
+    if let Some(p) = pricing
         && table.origin != p.display().to_string()
     {
         let o = loader::load_price_file(p)?;
@@ -118,9 +147,7 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         }
         table.merge(o);
     }
-    let report = ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))?;
-    let text = render::render(&report, args.format, args.detail);
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+    ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
@@ -157,6 +184,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Command::Run(args) => run(args),
+        Command::Explain(args) => explain(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,6 +2,7 @@
 
 pub mod cost;
 pub mod error;
+pub mod explain;
 pub mod loader;
 pub mod placement;
 pub mod pricing;

@@ -21,6 +21,22 @@ pub struct ZoneSlot {
     pub first_node: usize,
     /// Number of nodes.
     pub nodes: usize,
+    /// Allocatable CPU of each node in millicores, as the EndpointSlice controller reads it for
+    /// Topology Aware Routing: the scenario's `cpu:` when given, otherwise the instance type's
+    /// vCPUs from the price table (filled by [`Topology::with_instance_cpu`]); `None` when neither
+    /// is known, in which case routing uses [`DEFAULT_NODE_CPU_MILLI`].
+    pub allocatable_cpu_milli: Option<u64>,
+}
+
+/// Allocatable CPU (millicores) assumed for a node whose CPU is neither stated in the scenario nor
+/// found in the price table: 2 cores, the smallest common EKS worker (`m5.large`).
+pub const DEFAULT_NODE_CPU_MILLI: u64 = 2000;
+
+/// Whole millicores of a CPU quantity in cores (fractions of a millicore truncated, like
+/// `MilliValue()` rounds a quantity up only below a millicore, which a scenario cannot state).
+fn cores_to_milli(cores: rust_decimal::Decimal) -> Option<u64> {
+    use rust_decimal::prelude::ToPrimitive;
+    (cores * rust_decimal::Decimal::from(1000)).trunc().to_u64()
 }
 
 /// All zones and nodes of a scenario.
@@ -49,10 +65,33 @@ impl Topology {
                     instance_type: z.nodes.instance_type.clone(),
                     first_node,
                     nodes,
+                    allocatable_cpu_milli: z.nodes.allocatable_cpu.and_then(cores_to_milli),
                 });
             }
         }
         Topology { zones, node_zone }
+    }
+
+    /// Fills every zone whose node CPU the scenario does not state with its instance type's vCPUs
+    /// from `table` (zones whose instance type the table lacks stay unknown).
+    #[must_use]
+    pub fn with_instance_cpu(mut self, table: &crate::pricing::PriceTable) -> Topology {
+        for z in &mut self.zones {
+            if z.allocatable_cpu_milli.is_none() {
+                z.allocatable_cpu_milli = table
+                    .instances
+                    .get(&z.instance_type)
+                    .and_then(|i| cores_to_milli(i.vcpu));
+            }
+        }
+        self
+    }
+
+    /// Allocatable CPU (millicores) of each node of zone slot `z`.
+    pub fn node_cpu_milli(&self, z: usize) -> u64 {
+        self.zones[z]
+            .allocatable_cpu_milli
+            .unwrap_or(DEFAULT_NODE_CPU_MILLI)
     }
 
     /// Whether two zone slots are different availability zones.

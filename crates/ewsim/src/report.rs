@@ -77,7 +77,7 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
             diagnostics: problems,
         });
     }
-    let topo = Topology::new(s);
+    let topo = Topology::new(s).with_instance_cpu(&table);
     let loads: Vec<EdgeLoad> = s
         .traffic
         .iter()

@@ -11,6 +11,10 @@ use crate::scenario::{
     ExternalTrafficPolicy, LoadBalancerSettings, MeshAffinity, MeshSettings, OptionKind,
     OptionSpec, Scenario, TargetType, TrafficEdge,
 };
+use crate::topology::{
+    AppliedHints, ControllerConfig, Endpoint, Node, ProxyConfig, ServiceSpec, TrafficPolicy,
+    route_service,
+};
 use rust_decimal::Decimal;
 
 /// What a hop is, which decides how it is billed and what latency it adds.
@@ -77,6 +81,15 @@ pub struct EdgeRoute {
     pub assumed: bool,
     /// Explanations worth showing (fallbacks, ignored settings).
     pub notes: Vec<String>,
+    /// Topology hints state for the options the upstream Kubernetes model routes (ClusterIP,
+    /// headless, internalTrafficPolicy Local, Topology Aware Routing, PreferClose), e.g.
+    /// `hints: enabled (us-east-1a: 2, ...)` or `hints removed: MinAllocationExceedsOverloadThreshold:
+    /// Unable to allocate ... (4 endpoints, 3 zones)`, using the upstream reason names and
+    /// messages; clusters are prefixed when they differ. `None` for the other options.
+    pub hints: Option<String>,
+    /// Share of the edge's requests sent by clients in each zone slot (indexed like hops); sums to
+    /// one when the edge has clients.
+    pub client_shares: Vec<Decimal>,
 }
 
 impl EdgeRoute {
@@ -158,7 +171,9 @@ impl EdgeCtx<'_> {
         Stage { kind, rows }
     }
 
-    /// internalTrafficPolicy Local: a client pod reaches endpoints on its own node only.
+    /// internalTrafficPolicy Local: a client pod reaches endpoints on its own node only (the
+    /// simple model, kept as a cross-check of [`EdgeCtx::upstream`] in unit tests).
+    #[cfg(test)]
     fn node_local(&self) -> Stage {
         let rows = self
             .zones()
@@ -181,6 +196,128 @@ impl EdgeCtx<'_> {
             kind: HopKind::PodToPod,
             rows,
         }
+    }
+
+    /// Pod-to-pod stage from the upstream Kubernetes model: per cluster, the EndpointSlice
+    /// controller's hints and kube-proxy's per-node endpoint filtering ([`route_service`]) for a
+    /// Service with the settings `spec`.
+    ///
+    /// Nodes are `<cluster>/<zone>/node-<i>` with the zone name as zone label and
+    /// [`Topology::node_cpu_milli`] allocatable CPU, Ready and not control-plane; every pod of the
+    /// called service is one ready endpoint on its node. Row `c` weights each node of zone `c` by
+    /// its client pods (equally when the zone has none): a node forwarding to the set `E` adds its
+    /// weight x (endpoints of `E` in zone `d`) / |E| to `c -> d`; a dropped or rejected node adds
+    /// nothing, so the row sums to less than one. Returns the stage and the hints state of each
+    /// cluster that has clients.
+    fn upstream(
+        &self,
+        cluster_names: &[String],
+        spec: &ServiceSpec,
+    ) -> (Stage, Vec<(usize, String)>) {
+        let topo = self.topo;
+        let mut rows = vec![Vec::new(); topo.zones.len()];
+        let mut states = Vec::new();
+        let mut clusters: Vec<usize> = topo.zones.iter().map(|z| z.cluster).collect();
+        clusters.dedup();
+        for cl in clusters {
+            let cname = cluster_names.get(cl).map_or("", String::as_str);
+            // (node, global node index, zone slot)
+            let mut nodes = Vec::new();
+            let mut where_ = Vec::new();
+            for z in topo.cluster_zones(cl) {
+                let slot = &topo.zones[z];
+                for i in 0..slot.nodes {
+                    nodes.push(Node::new(
+                        format!("{cname}/{}/node-{i}", slot.name),
+                        Some(&slot.name),
+                        topo.node_cpu_milli(z),
+                    ));
+                    where_.push((slot.first_node + i, z));
+                }
+            }
+            let mut endpoints = Vec::new();
+            let mut ep_zone = Vec::new();
+            for (node, &(n, z)) in nodes.iter().zip(&where_) {
+                for p in 0..self.endpoints.per_node[n] {
+                    endpoints.push(Endpoint::ready(
+                        format!("{}/pod-{p}", node.name),
+                        Some(&node.name),
+                        Some(&topo.zones[z].name),
+                    ));
+                    ep_zone.push(z);
+                }
+            }
+            let clients: u32 = where_.iter().map(|&(n, _)| self.clients.per_node[n]).sum();
+            if clients == 0 && endpoints.is_empty() {
+                continue;
+            }
+            let routing = route_service(
+                &nodes,
+                &endpoints,
+                spec,
+                &ControllerConfig::default(),
+                &ProxyConfig::default(),
+            );
+            if clients > 0 {
+                states.push((cl, hints_state(&routing.hints, spec)));
+            }
+            for z in topo.cluster_zones(cl) {
+                let members: Vec<usize> = (0..nodes.len()).filter(|&k| where_[k].1 == z).collect();
+                let zone_clients: u32 = members
+                    .iter()
+                    .map(|&k| self.clients.per_node[where_[k].0])
+                    .sum();
+                let weight = |k: usize| {
+                    if zone_clients == 0 {
+                        Decimal::ONE
+                    } else {
+                        Decimal::from(self.clients.per_node[where_[k].0])
+                    }
+                };
+                let total: Decimal = members.iter().map(|&k| weight(k)).sum();
+                if total.is_zero() {
+                    continue;
+                }
+                // Nodes sharing an endpoint set are grouped so that each share is one exact
+                // division of counts (W x count_d) / (total x |E|).
+                let mut groups: std::collections::BTreeMap<&[usize], Decimal> =
+                    std::collections::BTreeMap::new();
+                for &k in &members {
+                    let Some(nr) = routing.per_node.get(&nodes[k].name) else {
+                        continue;
+                    };
+                    let allowed = nr.allowed();
+                    if !allowed.is_empty() {
+                        *groups.entry(allowed).or_default() += weight(k);
+                    }
+                }
+                let mut acc = vec![Decimal::ZERO; topo.zones.len()];
+                for (allowed, w) in groups {
+                    let mut count = vec![0u32; topo.zones.len()];
+                    for &e in allowed {
+                        if let Some(&d) = ep_zone.get(e) {
+                            count[d] += 1;
+                        }
+                    }
+                    let denom = total * Decimal::from(allowed.len());
+                    for (d, n) in count.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                        acc[d] += w * Decimal::from(n) / denom;
+                    }
+                }
+                rows[z] = acc
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(_, x)| !x.is_zero())
+                    .collect();
+            }
+        }
+        (
+            Stage {
+                kind: HopKind::PodToPod,
+                rows,
+            },
+            states,
+        )
     }
 
     /// Nodes per zone that an instance-mode load balancer registers.
@@ -336,13 +473,18 @@ pub fn route_edge(
     let lb_cluster = ctx
         .serving_cluster(client_cluster)
         .unwrap_or(client_cluster);
+    let mut hints = None;
+    let cluster_names: Vec<String> = s.clusters.iter().map(|c| c.name.clone()).collect();
     let (mut stages, charged_stage) = match &option.kind {
-        OptionKind::ClusterIp | OptionKind::Headless => {
-            (vec![ctx.uniform(HopKind::PodToPod, same_cluster)], 0)
-        }
-        OptionKind::ItpLocal => (vec![ctx.node_local()], 0),
-        OptionKind::TopologyAware | OptionKind::PreferClose => {
-            (vec![ctx.prefer_same_zone(HopKind::PodToPod)], 0)
+        OptionKind::ClusterIp
+        | OptionKind::Headless
+        | OptionKind::ItpLocal
+        | OptionKind::TopologyAware
+        | OptionKind::PreferClose => {
+            let spec = upstream_spec(&option.kind, &edge.to);
+            let (stage, states) = ctx.upstream(&cluster_names, &spec);
+            hints = combine_states(&cluster_names, states, &mut notes);
+            (vec![stage], 0)
         }
         OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
             (vec![mesh_stage(mesh, &mut notes)], 0)
@@ -427,12 +569,89 @@ pub fn route_edge(
             edge.to
         ));
     }
+    let client_shares = client_zone
+        .iter()
+        .map(|k| Decimal::from(*k) / Decimal::from(total.max(1)))
+        .collect();
     EdgeRoute {
         paths,
         dropped,
         assumed,
         notes,
+        hints,
+        client_shares,
     }
+}
+
+/// The Service settings an option stands for in the upstream model (only called for ClusterIP,
+/// headless, ITP Local, Topology Aware Routing and PreferClose).
+fn upstream_spec(kind: &OptionKind, service: &str) -> ServiceSpec {
+    let spec = ServiceSpec::new(service);
+    match kind {
+        OptionKind::TopologyAware => spec.with_topology_mode_auto(),
+        OptionKind::PreferClose => spec.with_traffic_distribution("PreferClose"),
+        OptionKind::ItpLocal => spec.with_internal_traffic_policy(TrafficPolicy::Local),
+        OptionKind::Headless => ServiceSpec {
+            headless: true,
+            ..spec
+        },
+        _ => spec,
+    }
+}
+
+/// One line describing the hints the controller left on a Service (upstream reason names and
+/// messages when Topology Aware Routing removed them).
+fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
+    match applied {
+        AppliedHints::TopologyAwareRouting(Ok(per_zone)) => {
+            let zones: Vec<String> = per_zone.iter().map(|(z, n)| format!("{z}: {n}")).collect();
+            format!("hints: enabled ({})", zones.join(", "))
+        }
+        AppliedHints::TopologyAwareRouting(Err(reason)) => {
+            format!("hints removed: {}: {}", reason.name(), reason.message())
+        }
+        AppliedHints::TrafficDistribution(td) => {
+            format!(
+                "hints: trafficDistribution {} (each endpoint hinted for its own zone)",
+                td.as_str()
+            )
+        }
+        AppliedHints::NoHints if spec.headless => {
+            "hints: not used (headless: DNS returns every ready endpoint)".into()
+        }
+        AppliedHints::NoHints if spec.internal_traffic_policy == TrafficPolicy::Local => {
+            "hints: none (internalTrafficPolicy Local: node-local endpoints only)".into()
+        }
+        AppliedHints::NoHints => "hints: none".into(),
+    }
+}
+
+/// One hints state for the edge: the common one, or each cluster's prefixed with its name. A
+/// removal adds a note saying what kube-proxy does instead.
+fn combine_states(
+    cluster_names: &[String],
+    states: Vec<(usize, String)>,
+    notes: &mut Vec<String>,
+) -> Option<String> {
+    if states.iter().any(|(_, st)| st.starts_with("hints removed")) {
+        notes.push("topology hints removed by the EndpointSlice controller: kube-proxy uses every ready endpoint".into());
+    }
+    let first = states.first()?.1.clone();
+    if states.iter().all(|(_, st)| *st == first) {
+        return Some(first);
+    }
+    Some(
+        states
+            .into_iter()
+            .map(|(cl, st)| {
+                format!(
+                    "{}: {st}",
+                    cluster_names.get(cl).map_or("?", String::as_str)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
 }
 
 /// Replaces a stage's cross-zone share with a stated assumption: each row keeps its delivered mass,
@@ -464,5 +683,68 @@ fn assume_share(topo: &Topology, stage: &mut Stage, share: Decimal, notes: &mut 
         new_row.extend(others.into_iter().map(|d| (d, mass * share / k)));
         new_row.retain(|(_, p)| !p.is_zero());
         *row = new_row;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx_for<'a>(s: &Scenario, topo: &'a Topology) -> EdgeCtx<'a> {
+        let endpoints = topo.place(s, "s");
+        let ep_zone = endpoints
+            .per_zone(topo)
+            .into_iter()
+            .map(Decimal::from)
+            .collect();
+        EdgeCtx {
+            topo,
+            clients: topo.place(s, "c"),
+            endpoints,
+            ep_zone,
+        }
+    }
+
+    fn scenario(server: &str) -> Scenario {
+        let text = format!(
+            "version: 1\nregion: us-east-1\n\
+             zones: [{{name: a, nodes: {{count: 2, type: m5.large}}}}, {{name: b, nodes: {{count: 3, type: m5.large}}}}, {{name: c, nodes: {{count: 1, type: m5.large}}}}]\n\
+             services: [{{name: c, replicas: 7}}, {{name: s, replicas: {server}}}]\n\
+             traffic: [{{from: c, to: s, volume: 1 GB}}]\noptions: [{{name: x, kind: clusterip}}]\n"
+        );
+        crate::loader::parse_scenario(&text, "t.yaml")
+            .map(|l| l.scenario)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn upstream_itp_local_matches_the_node_local_model() {
+        for server in ["3", "4", "{a: 1, b: 2}", "{c: 2}", "0"] {
+            let s = scenario(server);
+            let topo = Topology::new(&s);
+            let ctx = ctx_for(&s, &topo);
+            let names = vec!["main".to_string()];
+            let spec = upstream_spec(&OptionKind::ItpLocal, "s");
+            let (up, _) = ctx.upstream(&names, &spec);
+            assert_eq!(up.rows, ctx.node_local().rows, "server {server}");
+        }
+    }
+
+    #[test]
+    fn upstream_prefer_close_matches_prefer_same_zone() {
+        for server in ["3", "4", "{a: 1, b: 2}", "{c: 2}"] {
+            let s = scenario(server);
+            let topo = Topology::new(&s);
+            let ctx = ctx_for(&s, &topo);
+            let names = vec!["main".to_string()];
+            let spec = upstream_spec(&OptionKind::PreferClose, "s");
+            let (up, states) = ctx.upstream(&names, &spec);
+            assert_eq!(
+                up.rows,
+                ctx.prefer_same_zone(HopKind::PodToPod).rows,
+                "{server}"
+            );
+            assert!(states[0].1.contains("PreferClose"), "{states:?}");
+        }
     }
 }

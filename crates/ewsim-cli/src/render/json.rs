@@ -47,6 +47,7 @@ pub fn render(r: &Report) -> String {
                     "rps": e.load.rps.map(num),
                     "dropped_share": num(e.route.dropped),
                     "assumed": e.route.assumed,
+                    "hints": e.route.hints,
                     "paths": e.route.paths.iter().map(|p| json!({
                         "share": num(p.share),
                         "client_zone": r.zone_names[p.client_zone],
