@@ -270,3 +270,19 @@ fn tar_follows_stated_node_cpu() {
     );
     assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(100));
 }
+
+#[test]
+fn guide_claim_fifty_percent_in_one_zone_keeps_hints() {
+    // The guide says hints are not generated when one zone holds 50%+ of the endpoints. Upstream:
+    // 6 endpoints 3/2/1 over 3 equal zones; minimum per zone ceil(2 / 1.2) = 2, total 6 <= 6, so
+    // hints hold and zone a donates one endpoint to zone c.
+    let r = run_file("scenarios/guide-claims.yaml");
+    let tar = r.options.iter().find(|o| o.name == "topology-aware").expect("option");
+    let hints = tar.edges[0].route.hints.clone().unwrap_or_default();
+    assert!(hints.starts_with("hints: enabled"), "{hints}");
+    // 6 TB = 6,144 GB; only zone c's clients (1/3) send half their requests to zone a: 1/6 crosses.
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(1024));
+    assert_eq!(cost(&r, "topology-aware"), dec!(20.48)); // 1,024 x $0.02
+    // ClusterIP: zone a clients cross 1/2, b 2/3, c 5/6 -> 2/3 of 6,144 = 4,096 GB x $0.02.
+    assert_eq!(cost(&r, "clusterip"), dec!(81.92));
+}
