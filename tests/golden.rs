@@ -277,7 +277,11 @@ fn guide_claim_fifty_percent_in_one_zone_keeps_hints() {
     // 6 endpoints 3/2/1 over 3 equal zones; minimum per zone ceil(2 / 1.2) = 2, total 6 <= 6, so
     // hints hold and zone a donates one endpoint to zone c.
     let r = run_file("scenarios/guide-claims.yaml");
-    let tar = r.options.iter().find(|o| o.name == "topology-aware").expect("option");
+    let tar = r
+        .options
+        .iter()
+        .find(|o| o.name == "topology-aware")
+        .expect("option");
     let hints = tar.edges[0].route.hints.clone().unwrap_or_default();
     assert!(hints.starts_with("hints: enabled"), "{hints}");
     // 6 TB = 6,144 GB; only zone c's clients (1/3) send half their requests to zone a: 1/6 crosses.
@@ -285,4 +289,65 @@ fn guide_claim_fifty_percent_in_one_zone_keeps_hints() {
     assert_eq!(cost(&r, "topology-aware"), dec!(20.48)); // 1,024 x $0.02
     // ClusterIP: zone a clients cross 1/2, b 2/3, c 5/6 -> 2/3 of 6,144 = 4,096 GB x $0.02.
     assert_eq!(cost(&r, "clusterip"), dec!(81.92));
+}
+
+#[test]
+fn unlabeled_node_disables_tar_hints_cluster_wide() {
+    // 3 zones x 2 m5.large; one node of us-east-1a has no topology.kubernetes.io/zone label.
+    // SetNodes (reference §1.4): a Ready worker without zone label -> insufficient node info, ratios
+    // nil -> getAllocations fails with InsufficientNodeInfo and every hint is removed.
+    // Placement: both services spread 2/2/2, one pod per node (the unlabeled node runs pods too).
+    // kube-proxy uses all 6 endpoints from every node: each client zone reaches 2 of 6 endpoints in
+    // its own zone, so 4/6 = 2/3 of requests cross. 3 TB = 3,072 GB; 3,072 x 2/3 = 2,048 GB;
+    // both sides billed: 2,048 x $0.02 = $40.96, ClusterIP's figure.
+    let text = "version: 1\nregion: us-east-1\n\
+         zones: [{name: us-east-1a, nodes: {count: 2, type: m5.large, unlabeled: 1}}, {name: us-east-1b, nodes: {count: 2, type: m5.large}}, {name: us-east-1c, nodes: {count: 2, type: m5.large}}]\n\
+         services: [{name: frontend, replicas: 6}, {name: backend, replicas: 6}]\n\
+         traffic: [{from: frontend, to: backend, volume: 3 TB}]\n\
+         options: [{name: clusterip, kind: clusterip}, {name: tar, kind: topology-aware}, {name: pc, kind: prefer-close}]\n";
+    let r = run_text(text, "unlabeled");
+    let tar = r.options.iter().find(|o| o.name == "tar").expect("option");
+    let hints = tar.edges[0].route.hints.clone().unwrap_or_default();
+    assert!(
+        hints.starts_with("hints removed: InsufficientNodeInfo"),
+        "{hints}"
+    );
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(2048));
+    assert_eq!(cost(&r, "tar"), dec!(40.96));
+    assert_eq!(cost(&r, "clusterip"), dec!(40.96));
+    // PreferClose (reference §2, derived): the endpoint on the unlabeled node gets no zone hint, so
+    // kube-proxy on every node sees a ready endpoint without hint and uses all 6: $40.96 as well.
+    assert_eq!(cost(&r, "pc"), dec!(40.96));
+}
+
+#[test]
+fn not_ready_and_control_plane_nodes_run_no_pods_and_carry_no_cpu() {
+    // Zone a: 4 nodes, 2 of them control plane (8 cores each, would tilt the CPU ratios if
+    // counted); zone c: 2 nodes, both not Ready. Pods spread only over zones with a node that runs
+    // pods (a, b): 6 -> 3 / 3, one or two per worker node. SetNodes ignores control-plane and
+    // not-ready nodes: CPU a = 2 x 2 = 4 cores, b = 4 cores -> ratios 1/2, 1/2; n = 6: desired 3,
+    // minimum ceil(3 / 1.2) = 3 each, 3 + 3 = 6 <= 6 -> hints a: 3, b: 3; nothing crosses.
+    let text = "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 4, type: m5.large, control_plane: 2}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large, not_ready: 2}}]\n\
+         services: [{name: frontend, replicas: 6}, {name: backend, replicas: 6}]\n\
+         traffic: [{from: frontend, to: backend, volume: 3 TB}]\n\
+         options: [{name: clusterip, kind: clusterip}, {name: tar, kind: topology-aware}, {name: local, kind: itp-local}]\n";
+    let r = run_text(text, "node-attrs");
+    let tar = r.options.iter().find(|o| o.name == "tar").expect("option");
+    assert_eq!(
+        tar.edges[0].route.hints.as_deref(),
+        Some("hints: enabled (a: 3, b: 3)")
+    );
+    assert_eq!(tar.cost.cross_az_gb, Decimal::ZERO);
+    // ClusterIP: each client zone reaches 3 of 6 in its zone -> 1/2 of 3,072 GB = 1,536 GB
+    // x $0.02 = $30.72 (zone c has neither clients nor endpoints).
+    assert_eq!(cost(&r, "clusterip"), dec!(30.72));
+    // ITP Local: every worker node holds frontend and backend pods (3 over 2 nodes: 2 and 1), so
+    // nothing is dropped: had a control-plane node got a frontend pod, it would drop.
+    let local = r
+        .options
+        .iter()
+        .find(|o| o.name == "local")
+        .expect("option");
+    assert_eq!(local.cost.dropped_share, Decimal::ZERO);
 }

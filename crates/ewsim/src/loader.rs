@@ -215,6 +215,12 @@ struct RawNodes {
     instance_type: Spanned<String>,
     #[serde(default)]
     cpu: Option<Spanned<Text>>,
+    #[serde(default)]
+    not_ready: Option<Spanned<Text>>,
+    #[serde(default)]
+    control_plane: Option<Spanned<Text>>,
+    #[serde(default)]
+    unlabeled: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -680,16 +686,33 @@ fn convert_zones(c: &mut Conv, path: &str, raw: &[Spanned<RawZone>]) -> Vec<Zone
             .cpu
             .as_ref()
             .and_then(|v| c.quantity(&format!("{np}.cpu"), v, units::parse_cpu_cores));
+        let attributes = node_attributes(c, &np, &n.value);
         zones.push(Zone {
             name: z.value.name.value.clone(),
             nodes: NodeGroup {
                 count,
                 instance_type: n.value.instance_type.value.clone(),
                 allocatable_cpu: cpu,
+                attributes,
             },
         });
     }
     zones
+}
+
+/// The optional node attribute counts of a zone's `nodes:` (checked against `count` in
+/// [`crate::validate`]).
+fn node_attributes(c: &mut Conv, np: &str, n: &RawNodes) -> NodeAttributes {
+    let mut get = |key: &str, v: &Option<Spanned<Text>>| {
+        v.as_ref()
+            .and_then(|v| c.count(&format!("{np}.{key}"), v))
+            .unwrap_or(0)
+    };
+    NodeAttributes {
+        not_ready: get("not_ready", &n.not_ready),
+        control_plane: get("control_plane", &n.control_plane),
+        unlabeled: get("unlabeled", &n.unlabeled),
+    }
 }
 
 fn convert_edge(c: &mut Conv, p: &str, e: &Spanned<RawEdge>) -> Option<TrafficEdge> {

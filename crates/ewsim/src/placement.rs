@@ -4,7 +4,7 @@
 //! crosses an availability zone, since clusters in one region share zone names; VPC names decide
 //! whether it crosses VPCs.
 
-use crate::scenario::{Replicas, Scenario};
+use crate::scenario::{NodeAttributes, Replicas, Scenario};
 
 /// One zone of one cluster.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,42 @@ pub struct ZoneSlot {
     /// vCPUs from the price table (filled by [`Topology::with_instance_cpu`]); `None` when neither
     /// is known, in which case routing uses [`DEFAULT_NODE_CPU_MILLI`].
     pub allocatable_cpu_milli: Option<u64>,
+    /// Nodes that are not Ready, control plane, or without zone label; within the zone the nodes
+    /// are ordered labelled workers, unlabeled, not ready, control plane.
+    pub attributes: NodeAttributes,
+}
+
+/// What the Kubernetes model sees of one node (see [`ZoneSlot::node_state`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeState {
+    /// Carries the `topology.kubernetes.io/zone` label.
+    pub labeled: bool,
+    /// Node condition `Ready == True`.
+    pub ready: bool,
+    /// Control-plane node.
+    pub control_plane: bool,
+}
+
+impl ZoneSlot {
+    /// Nodes that run pods: Ready workers, labelled or not (the first ones of the zone).
+    pub fn schedulable(&self) -> usize {
+        self.nodes
+            .saturating_sub(self.attributes.unschedulable() as usize)
+    }
+
+    /// The state of the zone's `i`-th node (order: labelled workers, unlabeled, not ready,
+    /// control plane).
+    pub fn node_state(&self, i: usize) -> NodeState {
+        let a = self.attributes;
+        let sched = self.schedulable();
+        let labeled_workers = sched.saturating_sub(a.unlabeled as usize);
+        let not_ready_end = sched + a.not_ready as usize;
+        NodeState {
+            labeled: i < labeled_workers || i >= sched,
+            ready: i < sched || i >= not_ready_end,
+            control_plane: i >= not_ready_end,
+        }
+    }
 }
 
 /// Allocatable CPU (millicores) assumed for a node whose CPU is neither stated in the scenario nor
@@ -66,6 +102,7 @@ impl Topology {
                     first_node,
                     nodes,
                     allocatable_cpu_milli: z.nodes.allocatable_cpu.and_then(cores_to_milli),
+                    attributes: z.nodes.attributes,
                 });
             }
         }
@@ -121,10 +158,16 @@ impl Topology {
                 continue;
             };
             let zones: Vec<usize> = self.cluster_zones(ci).collect();
+            // A topology spread only counts zones with a node that can run the pods.
+            let spread_zones: Vec<usize> = zones
+                .iter()
+                .copied()
+                .filter(|&z| self.zones[z].schedulable() > 0)
+                .collect();
             let counts: Vec<(usize, u32)> = match &svc.replicas {
-                Replicas::Spread(n) => spread(*n, zones.len())
+                Replicas::Spread(n) => spread(*n, spread_zones.len())
                     .into_iter()
-                    .zip(&zones)
+                    .zip(&spread_zones)
                     .map(|(k, z)| (*z, k))
                     .collect(),
                 Replicas::PerZone(list) => list
@@ -139,7 +182,7 @@ impl Topology {
             };
             for (z, k) in counts {
                 let slot = &self.zones[z];
-                for (i, n) in spread(k, slot.nodes).into_iter().enumerate() {
+                for (i, n) in spread(k, slot.schedulable()).into_iter().enumerate() {
                     per_node[slot.first_node + i] += n;
                 }
             }

@@ -203,8 +203,10 @@ impl EdgeCtx<'_> {
     /// Service with the settings `spec`.
     ///
     /// Nodes are `<cluster>/<zone>/node-<i>` with the zone name as zone label and
-    /// [`Topology::node_cpu_milli`] allocatable CPU, Ready and not control-plane; every pod of the
-    /// called service is one ready endpoint on its node. Row `c` weights each node of zone `c` by
+    /// [`Topology::node_cpu_milli`] allocatable CPU; the scenario's node attributes
+    /// ([`crate::placement::ZoneSlot::node_state`]) make some unlabeled, not Ready or control
+    /// plane. Every pod of the called service is one ready endpoint on its node, with the node's
+    /// zone label as its zone (none on an unlabeled node). Row `c` weights each node of zone `c` by
     /// its client pods (equally when the zone has none): a node forwarding to the set `E` adds its
     /// weight x (endpoints of `E` in zone `d`) / |E| to `c -> d`; a dropped or rejected node adds
     /// nothing, so the row sums to less than one. Returns the stage and the hints state of each
@@ -227,11 +229,15 @@ impl EdgeCtx<'_> {
             for z in topo.cluster_zones(cl) {
                 let slot = &topo.zones[z];
                 for i in 0..slot.nodes {
-                    nodes.push(Node::new(
+                    let state = slot.node_state(i);
+                    let mut node = Node::new(
                         format!("{cname}/{}/node-{i}", slot.name),
-                        Some(&slot.name),
+                        state.labeled.then_some(slot.name.as_str()),
                         topo.node_cpu_milli(z),
-                    ));
+                    );
+                    node.ready = state.ready;
+                    node.control_plane = state.control_plane;
+                    nodes.push(node);
                     where_.push((slot.first_node + i, z));
                 }
             }
@@ -242,7 +248,7 @@ impl EdgeCtx<'_> {
                     endpoints.push(Endpoint::ready(
                         format!("{}/pod-{p}", node.name),
                         Some(&node.name),
-                        Some(&topo.zones[z].name),
+                        node.zone.as_deref(),
                     ));
                     ep_zone.push(z);
                 }
@@ -328,7 +334,7 @@ impl EdgeCtx<'_> {
             .map(|z| {
                 let nodes = z.first_node..z.first_node + z.nodes;
                 match etp {
-                    ExternalTrafficPolicy::Cluster => Decimal::from(z.nodes),
+                    ExternalTrafficPolicy::Cluster => Decimal::from(z.schedulable()),
                     ExternalTrafficPolicy::Local => {
                         Decimal::from(nodes.filter(|&n| self.endpoints.per_node[n] > 0).count())
                     }

@@ -177,6 +177,32 @@ pub struct NodeGroup {
     pub instance_type: String,
     /// Allocatable CPU per node in cores (defaults to the instance's vCPUs).
     pub allocatable_cpu: Option<Decimal>,
+    /// Attributes of some of the `count` nodes (all zero by default).
+    pub attributes: NodeAttributes,
+}
+
+/// How many of a zone's nodes differ from a Ready, zone-labelled worker. The groups are disjoint
+/// and counted within the zone's `count`; within a zone the nodes are ordered labelled workers,
+/// `unlabeled`, `not_ready`, `control_plane`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NodeAttributes {
+    /// Nodes whose `Ready` condition is not `True`: no pods run there and the EndpointSlice
+    /// controller ignores their CPU.
+    pub not_ready: u32,
+    /// Control-plane nodes (`node-role.kubernetes.io/control-plane`): no pods run there and the
+    /// controller ignores their CPU.
+    pub control_plane: u32,
+    /// Ready workers without the `topology.kubernetes.io/zone` label: pods run there, but their
+    /// endpoints carry no zone and the controller disables Topology Aware Routing cluster-wide
+    /// (`InsufficientNodeInfo`).
+    pub unlabeled: u32,
+}
+
+impl NodeAttributes {
+    /// Nodes that run no pods (not Ready or control plane).
+    pub fn unschedulable(&self) -> u32 {
+        self.not_ready + self.control_plane
+    }
 }
 
 /// A workload (Deployment / StatefulSet) and where its pods run.

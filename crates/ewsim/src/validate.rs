@@ -5,6 +5,45 @@ use crate::pricing::PriceTable;
 use crate::scenario::{OptionKind, Replicas, Scenario};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// Node attribute counts (`not_ready`, `control_plane`, `unlabeled`) must each fit in the zone's
+/// `count`, and so must their sum (the groups are disjoint).
+fn node_attribute_problems(d: &mut Vec<Diagnostic>, zp: &str, z: &crate::scenario::Zone) {
+    let a = z.nodes.attributes;
+    let mut each_ok = true;
+    for (key, n) in [
+        ("not_ready", a.not_ready),
+        ("control_plane", a.control_plane),
+        ("unlabeled", a.unlabeled),
+    ] {
+        if n > z.nodes.count {
+            each_ok = false;
+            d.push(
+                Diagnostic::at(
+                    format!("{zp}.nodes.{key}"),
+                    format!(
+                        "{key} is {n} but zone `{}` has only {} nodes",
+                        z.name, z.nodes.count
+                    ),
+                )
+                .with_hint("node attribute counts are counted within `count`"),
+            );
+        }
+    }
+    let sum = u64::from(a.not_ready) + u64::from(a.control_plane) + u64::from(a.unlabeled);
+    if each_ok && sum > u64::from(z.nodes.count) {
+        d.push(
+            Diagnostic::at(
+                format!("{zp}.nodes"),
+                format!(
+                    "not_ready + control_plane + unlabeled = {sum} exceeds the zone's {} nodes",
+                    z.nodes.count
+                ),
+            )
+            .with_hint("the groups are disjoint: a node is at most one of them"),
+        );
+    }
+}
+
 /// Returns every problem found (empty when the scenario can be evaluated).
 pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
     let mut d = Vec::new();
@@ -41,6 +80,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
                     format!("zone `{}` has no nodes", z.name),
                 ));
             }
+            node_attribute_problems(&mut d, &zp, z);
             if !table.instances.contains_key(&z.nodes.instance_type) {
                 let known: Vec<&str> = table.instances.keys().map(String::as_str).collect();
                 d.push(
@@ -86,6 +126,20 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
             continue;
         };
         if let Replicas::PerZone(list) = &svc.replicas {
+            for (zone, k) in list {
+                if let Some(z) = cluster.zones.iter().find(|z| z.name == *zone)
+                    && *k > 0
+                    && z.nodes.attributes.unschedulable() >= z.nodes.count
+                {
+                    d.push(
+                        Diagnostic::at(
+                            format!("{p}.replicas.{zone}"),
+                            format!("zone `{zone}` has no node that runs pods (all not ready or control plane)"),
+                        )
+                        .with_hint("lower `not_ready` / `control_plane` or place the replicas elsewhere"),
+                    );
+                }
+            }
             for (zone, _) in list {
                 if !cluster.zones.iter().any(|z| z.name == *zone) {
                     d.push(
@@ -178,5 +232,43 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
         "(none)".into()
     } else {
         v.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::PriceTable;
+    use crate::loader::parse_scenario;
+
+    fn problems(zone_nodes: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nregion: us-east-1\n\
+             zones: [{{name: a, nodes: {{count: 2, type: m5.large{zone_nodes}}}}}, {{name: b, nodes: {{count: 2, type: m5.large}}}}]\n\
+             services: [{{name: s, replicas: {{a: 1, b: 1}}}}]\n\
+             traffic: [{{from: s, to: s, volume: 1 GB}}]\noptions: [{{name: o, kind: clusterip}}]\n"
+        );
+        let s = parse_scenario(&text, "t.yaml")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario;
+        let table = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
+        super::validate(&s, &table)
+            .into_iter()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn node_attributes_fit_in_count() {
+        assert!(problems(", unlabeled: 2").is_empty());
+        let p = problems(", not_ready: 3");
+        assert!(
+            p[0].starts_with("zones[0].nodes.not_ready: not_ready is 3"),
+            "{p:?}"
+        );
+        let p = problems(", control_plane: 1, unlabeled: 2");
+        assert!(p[0].starts_with("zones[0].nodes: "), "{p:?}");
+        // Both nodes of zone a down: its explicit replica cannot run.
+        let p = problems(", not_ready: 1, control_plane: 1");
+        assert!(p[0].starts_with("services[0].replicas.a: "), "{p:?}");
     }
 }
