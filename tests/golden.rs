@@ -351,3 +351,82 @@ fn not_ready_and_control_plane_nodes_run_no_pods_and_carry_no_cpu() {
         .expect("option");
     assert_eq!(local.cost.dropped_share, Decimal::ZERO);
 }
+
+#[test]
+fn traffic_distribution_values_and_precedence() {
+    // 3 zones x 2 nodes; frontend one pod per node; backend {a: 2, b: 1}: a/node-0, a/node-1,
+    // b/node-0; zone c has none. 3 TB = 3,072 GB.
+    let text = "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large}}]\n\
+         services: [{name: frontend, replicas: 6}, {name: backend, replicas: {a: 2, b: 1}}]\n\
+         traffic: [{from: frontend, to: backend, volume: 3 TB}]\n\
+         options:\n\
+         - {name: clusterip, kind: clusterip}\n\
+         - {name: close, kind: prefer-close}\n\
+         - {name: zone, kind: prefer-close, traffic_distribution: PreferSameZone}\n\
+         - {name: node, kind: prefer-close, traffic_distribution: PreferSameNode}\n\
+         - {name: tar-close, kind: topology-aware, traffic_distribution: PreferClose}\n";
+    let r = run_text(text, "trafficdist");
+    let opt = |n: &str| r.options.iter().find(|o| o.name == n).expect("option");
+    // ClusterIP: zone a clients reach 2 of 3 in a (1/3 crosses), b 1 of 3 (2/3), c none (1):
+    // 1/3 x (1/3 + 2/3 + 1) = 2/3 -> 2,048 GB x $0.02 = $40.96.
+    assert_eq!(cost(&r, "clusterip"), dec!(40.96));
+    // PreferSameNode (reference §4.1 / §4.4): a/node-0, a/node-1 and b/node-0 use their own
+    // endpoint; b/node-1 has none on the node -> same zone (b/node-0); c's nodes have neither a
+    // node nor a zone hint -> all 3 endpoints, all in other zones. Crossing: 2 of 6 clients -> 1/3
+    // of 3,072 = 1,024 GB x $0.02 = $20.48. PreferClose and PreferSameZone cross the same
+    // (same-node is inside the same zone), so all three cost $20.48.
+    for o in ["close", "zone", "node"] {
+        assert_eq!(opt(o).cost.cross_az_gb.round_dp(10), dec!(1024), "{o}");
+        assert_eq!(cost(&r, o), dec!(20.48), "{o}");
+    }
+    assert!(
+        opt("node").edges[0]
+            .route
+            .hints
+            .as_deref()
+            .unwrap_or("")
+            .contains("PreferSameNode (each endpoint hinted for its own node and zone)")
+    );
+    assert!(
+        opt("zone").edges[0]
+            .route
+            .hints
+            .as_deref()
+            .unwrap_or("")
+            .contains("PreferSameZone")
+    );
+    // topology-aware + PreferClose: the annotation Auto wins (reference §1.2). n = 3 ready
+    // endpoints, 3 equal zones: desired 1, minimum ceil(1 / 1.2) = 1 each, 3 <= 3 -> hints kept;
+    // zone a has 2 endpoints (desired 1), surplus 1; zone c has 0, need 1: one zone-a endpoint
+    // is re-hinted for c. Zone a's clients keep 1 endpoint in a, b's keep their own, c's clients
+    // use the donated zone-a endpoint. Crossing: only c's clients (1/3) -> 1,024 GB -> $20.48.
+    // The same figure as PreferClose here, but the hints state is Topology Aware Routing's.
+    let tar = opt("tar-close");
+    let hints = tar.edges[0].route.hints.clone().unwrap_or_default();
+    assert_eq!(hints, "hints: enabled (a: 1, b: 1, c: 1)");
+    assert_eq!(cost(&r, "tar-close"), dec!(20.48));
+    assert!(
+        tar.edges[0]
+            .route
+            .notes
+            .iter()
+            .any(|n| n.contains("trafficDistribution PreferClose ignored"))
+    );
+}
+
+#[test]
+fn tar_annotation_wins_over_prefer_close_when_hints_are_removed() {
+    // tar-fallback's layout (4 backends 2/1/1 over 3 equal zones): TAR removes every hint
+    // (minimum 2 per zone, 6 > 4), and the PreferClose next to the annotation is ignored, so the
+    // option costs ClusterIP's $40.96 (see tar_fallback_hints_removed_and_priced_like_clusterip),
+    // not PreferClose's $0.00.
+    let text = "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large}}]\n\
+         services: [{name: frontend, replicas: 6}, {name: backend, replicas: 4}]\n\
+         traffic: [{from: frontend, to: backend, volume: 3 TB}]\n\
+         options: [{name: tar, kind: topology-aware, traffic_distribution: PreferClose}, {name: pc, kind: prefer-close}]\n";
+    let r = run_text(text, "precedence");
+    assert_eq!(cost(&r, "tar"), dec!(40.96));
+    assert_eq!(cost(&r, "pc"), dec!(0.00));
+}

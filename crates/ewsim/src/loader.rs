@@ -308,6 +308,8 @@ struct RawOption {
     hosted_zones: Option<Spanned<Text>>,
     #[serde(default)]
     dns_queries_per_second: Option<Spanned<Text>>,
+    #[serde(default)]
+    traffic_distribution: Option<Spanned<String>>,
 }
 
 /// Turns a serde-saphyr error into a one-line diagnostic with its position.
@@ -931,6 +933,8 @@ fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<Optio
             ok = false;
         }
     }
+    let (traffic_distribution, td_ok) = option_traffic_distribution(c, p, kind, o);
+    ok &= td_ok;
     let assume = match &o.assume_cross_az_share {
         Some(v) => {
             Some(c.quantity(&format!("{p}.assume_cross_az_share"), v, units::parse_share)?)
@@ -1078,7 +1082,44 @@ fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<Optio
         description: o.description.clone(),
         kind,
         assume_cross_az_share: assume,
+        traffic_distribution,
     })
+}
+
+/// The option's `traffic_distribution:` (kinds `prefer-close`, default `PreferClose`, and
+/// `topology-aware`, default none); an error on other kinds or for an unknown value.
+fn option_traffic_distribution(
+    c: &mut Conv,
+    p: &str,
+    kind: &str,
+    o: &RawOption,
+) -> (Option<crate::topology::TrafficDistribution>, bool) {
+    use crate::topology::TrafficDistribution as Td;
+    let path = format!("{p}.traffic_distribution");
+    let Some(v) = &o.traffic_distribution else {
+        return ((kind == "prefer-close").then_some(Td::PreferClose), true);
+    };
+    c.map.record(&path, &v.referenced);
+    if kind != "prefer-close" && kind != "topology-aware" {
+        c.err(
+            &path,
+            &v.referenced,
+            format!(
+                "setting `traffic_distribution` does not apply to kind `{kind}` (it applies to: prefer-close, topology-aware)"
+            ),
+        );
+        return (None, false);
+    }
+    let parsed = c.choice(
+        &path,
+        v,
+        &[
+            ("PreferClose", Td::PreferClose),
+            ("PreferSameZone", Td::PreferSameZone),
+            ("PreferSameNode", Td::PreferSameNode),
+        ],
+    );
+    (parsed, parsed.is_some())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1458,3 +1499,49 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+#[cfg(test)]
+mod traffic_distribution_tests {
+    use super::parse_scenario;
+    use crate::topology::TrafficDistribution;
+
+    fn option(extra: &str) -> Result<super::OptionSpec, String> {
+        let text = format!(
+            "version: 1\nregion: us-east-1\nzones: [{{name: a, nodes: {{count: 1, type: m5.large}}}}]\n\
+             services: [{{name: s, replicas: 1}}]\ntraffic: [{{from: s, to: s, volume: 1 GB}}]\n\
+             options: [{{name: o, {extra}}}]\n"
+        );
+        parse_scenario(&text, "t.yaml")
+            .map(|l| l.scenario.options[0].clone())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn traffic_distribution_defaults_values_and_kinds() {
+        let o = option("kind: prefer-close").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            o.traffic_distribution,
+            Some(TrafficDistribution::PreferClose)
+        );
+        let o = option("kind: prefer-close, traffic_distribution: PreferSameNode")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            o.traffic_distribution,
+            Some(TrafficDistribution::PreferSameNode)
+        );
+        let o = option("kind: topology-aware").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(o.traffic_distribution, None);
+        let e = option("kind: clusterip, traffic_distribution: PreferClose").err();
+        assert!(
+            e.as_deref()
+                .unwrap_or("")
+                .contains("options[0].traffic_distribution"),
+            "{e:?}"
+        );
+        let e = option("kind: prefer-close, traffic_distribution: preferclose").err();
+        assert!(
+            e.as_deref().unwrap_or("").contains("unknown value"),
+            "{e:?}"
+        );
+    }
+}

@@ -487,7 +487,15 @@ pub fn route_edge(
         | OptionKind::ItpLocal
         | OptionKind::TopologyAware
         | OptionKind::PreferClose => {
-            let spec = upstream_spec(&option.kind, &edge.to);
+            let spec = upstream_spec_for(option, &edge.to);
+            if let (OptionKind::TopologyAware, Some(td)) =
+                (&option.kind, option.traffic_distribution)
+            {
+                notes.push(format!(
+                    "trafficDistribution {} ignored: the topology-mode annotation Auto takes precedence (EndpointSlice reconciler)",
+                    td.as_str()
+                ));
+            }
             let (stage, states) = ctx.upstream(&cluster_names, &spec);
             hints = combine_states(&cluster_names, states, &mut notes);
             (vec![stage], 0)
@@ -605,6 +613,19 @@ fn upstream_spec(kind: &OptionKind, service: &str) -> ServiceSpec {
     }
 }
 
+/// The Service settings of an option in the upstream model: [`upstream_spec`] plus the option's
+/// `traffic_distribution` (on `topology-aware` it sits next to the annotation `Auto`, which wins
+/// upstream; reference §1.2).
+fn upstream_spec_for(option: &OptionSpec, service: &str) -> ServiceSpec {
+    let spec = upstream_spec(&option.kind, service);
+    match (&option.kind, option.traffic_distribution) {
+        (OptionKind::PreferClose | OptionKind::TopologyAware, Some(td)) => {
+            spec.with_traffic_distribution(td.as_str())
+        }
+        _ => spec,
+    }
+}
+
 /// One line describing the hints the controller left on a Service (upstream reason names and
 /// messages when Topology Aware Routing removed them).
 fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
@@ -615,6 +636,14 @@ fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
         }
         AppliedHints::TopologyAwareRouting(Err(reason)) => {
             format!("hints removed: {}: {}", reason.name(), reason.message())
+        }
+        AppliedHints::TrafficDistribution(td)
+            if *td == crate::topology::TrafficDistribution::PreferSameNode =>
+        {
+            format!(
+                "hints: trafficDistribution {} (each endpoint hinted for its own node and zone)",
+                td.as_str()
+            )
         }
         AppliedHints::TrafficDistribution(td) => {
             format!(

@@ -306,6 +306,10 @@ pub struct OptionSpec {
     /// Stated assumption replacing the routing model's share of bytes crossing zones on the option's
     /// charged hop (pod to pod, or client to load balancer). Reported as assumed.
     pub assume_cross_az_share: Option<Decimal>,
+    /// `spec.trafficDistribution` of the Service for kinds `prefer-close` (default `PreferClose`)
+    /// and `topology-aware` (default none; the topology-mode annotation `Auto` takes precedence
+    /// upstream, so the value only shows in the report). `None` for other kinds.
+    pub traffic_distribution: Option<crate::topology::TrafficDistribution>,
 }
 
 /// Target registration of a load balancer.
