@@ -430,3 +430,37 @@ fn tar_annotation_wins_over_prefer_close_when_hints_are_removed() {
     assert_eq!(cost(&r, "tar"), dec!(40.96));
     assert_eq!(cost(&r, "pc"), dec!(0.00));
 }
+
+#[test]
+fn colocated_backend_serves_node_local_options() {
+    // 3 zones x 2 nodes. frontend {a: 2, b: 1}: a/node-0, a/node-1, b/node-0 (one each).
+    // `near` (3 replicas, colocate_with frontend): the hosting nodes, zone-interleaved, are
+    // a/node-0, b/node-0, a/node-1; host total 3 = replicas, so each gets 1 -> same nodes.
+    // `far` (3 replicas, spread): a/node-0, b/node-0, c/node-0.
+    // 9 TB = 9,216 GB per edge.
+    let text = "version: 1\nregion: us-east-1\n\
+         zones: [{name: a, nodes: {count: 2, type: m5.large}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large}}]\n\
+         services: [{name: frontend, replicas: {a: 2, b: 1}}, {name: near, replicas: 3, colocate_with: frontend}, {name: far, replicas: 3}]\n\
+         traffic: [{from: frontend, to: near, volume: 9 TB}, {from: frontend, to: far, volume: 9 TB}]\n\
+         options: [{name: local, kind: itp-local}, {name: node, kind: prefer-close, traffic_distribution: PreferSameNode}, {name: clusterip, kind: clusterip}]\n";
+    let r = run_text(text, "colocate");
+    let opt = |n: &str| r.options.iter().find(|o| o.name == n).expect("option");
+    // ITP Local, edge to `near`: every client node has a local pod -> nothing dropped or crossing.
+    let local = opt("local");
+    assert_eq!(local.edges[0].route.dropped, Decimal::ZERO);
+    // Edge to `far`: the client on a/node-1 (1 of 3) has none -> 1/3 dropped.
+    assert_eq!(
+        local.edges[1].route.dropped.round_dp(10),
+        dec!(0.3333333333)
+    );
+    assert_eq!(cost(&r, "local"), dec!(0.00));
+    // PreferSameNode: to `near` every client stays on its node (0 GB). To `far`: a/node-0 and
+    // b/node-0 are node-local; a/node-1 has no local endpoint -> its zone's a/node-0: nothing
+    // crosses either. $0.00.
+    assert_eq!(opt("node").cost.cross_az_gb, Decimal::ZERO);
+    // ClusterIP, `near` (endpoints a: 2, b: 1): a's clients (2/3) cross 1/3, b's (1/3) cross 2/3
+    // -> 2/9 + 2/9 = 4/9 of 9,216 = 4,096 GB. `far` (a: 1, b: 1, c: 1): every client crosses 2/3
+    // -> 6,144 GB. Total 10,240 GB x $0.02 = $204.80.
+    assert_eq!(opt("clusterip").cost.cross_az_gb.round_dp(10), dec!(10240));
+    assert_eq!(cost(&r, "clusterip"), dec!(204.80));
+}

@@ -230,6 +230,8 @@ struct RawService {
     #[serde(default)]
     cluster: Option<Spanned<String>>,
     replicas: Spanned<RawReplicas>,
+    #[serde(default)]
+    colocate_with: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -570,10 +572,14 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
             }
         };
         if let Some(replicas) = replicas {
+            if let Some(v) = &s.colocate_with {
+                c.map.record(&format!("{p}.colocate_with"), &v.referenced);
+            }
             services.push(Service {
                 name: s.name.value.clone(),
                 cluster,
                 replicas,
+                colocate_with: s.colocate_with.as_ref().map(|v| v.value.clone()),
             });
         }
     }

@@ -154,40 +154,91 @@ impl Topology {
     pub fn place(&self, s: &Scenario, service: &str) -> Placement {
         let mut per_node = vec![0u32; self.node_zone.len()];
         for svc in s.services.iter().filter(|v| v.name == service) {
-            let Some(ci) = s.clusters.iter().position(|c| c.name == svc.cluster) else {
-                continue;
-            };
-            let zones: Vec<usize> = self.cluster_zones(ci).collect();
-            // A topology spread only counts zones with a node that can run the pods.
-            let spread_zones: Vec<usize> = zones
-                .iter()
-                .copied()
-                .filter(|&z| self.zones[z].schedulable() > 0)
-                .collect();
-            let counts: Vec<(usize, u32)> = match &svc.replicas {
-                Replicas::Spread(n) => spread(*n, spread_zones.len())
-                    .into_iter()
-                    .zip(&spread_zones)
-                    .map(|(k, z)| (*z, k))
-                    .collect(),
-                Replicas::PerZone(list) => list
-                    .iter()
-                    .filter_map(|(name, k)| {
-                        zones
-                            .iter()
-                            .find(|z| self.zones[**z].name == *name)
-                            .map(|z| (*z, *k))
-                    })
-                    .collect(),
-            };
-            for (z, k) in counts {
-                let slot = &self.zones[z];
-                for (i, n) in spread(k, slot.schedulable()).into_iter().enumerate() {
-                    per_node[slot.first_node + i] += n;
-                }
-            }
+            self.place_one(s, svc, &mut per_node, 0);
         }
         Placement { per_node }
+    }
+
+    /// Adds the pods of one service declaration to `per_node`. `depth` bounds `colocate_with`
+    /// chains (cycles are rejected by validation; this only keeps a bad scenario from looping).
+    fn place_one(
+        &self,
+        s: &Scenario,
+        svc: &crate::scenario::Service,
+        per_node: &mut [u32],
+        depth: usize,
+    ) {
+        let Some(ci) = s.clusters.iter().position(|c| c.name == svc.cluster) else {
+            return;
+        };
+        if let Some(other) = &svc.colocate_with {
+            let total = match &svc.replicas {
+                Replicas::Spread(n) => *n,
+                Replicas::PerZone(list) => list.iter().map(|(_, k)| *k).sum(),
+            };
+            let mut host = vec![0u32; per_node.len()];
+            if depth <= s.services.len() {
+                for o in s
+                    .services
+                    .iter()
+                    .filter(|v| v.name == *other && v.cluster == svc.cluster)
+                {
+                    self.place_one(s, o, &mut host, depth + 1);
+                }
+            }
+            let order = self.host_order(ci, &host);
+            for (n, k) in colocate(total, &order, &host) {
+                per_node[n] += k;
+            }
+            return;
+        }
+        let zones: Vec<usize> = self.cluster_zones(ci).collect();
+        // A topology spread only counts zones with a node that can run the pods.
+        let spread_zones: Vec<usize> = zones
+            .iter()
+            .copied()
+            .filter(|&z| self.zones[z].schedulable() > 0)
+            .collect();
+        let counts: Vec<(usize, u32)> = match &svc.replicas {
+            Replicas::Spread(n) => spread(*n, spread_zones.len())
+                .into_iter()
+                .zip(&spread_zones)
+                .map(|(k, z)| (*z, k))
+                .collect(),
+            Replicas::PerZone(list) => list
+                .iter()
+                .filter_map(|(name, k)| {
+                    zones
+                        .iter()
+                        .find(|z| self.zones[**z].name == *name)
+                        .map(|z| (*z, *k))
+                })
+                .collect(),
+        };
+        for (z, k) in counts {
+            let slot = &self.zones[z];
+            for (i, n) in spread(k, slot.schedulable()).into_iter().enumerate() {
+                per_node[slot.first_node + i] += n;
+            }
+        }
+    }
+
+    /// The nodes of cluster `ci` holding pods in `host`, zone by zone interleaved: the first such
+    /// node of every zone (zones in file order), then the second of every zone, and so on.
+    fn host_order(&self, ci: usize, host: &[u32]) -> Vec<usize> {
+        let per_zone: Vec<Vec<usize>> = self
+            .cluster_zones(ci)
+            .map(|z| {
+                let slot = &self.zones[z];
+                (slot.first_node..slot.first_node + slot.nodes)
+                    .filter(|&n| host.get(n).is_some_and(|&k| k > 0))
+                    .collect()
+            })
+            .collect();
+        let rounds = per_zone.iter().map(Vec::len).max().unwrap_or(0);
+        (0..rounds)
+            .flat_map(|r| per_zone.iter().filter_map(move |z| z.get(r).copied()))
+            .collect()
     }
 }
 
@@ -201,6 +252,55 @@ pub fn spread(total: u32, slots: usize) -> Vec<u32> {
     let n = slots as u32;
     (0..n)
         .map(|i| total / n + u32::from(i < total % n))
+        .collect()
+}
+
+/// Deals `total` pods over the nodes `order` (each holding `host[n] > 0` pods of the service to
+/// colocate with), as pod affinity to that service would allow: round-robin over `order`, one pod
+/// per node per round, a node taking a pod in round `r` only while `r < host[n]`, so node `n`
+/// gets at most `host[n]` pods while any node still has room; pods beyond `sum(host)` are then
+/// dealt round-robin over `order` without limit. Returns `(node, pods)` for nodes that get pods;
+/// nothing when `order` is empty (the pods stay pending).
+pub fn colocate(total: u32, order: &[usize], host: &[u32]) -> Vec<(usize, u32)> {
+    let cap = |n: usize| host.get(n).copied().unwrap_or(0);
+    let capacity: u64 = order.iter().map(|&n| u64::from(cap(n))).sum();
+    if order.is_empty() {
+        return Vec::new();
+    }
+    let mut got: Vec<u32> = vec![0; order.len()];
+    if u64::from(total) >= capacity {
+        let extra = u64::from(total) - capacity;
+        let k = order.len() as u64;
+        for (i, &n) in order.iter().enumerate() {
+            let more = extra / k + u64::from((i as u64) < extra % k);
+            got[i] = cap(n).saturating_add(u32::try_from(more).unwrap_or(u32::MAX));
+        }
+    } else {
+        // Full rounds: the largest level L with sum(min(host, L)) <= total.
+        let filled = |l: u32| -> u64 { order.iter().map(|&n| u64::from(cap(n).min(l))).sum() };
+        let (mut lo, mut hi) = (0u32, order.iter().map(|&n| cap(n)).max().unwrap_or(0));
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            if filled(mid) <= u64::from(total) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        let mut left = u64::from(total) - filled(lo);
+        for (i, &n) in order.iter().enumerate() {
+            got[i] = cap(n).min(lo);
+            if left > 0 && cap(n) > lo {
+                got[i] += 1;
+                left -= 1;
+            }
+        }
+    }
+    order
+        .iter()
+        .zip(got)
+        .filter(|(_, k)| *k > 0)
+        .map(|(&n, k)| (n, k))
         .collect()
 }
 
@@ -241,5 +341,20 @@ mod tests {
         assert_eq!(spread(2, 3), vec![1, 1, 0]);
         assert_eq!(spread(0, 2), vec![0, 0]);
         assert!(spread(5, 0).is_empty());
+    }
+
+    #[test]
+    fn colocate_deals_round_robin_within_host_counts() {
+        use super::colocate;
+        // Host pods 3, 1, 2 on nodes 0, 1, 2.
+        let host = [3, 1, 2];
+        let order = [0, 1, 2];
+        // Round 0: 0, 1, 2; round 1: 0, 2 (node 1 is full) -> 4 pods: 2, 1, 1.
+        assert_eq!(colocate(4, &order, &host), vec![(0, 2), (1, 1), (2, 1)]);
+        assert_eq!(colocate(2, &order, &host), vec![(0, 1), (1, 1)]);
+        assert_eq!(colocate(6, &order, &host), vec![(0, 3), (1, 1), (2, 2)]);
+        // Beyond the host's 6 pods: round-robin without limit, first nodes first.
+        assert_eq!(colocate(8, &order, &host), vec![(0, 4), (1, 2), (2, 2)]);
+        assert!(colocate(3, &[], &host).is_empty());
     }
 }

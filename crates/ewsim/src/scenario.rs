@@ -214,6 +214,9 @@ pub struct Service {
     pub cluster: String,
     /// Pod placement.
     pub replicas: Replicas,
+    /// Pod affinity: place the pods on the nodes of this other service of the same cluster (see
+    /// [`crate::placement::colocate`]); `replicas` is then a total.
+    pub colocate_with: Option<String>,
 }
 
 /// Pod placement of a service.

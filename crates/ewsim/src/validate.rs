@@ -44,6 +44,87 @@ fn node_attribute_problems(d: &mut Vec<Diagnostic>, zp: &str, z: &crate::scenari
     }
 }
 
+/// `colocate_with` must name another service of the same cluster, without cycles, and the
+/// colocated service's `replicas` must be a total.
+fn colocation_problems(d: &mut Vec<Diagnostic>, s: &Scenario) {
+    let target = |name: &str, cluster: &str| -> Option<&str> {
+        s.services
+            .iter()
+            .find(|v| v.name == name && v.cluster == cluster)
+            .and_then(|v| v.colocate_with.as_deref())
+    };
+    for (i, svc) in s.services.iter().enumerate() {
+        let Some(other) = svc.colocate_with.as_deref() else {
+            continue;
+        };
+        let p = format!("services[{i}]");
+        if matches!(svc.replicas, Replicas::PerZone(_)) {
+            d.push(
+                Diagnostic::at(
+                    format!("{p}.replicas"),
+                    format!(
+                        "service `{}` is colocated: replicas must be a total, not per zone",
+                        svc.name
+                    ),
+                )
+                .with_hint("the zones follow the pods of the `colocate_with` service"),
+            );
+        }
+        if other == svc.name {
+            d.push(Diagnostic::at(
+                format!("{p}.colocate_with"),
+                format!("service `{}` cannot be colocated with itself", svc.name),
+            ));
+            continue;
+        }
+        if !s
+            .services
+            .iter()
+            .any(|v| v.name == other && v.cluster == svc.cluster)
+        {
+            let known: Vec<&str> = s
+                .services
+                .iter()
+                .filter(|v| v.cluster == svc.cluster && v.name != svc.name)
+                .map(|v| v.name.as_str())
+                .collect();
+            d.push(
+                Diagnostic::at(
+                    format!("{p}.colocate_with"),
+                    format!(
+                        "colocate_with unknown service `{other}` in cluster `{}`",
+                        svc.cluster
+                    ),
+                )
+                .with_hint(format!(
+                    "services of the cluster: {}",
+                    names(known.into_iter())
+                )),
+            );
+            continue;
+        }
+        // Follow the chain; coming back to this service is a cycle.
+        let mut seen = BTreeSet::new();
+        let mut cur = Some(other);
+        while let Some(name) = cur {
+            if name == svc.name {
+                d.push(Diagnostic::at(
+                    format!("{p}.colocate_with"),
+                    format!(
+                        "colocate_with cycle: `{}` -> `{other}` -> ... -> `{}`",
+                        svc.name, svc.name
+                    ),
+                ));
+                break;
+            }
+            if !seen.insert(name) {
+                break;
+            }
+            cur = target(name, &svc.cluster);
+        }
+    }
+}
+
 /// Returns every problem found (empty when the scenario can be evaluated).
 pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
     let mut d = Vec::new();
@@ -157,6 +238,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
             }
         }
     }
+    colocation_problems(&mut d, s);
     for (i, e) in s.traffic.iter().enumerate() {
         for (field, name) in [("from", &e.from), ("to", &e.to)] {
             if !declared.contains(name.as_str()) {
@@ -255,6 +337,46 @@ mod tests {
             .into_iter()
             .map(|d| format!("{}: {}", d.path, d.message))
             .collect()
+    }
+
+    fn colocation(services: &str) -> Vec<String> {
+        let text = format!(
+            "version: 1\nregion: us-east-1\n\
+             zones: [{{name: a, nodes: {{count: 2, type: m5.large}}}}]\n\
+             services: {services}\n\
+             traffic: [{{from: s, to: s, volume: 1 GB}}]\noptions: [{{name: o, kind: clusterip}}]\n"
+        );
+        let s = parse_scenario(&text, "t.yaml")
+            .unwrap_or_else(|e| panic!("{e}"))
+            .scenario;
+        let table = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
+        super::validate(&s, &table)
+            .into_iter()
+            .map(|d| format!("{}: {}", d.path, d.message))
+            .collect()
+    }
+
+    #[test]
+    fn colocate_with_must_name_another_service_without_cycles() {
+        assert!(
+            colocation("[{name: s, replicas: 2}, {name: t, replicas: 1, colocate_with: s}]")
+                .is_empty()
+        );
+        let p = colocation("[{name: s, replicas: 2, colocate_with: x}]");
+        assert!(
+            p[0].starts_with("services[0].colocate_with: colocate_with unknown service `x`"),
+            "{p:?}"
+        );
+        let p = colocation("[{name: s, replicas: 2, colocate_with: s}]");
+        assert!(p[0].contains("cannot be colocated with itself"), "{p:?}");
+        let p = colocation(
+            "[{name: s, replicas: 2, colocate_with: t}, {name: t, replicas: 1, colocate_with: u}, {name: u, replicas: 1, colocate_with: s}]",
+        );
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(p.iter().all(|x| x.contains("colocate_with cycle")), "{p:?}");
+        let p =
+            colocation("[{name: s, replicas: 2}, {name: t, replicas: {a: 1}, colocate_with: s}]");
+        assert!(p[0].starts_with("services[1].replicas: "), "{p:?}");
     }
 
     #[test]
