@@ -464,3 +464,58 @@ fn colocated_backend_serves_node_local_options() {
     assert_eq!(opt("clusterip").cost.cross_az_gb.round_dp(10), dec!(10240));
     assert_eq!(cost(&r, "clusterip"), dec!(204.80));
 }
+
+#[test]
+fn scale_in_states_integrate_over_the_month() {
+    let r = run_file("scenarios/scale-in.yaml");
+    // Day (16 h): 6 backends 2/2/2 over 3 equal zones: minimum ceil(2 / 1.2) = 2 each, 6 <= 6,
+    // hints hold, nothing crosses. Night (8 h): 4 backends 2/1/1: minimum ceil((4/3) / 1.2) = 2
+    // each, 6 > 4 -> hints removed; all 4 endpoints: 1/3 x (1/2 + 3/4 + 3/4) = 2/3 crosses.
+    // 9 TB = 9,216 GB; night = 8/24 = 1/3 -> 3,072 GB x 2/3 = 2,048 GB x $0.02 = $40.96.
+    let tar = r
+        .options
+        .iter()
+        .find(|o| o.name == "topology-aware")
+        .expect("option");
+    assert_eq!(tar.cost.cross_az_gb.round_dp(10), dec!(2048));
+    assert_eq!(cost(&r, "topology-aware"), dec!(40.96));
+    // ClusterIP: 2/3 crosses in both states (day 4 of 6 endpoints elsewhere; night 2/3 as above):
+    // 9,216 x 2/3 = 6,144 GB x $0.02 = $122.88.
+    assert_eq!(cost(&r, "clusterip"), dec!(122.88));
+    // PreferClose: every zone has an endpoint in both states: $0.00.
+    assert_eq!(cost(&r, "prefer-close"), dec!(0.00));
+    // Per state: hints and GB.
+    assert_eq!(r.states.len(), 2);
+    let day = &r.states[0];
+    let night = &r.states[1];
+    assert_eq!(day.name, "day");
+    let tar_day = &day.options[1].edges[0];
+    let tar_night = &night.options[1].edges[0];
+    assert_eq!(
+        tar_day.hints.as_deref(),
+        Some("hints: enabled (us-east-1a: 2, us-east-1b: 2, us-east-1c: 2)")
+    );
+    assert!(
+        tar_night
+            .hints
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("hints removed: MinAllocationExceedsOverloadThreshold"),
+        "{:?}",
+        tar_night.hints
+    );
+    assert_eq!(tar_day.cross_az_gb, Decimal::ZERO);
+    assert_eq!(tar_night.cross_az_gb.round_dp(10), dec!(2048));
+    // ClusterIP by day: 16/24 x 9,216 = 6,144 GB x 2/3 = 4,096 GB; at night 2,048 GB.
+    assert_eq!(day.options[0].edges[0].cross_az_gb.round_dp(10), dec!(4096));
+    assert_eq!(
+        night.options[0].edges[0].cross_az_gb.round_dp(10),
+        dec!(2048)
+    );
+    // The month's hints line names both states.
+    let h = tar.edges[0].route.hints.clone().unwrap_or_default();
+    assert!(
+        h.starts_with("day: hints: enabled") && h.contains("night: hints removed"),
+        "{h}"
+    );
+}

@@ -9,6 +9,7 @@ pub mod pricing;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod states;
 pub mod topology;
 pub mod traffic;
 pub mod units;

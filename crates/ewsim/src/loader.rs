@@ -175,6 +175,20 @@ struct RawScenario {
     services: Spanned<Vec<Spanned<RawService>>>,
     traffic: Spanned<Vec<Spanned<RawEdge>>>,
     options: Spanned<Vec<Spanned<RawOption>>>,
+    #[serde(default)]
+    states: Option<Spanned<Vec<Spanned<RawState>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    name: Spanned<String>,
+    #[serde(default)]
+    hours_per_day: Option<Spanned<Text>>,
+    #[serde(default)]
+    share: Option<Spanned<Text>>,
+    #[serde(default)]
+    replicas: BTreeMap<String, Spanned<RawReplicas>>,
 }
 
 #[derive(Deserialize)]
@@ -600,6 +614,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
         }
     }
 
+    let states = convert_states(&mut c, &raw);
     let scenario = Scenario {
         name: raw.name.clone().unwrap_or_else(|| file.to_string()),
         description: raw.description.clone(),
@@ -611,6 +626,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
         services,
         traffic,
         options,
+        states,
     };
     if c.diags.is_empty() {
         Ok(LoadedScenario {
@@ -706,6 +722,72 @@ fn convert_zones(c: &mut Conv, path: &str, raw: &[Spanned<RawZone>]) -> Vec<Zone
         });
     }
     zones
+}
+
+/// Top-level `states:` (replica overrides for parts of the month).
+fn convert_states(c: &mut Conv, raw: &RawScenario) -> Vec<ReplicaState> {
+    let Some(list) = &raw.states else {
+        return Vec::new();
+    };
+    c.map.record("states", &list.referenced);
+    let mut out = Vec::new();
+    for (i, st) in list.value.iter().enumerate() {
+        let p = format!("states[{i}]");
+        c.map.record(&p, &st.referenced);
+        c.map
+            .record(&format!("{p}.name"), &st.value.name.referenced);
+        let time = match (&st.value.hours_per_day, &st.value.share) {
+            (Some(h), None) => c
+                .quantity(&format!("{p}.hours_per_day"), h, units::parse_number)
+                .map(StateTime::HoursPerDay),
+            (None, Some(v)) => c
+                .quantity(&format!("{p}.share"), v, units::parse_share)
+                .map(StateTime::Share),
+            _ => {
+                c.err(
+                    &p,
+                    &st.referenced,
+                    format!(
+                        "state `{}` needs exactly one of `hours_per_day` and `share`",
+                        st.value.name.value
+                    ),
+                );
+                None
+            }
+        };
+        let mut replicas = Vec::new();
+        for (svc, r) in &st.value.replicas {
+            let rp = format!("{p}.replicas.{svc}");
+            c.map.record(&rp, &r.referenced);
+            let conv = match &r.value {
+                RawReplicas::Total(t) => {
+                    let sp = Spanned::new(t.clone(), r.referenced, r.defined);
+                    c.count(&rp, &sp).map(Replicas::Spread)
+                }
+                RawReplicas::PerZone(z) => {
+                    let mut per = Vec::new();
+                    for (zone, n) in z {
+                        let sp = Spanned::new(n.clone(), r.referenced, r.defined);
+                        if let Some(n) = c.count(&format!("{rp}.{zone}"), &sp) {
+                            per.push((zone.clone(), n));
+                        }
+                    }
+                    Some(Replicas::PerZone(per))
+                }
+            };
+            if let Some(conv) = conv {
+                replicas.push((svc.clone(), conv));
+            }
+        }
+        if let Some(time) = time {
+            out.push(ReplicaState {
+                name: st.value.name.value.clone(),
+                time,
+                replicas,
+            });
+        }
+    }
+    out
 }
 
 /// The optional node attribute counts of a zone's `nodes:` (checked against `count` in

@@ -31,6 +31,8 @@ pub struct Report {
     pub options: Vec<OptionReport>,
     /// Zone slot names (`cluster/zone` when several clusters), indexed like routing hops.
     pub zone_names: Vec<String>,
+    /// Per replica state (`states:`), what it contributes; empty without states.
+    pub states: Vec<crate::states::StateReport>,
 }
 
 /// The evaluation of one option.
@@ -90,7 +92,14 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
             .traffic
             .iter()
             .zip(&loads)
-            .map(|(e, l)| (l.clone(), route_edge(s, &topo, o, e)))
+            .map(|(e, l)| {
+                let route = if s.states.is_empty() {
+                    route_edge(s, &topo, o, e)
+                } else {
+                    crate::states::route_edge_over_month(s, &topo, o, e)
+                };
+                (l.clone(), route)
+            })
             .collect();
         match price_option(s, &topo, &table, o, &routed) {
             Ok(cost) => options.push(OptionReport {
@@ -143,6 +152,7 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         billing: s.billing.clone(),
         options,
         zone_names,
+        states: crate::states::state_reports(s, &topo, &loads),
     })
 }
 

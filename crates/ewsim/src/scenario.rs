@@ -29,6 +29,46 @@ pub struct Scenario {
     pub traffic: Vec<TrafficEdge>,
     /// The connection options to compare, each priced over all traffic edges.
     pub options: Vec<OptionSpec>,
+    /// Parts of the month with other replica counts (scale-in, skew); empty means the services'
+    /// `replicas` hold all month.
+    pub states: Vec<ReplicaState>,
+}
+
+/// A part of the month during which some services run other replica counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicaState {
+    /// State name shown in reports.
+    pub name: String,
+    /// How much of the month the state lasts.
+    pub time: StateTime,
+    /// Replica overrides by service name (every declaration of that name); other services keep
+    /// their `replicas`.
+    pub replicas: Vec<(String, Replicas)>,
+}
+
+/// How long a [`ReplicaState`] lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StateTime {
+    /// Hours per day (the states' hours sum to 24).
+    HoursPerDay(Decimal),
+    /// Share of the month (the states' shares sum to 1).
+    Share(Decimal),
+}
+
+impl StateTime {
+    /// `x` weighted by the state's share of the month (hours are multiplied before dividing by 24,
+    /// so whole-hour states stay exact as long as the division allows).
+    pub fn weigh(self, x: Decimal) -> Decimal {
+        match self {
+            StateTime::HoursPerDay(h) => x * h / Decimal::from(24),
+            StateTime::Share(s) => x * s,
+        }
+    }
+
+    /// The share of the month.
+    pub fn share(self) -> Decimal {
+        self.weigh(Decimal::ONE)
+    }
 }
 
 /// Billing conventions. Defaults are how AWS bills; the reference guide used other values, so each is

@@ -44,6 +44,109 @@ fn node_attribute_problems(d: &mut Vec<Diagnostic>, zp: &str, z: &crate::scenari
     }
 }
 
+/// `states:` use one time form, sum to 24 hours per day or a share of 1, have unique names and
+/// override declared services in declared zones (a colocated service takes a total).
+fn state_problems(d: &mut Vec<Diagnostic>, s: &Scenario) {
+    use crate::scenario::StateTime;
+    if s.states.is_empty() {
+        return;
+    }
+    let hours = s
+        .states
+        .iter()
+        .filter(|st| matches!(st.time, StateTime::HoursPerDay(_)))
+        .count();
+    if hours != 0 && hours != s.states.len() {
+        d.push(
+            Diagnostic::at("states", "states mix `hours_per_day` and `share`")
+                .with_hint("use one form for every state"),
+        );
+    } else if hours > 0 {
+        let sum: rust_decimal::Decimal = s
+            .states
+            .iter()
+            .map(|st| match st.time {
+                StateTime::HoursPerDay(h) => h,
+                StateTime::Share(_) => rust_decimal::Decimal::ZERO,
+            })
+            .sum();
+        if sum != rust_decimal::Decimal::from(24) {
+            d.push(
+                Diagnostic::at(
+                    "states",
+                    format!("the states' hours_per_day sum to {sum}, not 24"),
+                )
+                .with_hint("every hour of the day belongs to exactly one state"),
+            );
+        }
+    } else {
+        let sum: rust_decimal::Decimal = s.states.iter().map(|st| st.time.share()).sum();
+        if sum != rust_decimal::Decimal::ONE {
+            d.push(
+                Diagnostic::at("states", format!("the states' shares sum to {sum}, not 1"))
+                    .with_hint("every part of the month belongs to exactly one state"),
+            );
+        }
+    }
+    let mut seen = BTreeSet::new();
+    for (i, st) in s.states.iter().enumerate() {
+        let p = format!("states[{i}]");
+        if !seen.insert(st.name.as_str()) {
+            d.push(Diagnostic::at(
+                format!("{p}.name"),
+                format!("state `{}` is declared twice", st.name),
+            ));
+        }
+        let t = st.time.share();
+        if t <= rust_decimal::Decimal::ZERO || t > rust_decimal::Decimal::ONE {
+            d.push(Diagnostic::at(
+                p.clone(),
+                format!(
+                    "state `{}` must last more than 0 and at most the whole month",
+                    st.name
+                ),
+            ));
+        }
+        for (svc, r) in &st.replicas {
+            let decls: Vec<&crate::scenario::Service> =
+                s.services.iter().filter(|v| v.name == *svc).collect();
+            if decls.is_empty() {
+                d.push(
+                    Diagnostic::at(
+                        format!("{p}.replicas.{svc}"),
+                        format!("state `{}` overrides unknown service `{svc}`", st.name),
+                    )
+                    .with_hint(format!(
+                        "declared services: {}",
+                        names(s.services.iter().map(|v| v.name.as_str()))
+                    )),
+                );
+                continue;
+            }
+            let Replicas::PerZone(list) = r else { continue };
+            for v in decls {
+                if v.colocate_with.is_some() {
+                    d.push(Diagnostic::at(
+                        format!("{p}.replicas.{svc}"),
+                        format!("service `{svc}` is colocated: its replicas must be a total"),
+                    ));
+                }
+                let Some(cluster) = s.clusters.iter().find(|c| c.name == v.cluster) else {
+                    continue;
+                };
+                for (zone, _) in list {
+                    if !cluster.zones.iter().any(|z| z.name == *zone) {
+                        d.push(Diagnostic::at(
+                            format!("{p}.replicas.{svc}.{zone}"),
+                            format!("replicas in undeclared zone `{zone}`"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// `colocate_with` must name another service of the same cluster, without cycles, and the
 /// colocated service's `replicas` must be a total.
 fn colocation_problems(d: &mut Vec<Diagnostic>, s: &Scenario) {
@@ -239,6 +342,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
         }
     }
     colocation_problems(&mut d, s);
+    state_problems(&mut d, s);
     for (i, e) in s.traffic.iter().enumerate() {
         for (field, name) in [("from", &e.from), ("to", &e.to)] {
             if !declared.contains(name.as_str()) {

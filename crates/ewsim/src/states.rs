@@ -1,0 +1,180 @@
+//! Replica states (`states:`): the month split into parts with other replica counts.
+//!
+//! Each state is routed as a scenario of its own (the services' `replicas` overridden); an option's
+//! monthly figures come from one merged route per edge whose path and dropped shares are the states'
+//! shares weighted by their time. Transfer is linear in those shares, so it integrates exactly;
+//! fixed hourly fees do not depend on routing and are unchanged; capacity units and the Lattice
+//! request free tier use the month's average delivered load.
+
+use crate::placement::Topology;
+use crate::routing::{EdgeRoute, route_edge};
+use crate::scenario::{OptionSpec, ReplicaState, Scenario, TrafficEdge};
+use crate::traffic::EdgeLoad;
+use rust_decimal::Decimal;
+
+/// The scenario as it stands during `state`: every declaration of an overridden service takes
+/// the state's replicas.
+pub fn state_scenario(s: &Scenario, state: &ReplicaState) -> Scenario {
+    let mut out = s.clone();
+    for svc in &mut out.services {
+        if let Some((_, r)) = state.replicas.iter().find(|(n, _)| *n == svc.name) {
+            svc.replicas = r.clone();
+        }
+    }
+    out.states = Vec::new();
+    out
+}
+
+/// Routes one edge under one option over the month: per state when the scenario has states
+/// (merged with [`merge`]), else once.
+pub fn route_edge_over_month(
+    s: &Scenario,
+    topo: &Topology,
+    option: &OptionSpec,
+    edge: &TrafficEdge,
+) -> EdgeRoute {
+    if s.states.is_empty() {
+        return route_edge(s, topo, option, edge);
+    }
+    let routes: Vec<(&ReplicaState, EdgeRoute)> = s
+        .states
+        .iter()
+        .map(|st| (st, route_edge(&state_scenario(s, st), topo, option, edge)))
+        .collect();
+    merge(&routes)
+}
+
+/// One route for the month from per-state routes: path shares, dropped and client shares
+/// weighted by each state's time; the hints state per state (`state: hints; ...`) unless all
+/// agree; notes united.
+pub fn merge(routes: &[(&ReplicaState, EdgeRoute)]) -> EdgeRoute {
+    let mut paths = Vec::new();
+    let mut dropped = Decimal::ZERO;
+    let mut notes = Vec::new();
+    let mut assumed = false;
+    let mut client_shares: Vec<Decimal> = Vec::new();
+    for (st, r) in routes {
+        for p in &r.paths {
+            let mut p = p.clone();
+            p.share = st.time.weigh(p.share);
+            paths.push(p);
+        }
+        dropped += st.time.weigh(r.dropped);
+        assumed |= r.assumed;
+        notes.extend(r.notes.iter().cloned());
+        if client_shares.len() < r.client_shares.len() {
+            client_shares.resize(r.client_shares.len(), Decimal::ZERO);
+        }
+        for (acc, x) in client_shares.iter_mut().zip(&r.client_shares) {
+            *acc += st.time.weigh(*x);
+        }
+    }
+    notes.sort();
+    notes.dedup();
+    let hints: Vec<(&str, Option<&String>)> = routes
+        .iter()
+        .map(|(st, r)| (st.name.as_str(), r.hints.as_ref()))
+        .collect();
+    let hints = match hints.first() {
+        None => None,
+        Some((_, first)) if hints.iter().all(|(_, h)| h == first) => first.cloned(),
+        Some(_) => Some(
+            hints
+                .iter()
+                .map(|(n, h)| format!("{n}: {}", h.map_or("-", String::as_str)))
+                .collect::<Vec<_>>()
+                .join("; "),
+        ),
+    };
+    EdgeRoute {
+        paths,
+        dropped,
+        assumed,
+        notes,
+        hints,
+        client_shares,
+    }
+}
+
+/// One state's figures for one option and edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateEdge {
+    /// Calling service.
+    pub from: String,
+    /// Called service.
+    pub to: String,
+    /// Topology hints state during the state (as [`EdgeRoute::hints`]).
+    pub hints: Option<String>,
+    /// GB crossing an AZ boundary during the state (all hops), already weighted by its time.
+    pub cross_az_gb: Decimal,
+    /// Share of requests dropped while the state lasts.
+    pub dropped: Decimal,
+}
+
+/// One state's figures for one option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateOption {
+    /// Option name.
+    pub option: String,
+    /// Per traffic edge, in scenario order.
+    pub edges: Vec<StateEdge>,
+}
+
+/// What a state contributes to the month.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateReport {
+    /// State name.
+    pub name: String,
+    /// Share of the month.
+    pub share: Decimal,
+    /// Per option, in scenario order.
+    pub options: Vec<StateOption>,
+}
+
+/// Per-state figures of every option (empty when the scenario has no states).
+pub fn state_reports(s: &Scenario, topo: &Topology, loads: &[EdgeLoad]) -> Vec<StateReport> {
+    s.states
+        .iter()
+        .map(|st| {
+            let ss = state_scenario(s, st);
+            StateReport {
+                name: st.name.clone(),
+                share: st.time.share(),
+                options: s
+                    .options
+                    .iter()
+                    .map(|o| StateOption {
+                        option: o.name.clone(),
+                        edges: s
+                            .traffic
+                            .iter()
+                            .zip(loads)
+                            .map(|(e, l)| {
+                                let r = route_edge(&ss, topo, o, e);
+                                let crossing: Decimal = r
+                                    .paths
+                                    .iter()
+                                    .map(|p| {
+                                        let hops = p
+                                            .hops
+                                            .iter()
+                                            .filter(|h| topo.crosses_az(h.from, h.to))
+                                            .count();
+                                        p.share * Decimal::from(hops)
+                                    })
+                                    .sum();
+                                StateEdge {
+                                    from: e.from.clone(),
+                                    to: e.to.clone(),
+                                    hints: r.hints,
+                                    cross_az_gb: st.time.weigh(l.gb_month * crossing),
+                                    dropped: r.dropped,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
