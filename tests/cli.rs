@@ -336,3 +336,36 @@ fn explain_unknown_option_exits_2_with_the_names() {
     );
     assert!(stdout(&o).is_empty());
 }
+
+#[test]
+fn json_and_explain_show_replica_states() {
+    // scenarios/scale-in.yaml: hints hold by day (16 h), removed at night (8 h): 2,048 GB cross.
+    let o = ewsim(&["run", "scenarios/scale-in.yaml", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    let states = v["states"].as_array().expect("states");
+    assert_eq!(states.len(), 2);
+    assert_eq!(states[1]["name"], "night");
+    let tar = &states[1]["options"][1];
+    assert_eq!(tar["option"], "topology-aware");
+    assert_eq!(tar["edges"][0]["cross_az_gb_month"], 2048.0);
+    let o = ewsim(&[
+        "explain",
+        "scenarios/scale-in.yaml",
+        "--option",
+        "topology-aware",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let text = stdout(&o);
+    assert!(text.contains("state day (66.7% of the month)"), "{text}");
+    assert!(
+        text.contains(
+            "edge frontend -> backend: hints removed: MinAllocationExceedsOverloadThreshold (4 endpoints, 3 zones); 2048.00 GB cross zones"
+        ),
+        "{text}"
+    );
+    // Without states the JSON carries an empty array.
+    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["states"].as_array().map(Vec::len), Some(0));
+}

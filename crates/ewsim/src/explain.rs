@@ -58,6 +58,7 @@ pub fn explain(report: &Report, option: Option<&str>) -> Result<String, UnknownO
         for e in &o.edges {
             explain_edge(&mut out, report, e);
         }
+        explain_states(&mut out, report, &o.name);
     }
     Ok(out)
 }
@@ -88,6 +89,41 @@ fn short_hints(state: &str) -> String {
         return "hints: enabled".to_owned();
     }
     state.to_owned()
+}
+
+/// Per replica state (`states:`), for one option: its share of the month and, per edge, the
+/// hints state and the inter-AZ GB it contributes. Nothing without states.
+fn explain_states(out: &mut String, report: &Report, option: &str) {
+    if report.states.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  states (figures above integrate over them):");
+    for st in &report.states {
+        let Some(o) = st.options.iter().find(|o| o.option == option) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "    state {} ({} of the month)",
+            st.name,
+            pct(st.share)
+        );
+        for e in &o.edges {
+            let hints =
+                e.hints.as_deref().map(short_hints).unwrap_or_else(|| {
+                    "hints: not applicable (not routed by kube-proxy)".to_owned()
+                });
+            let _ = writeln!(
+                out,
+                "      edge {} -> {}: {hints}; {} GB cross zones; {} dropped",
+                e.from,
+                e.to,
+                e.cross_az_gb
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+                pct(e.dropped)
+            );
+        }
+    }
 }
 
 /// A share as a percentage with one decimal.

@@ -483,6 +483,37 @@ mod tests {
         assert!(p[0].starts_with("services[1].replicas: "), "{p:?}");
     }
 
+    fn states(states: &str) -> Vec<String> {
+        colocation(&format!("[{{name: s, replicas: 2}}]\nstates: {states}"))
+    }
+
+    #[test]
+    fn states_cover_the_day_or_the_month() {
+        assert!(
+            states("[{name: d, hours_per_day: 16, replicas: {s: 1}}, {name: n, hours_per_day: 8}]")
+                .is_empty()
+        );
+        assert!(states("[{name: d, share: 75%}, {name: n, share: 0.25}]").is_empty());
+        let p = states("[{name: d, hours_per_day: 16}, {name: n, hours_per_day: 6}]");
+        assert_eq!(
+            p,
+            vec!["states: the states' hours_per_day sum to 22, not 24"]
+        );
+        let p = states("[{name: d, share: 0.5}, {name: n, share: 0.4}]");
+        assert_eq!(p, vec!["states: the states' shares sum to 0.9, not 1"]);
+        let p = states("[{name: d, share: 0.5}, {name: n, hours_per_day: 12}]");
+        assert!(p[0].contains("mix"), "{p:?}");
+        let p = states("[{name: d, share: 1, replicas: {x: 1, s: {b: 1}}}]");
+        assert!(
+            p.iter().any(|x| x.starts_with("states[0].replicas.x: ")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter().any(|x| x.starts_with("states[0].replicas.s.b: ")),
+            "{p:?}"
+        );
+    }
+
     #[test]
     fn node_attributes_fit_in_count() {
         assert!(problems(", unlabeled: 2").is_empty());

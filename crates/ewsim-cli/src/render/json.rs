@@ -74,6 +74,21 @@ pub fn render(r: &Report) -> String {
             "gigabyte": r.billing.gigabyte.as_str(),
         },
         "options": options,
+        "states": r.states.iter().map(|st| json!({
+            "name": st.name,
+            "share": num(st.share),
+            "share_exact": st.share.to_string(),
+            "options": st.options.iter().map(|o| json!({
+                "option": o.option,
+                "edges": o.edges.iter().map(|e| json!({
+                    "from": e.from,
+                    "to": e.to,
+                    "hints": e.hints,
+                    "cross_az_gb_month": num(e.cross_az_gb),
+                    "dropped_share": num(e.dropped),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
