@@ -1,0 +1,632 @@
+//! Seeded, thread-count-independent Monte Carlo engine over call-path models.
+//!
+//! # Model
+//! A [`PathModel`] is a tree of [`Step`]s: [`Step::Hop`] (one latency draw, applied with a probability),
+//! [`Step::Seq`] (sum), [`Step::Par`] (parallel fan-out: the maximum over branches),
+//! [`Step::Repeat`] (`n` sequential calls) and [`Step::Maybe`] (the sub-step happens with probability
+//! `p`). [`PathModel::compile`] validates it and turns it into a [`CompiledPath`].
+//!
+//! # Reproducibility
+//! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
+//! on threads: every *random stream* of a chunk is seeded with
+//! `Xoshiro256PlusPlus::seed_from_u64(mix(seed, chunk, stream_key))` where
+//!
+//! ```text
+//! sm(x)  = SplitMix64 finaliser of (x + 0x9E3779B97F4A7C15)
+//! mix(seed, chunk, key) = sm(sm(sm(seed) ^ chunk) ^ key)
+//! ```
+//!
+//! Chunks run in parallel with rayon; their histograms are merged by integer addition (exact) and the
+//! per-chunk statistics are put back in chunk order, so results are bit-identical for any number of
+//! threads, and a run with more samples extends (not reshuffles) a run with fewer.
+//!
+//! # Common random numbers (CRN)
+//! Every hop draws from its **own stream**, keyed by `FNV-1a(label "#" occurrence)` where
+//! `occurrence` counts earlier hops with the same label in the path (depth-first). A hop applied with
+//! probability `p < 1` draws its coin from a separate `"coin:"` stream, and [`Step::Maybe`] from a
+//! `"maybe:"` stream keyed by the first hop label under it. Consequences, for the same `(seed, chunk)`:
+//!
+//! * all paths start from the same chunk state, and a hop with the same label gets exactly the same
+//!   draws in every option (e.g. the `dns` and `server` hops of two routing options);
+//! * the same label with a different distribution of the same family is coupled through the same
+//!   normal draws (quantile coupling, e.g. `net` = same-AZ vs cross-AZ);
+//! * adding a hop never changes the draws of the others, so per sample the longer path is never
+//!   faster (all latencies are ≥ 0 and floating-point addition is monotone).
+//!
+//! # Hot loop
+//! Evaluation is block-wise (256 samples): each hop fills/adds a block of values in a tight loop
+//! (one `match` per block, no allocation, no dynamic dispatch), then the block is recorded into the
+//! chunk histogram. Scratch buffers and RNG states are allocated once per rayon work item; memory is
+//! O(histogram + chunks) and does not grow with the number of samples beyond one `f64` triple per chunk.
+//!
+//! # p99 confidence interval
+//! For the `k` full chunks, the per-chunk p99 (each from 65,536 samples) has sample standard
+//! deviation `sd`; the pooled p99 is reported with the interval `p99 ± t(0.975, k−1)·sd/√k`
+//! (Student t from statrs). This is the batch-means standard error of a quantile: it needs ≥ 2 full
+//! chunks, otherwise the interval is `None`.
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::dist::{DistSpec, Sampler};
+use super::error::LatencyError;
+use super::hist::LatencyHistogram;
+
+/// Samples per chunk; every chunk has its own seeded RNG streams.
+pub const CHUNK_SAMPLES: u64 = 65_536;
+/// Samples per evaluation block inside a chunk.
+pub const BLOCK: usize = 256;
+/// Name of the random number generator, reported in every result.
+pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing";
+
+/// SplitMix64 step: add the golden gamma, then the finaliser.
+#[inline]
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Seed of one random stream: `sm(sm(sm(seed) ^ chunk) ^ key)`.
+#[inline]
+pub fn stream_seed(seed: u64, chunk: u64, key: u64) -> u64 {
+    splitmix64(splitmix64(splitmix64(seed) ^ chunk) ^ key)
+}
+
+/// 64-bit FNV-1a hash (stream keys from hop labels).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+/// One latency draw in a path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hop {
+    /// Label; also the common-random-numbers key (same label ⇒ same draws across options).
+    pub label: String,
+    /// Distribution (µs); must not contain `ref` (resolve through the catalogue).
+    pub dist: DistSpec,
+    /// Probability that the hop applies to a request (e.g. new-connection share); default 1.
+    #[serde(default = "one")]
+    pub p: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A call-graph step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// One hop.
+    Hop(Hop),
+    /// Sequential steps: latencies add.
+    Seq(Vec<Step>),
+    /// Parallel fan-out: the request waits for the slowest branch (max).
+    Par(Vec<Step>),
+    /// `n` sequential calls of the same step (independent draws).
+    Repeat(u32, Box<Step>),
+    /// The step happens with probability `p` (else contributes 0).
+    Maybe(f64, Box<Step>),
+}
+
+impl Step {
+    /// A hop that always applies.
+    pub fn hop(label: impl Into<String>, dist: DistSpec) -> Self {
+        Self::Hop(Hop {
+            label: label.into(),
+            dist,
+            p: 1.0,
+        })
+    }
+
+    /// A hop that applies with probability `p` (e.g. per-new-connection costs: `p` = share of
+    /// requests that open a connection).
+    pub fn hop_with_p(label: impl Into<String>, dist: DistSpec, p: f64) -> Self {
+        Self::Hop(Hop {
+            label: label.into(),
+            dist,
+            p,
+        })
+    }
+
+    /// Sequential composition.
+    pub fn seq(steps: Vec<Step>) -> Self {
+        Self::Seq(steps)
+    }
+
+    /// Parallel fan-out (max over branches).
+    pub fn par(steps: Vec<Step>) -> Self {
+        Self::Par(steps)
+    }
+
+    /// `n` sequential calls.
+    pub fn repeat(n: u32, step: Step) -> Self {
+        Self::Repeat(n, Box::new(step))
+    }
+
+    /// The step happens with probability `p`.
+    pub fn maybe(p: f64, step: Step) -> Self {
+        Self::Maybe(p, Box::new(step))
+    }
+
+    fn first_label(&self) -> Option<&str> {
+        match self {
+            Self::Hop(h) => Some(&h.label),
+            Self::Seq(v) | Self::Par(v) => v.iter().find_map(Step::first_label),
+            Self::Repeat(_, s) | Self::Maybe(_, s) => s.first_label(),
+        }
+    }
+}
+
+/// A named path (one option's request path).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathModel {
+    /// Name reported in the result.
+    pub name: String,
+    /// Root step.
+    pub root: Step,
+}
+
+impl PathModel {
+    /// New named path.
+    pub fn new(name: impl Into<String>, root: Step) -> Self {
+        Self {
+            name: name.into(),
+            root,
+        }
+    }
+
+    /// Validates and compiles the path.
+    pub fn compile(&self) -> Result<CompiledPath, LatencyError> {
+        let mut b = Builder::default();
+        let root = b.build(&self.root, &format!("path '{}'", self.name), 0)?;
+        Ok(CompiledPath {
+            name: self.name.clone(),
+            root,
+            stream_keys: b.stream_keys,
+            scratch_blocks: b.max_scratch,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Leaf {
+        sampler: Sampler,
+        stream: usize,
+        coin: Option<(usize, f64)>,
+    },
+    Seq(Vec<Node>),
+    Par(Vec<Node>),
+    Repeat(u32, Box<Node>),
+    Maybe {
+        p: f64,
+        coin: usize,
+        child: Box<Node>,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stream_keys: Vec<u64>,
+    names: Vec<String>,
+    max_scratch: usize,
+}
+
+impl Builder {
+    fn stream(&mut self, base: &str) -> usize {
+        let occ = self.names.iter().filter(|n| n.as_str() == base).count();
+        self.names.push(base.to_owned());
+        self.stream_keys
+            .push(fnv1a64(format!("{base}#{occ}").as_bytes()));
+        self.stream_keys.len() - 1
+    }
+
+    fn prob(at: &str, p: f64) -> Result<(), LatencyError> {
+        if (0.0..=1.0).contains(&p) {
+            Ok(())
+        } else {
+            Err(LatencyError::spec(
+                at,
+                format!("probability must be in [0, 1] (got {p})"),
+            ))
+        }
+    }
+
+    /// `scratch` = scratch blocks already in use above this node.
+    fn build(&mut self, step: &Step, at: &str, scratch: usize) -> Result<Node, LatencyError> {
+        self.max_scratch = self.max_scratch.max(scratch);
+        Ok(match step {
+            Step::Hop(h) => {
+                let at = format!("{at} hop '{}'", h.label);
+                Self::prob(&at, h.p)?;
+                h.dist.validate(&at)?;
+                let sampler = h.dist.compile()?;
+                let stream = self.stream(&h.label);
+                let coin = if h.p < 1.0 {
+                    Some((self.stream(&format!("coin:{}", h.label)), h.p))
+                } else {
+                    None
+                };
+                Node::Leaf {
+                    sampler,
+                    stream,
+                    coin,
+                }
+            }
+            Step::Seq(v) => Node::Seq(
+                v.iter()
+                    .enumerate()
+                    .map(|(i, s)| self.build(s, &format!("{at}.seq[{i}]"), scratch))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Step::Par(v) => {
+                if v.is_empty() {
+                    return Err(LatencyError::spec(at, "par needs at least one branch"));
+                }
+                self.max_scratch = self.max_scratch.max(scratch + 2);
+                Node::Par(
+                    v.iter()
+                        .enumerate()
+                        .map(|(i, s)| self.build(s, &format!("{at}.par[{i}]"), scratch + 2))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Step::Repeat(n, s) => Node::Repeat(
+                *n,
+                Box::new(self.build(s, &format!("{at}.repeat"), scratch)?),
+            ),
+            Step::Maybe(p, s) => {
+                Self::prob(at, *p)?;
+                let coin = self.stream(&format!("maybe:{}", s.first_label().unwrap_or("")));
+                self.max_scratch = self.max_scratch.max(scratch + 1);
+                Node::Maybe {
+                    p: *p,
+                    coin,
+                    child: Box::new(self.build(s, &format!("{at}.maybe"), scratch + 1)?),
+                }
+            }
+        })
+    }
+}
+
+/// A validated path ready to simulate.
+#[derive(Debug, Clone)]
+pub struct CompiledPath {
+    name: String,
+    root: Node,
+    stream_keys: Vec<u64>,
+    scratch_blocks: usize,
+}
+
+impl CompiledPath {
+    /// The path name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of independent random streams (hops + coins).
+    pub fn stream_count(&self) -> usize {
+        self.stream_keys.len()
+    }
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimConfig {
+    /// Number of simulated requests (≥ 1).
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Two-sided confidence level of the p99 interval (default 0.95).
+    pub confidence: f64,
+}
+
+impl SimConfig {
+    /// `samples` requests with `seed`, 95 % interval.
+    pub fn new(samples: u64, seed: u64) -> Self {
+        Self {
+            samples,
+            seed,
+            confidence: 0.95,
+        }
+    }
+}
+
+/// Percentiles and provenance of one simulated path. Latencies in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimResult {
+    /// Path name.
+    pub name: String,
+    /// Median (ms).
+    pub p50_ms: f64,
+    /// 90th percentile (ms).
+    pub p90_ms: f64,
+    /// 99th percentile (ms).
+    pub p99_ms: f64,
+    /// 99.9th percentile (ms).
+    pub p999_ms: f64,
+    /// Exact sample mean (ms).
+    pub mean_ms: f64,
+    /// Confidence interval of p99 (ms): `p99 ± t·sd/√k` over full chunks; `None` with < 2 full chunks.
+    pub p99_ci_ms: Option<(f64, f64)>,
+    /// Confidence level of `p99_ci_ms`.
+    pub confidence: f64,
+    /// Number of simulated requests.
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Random number generator and seeding scheme.
+    pub rng: String,
+    /// Samples per chunk.
+    pub chunk_samples: u64,
+    /// Number of chunks (the last one may be partial).
+    pub chunks: u64,
+    /// Full histogram (ns resolution, 3 significant digits) for other quantiles (not serialised).
+    #[serde(skip)]
+    pub histogram: LatencyHistogram,
+}
+
+impl SimResult {
+    /// Any quantile `q ∈ [0, 1]` in ms from the histogram.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        self.histogram.quantile_us(q).unwrap_or(0.0) / 1000.0
+    }
+}
+
+struct ChunkStat {
+    index: u64,
+    full: bool,
+    p99_us: f64,
+    sum_us: f64,
+}
+
+struct Acc {
+    total: LatencyHistogram,
+    chunk_hist: LatencyHistogram,
+    stats: Vec<ChunkStat>,
+    rngs: Vec<Xoshiro256PlusPlus>,
+    scratch: Vec<[f64; BLOCK]>,
+    out: Box<[f64; BLOCK]>,
+}
+
+impl Acc {
+    fn new(path: &CompiledPath) -> Self {
+        Self {
+            total: LatencyHistogram::new(),
+            chunk_hist: LatencyHistogram::new(),
+            stats: Vec::new(),
+            rngs: vec![Xoshiro256PlusPlus::seed_from_u64(0); path.stream_keys.len()],
+            scratch: vec![[0.0; BLOCK]; path.scratch_blocks],
+            out: Box::new([0.0; BLOCK]),
+        }
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        self.total.merge(&other.total);
+        self.stats.extend(other.stats);
+        self
+    }
+}
+
+/// Adds the node's value for each of the `out.len()` samples to `out`.
+fn eval_add(
+    node: &Node,
+    rngs: &mut [Xoshiro256PlusPlus],
+    scratch: &mut [[f64; BLOCK]],
+    out: &mut [f64],
+) {
+    let n = out.len();
+    match node {
+        Node::Leaf {
+            sampler,
+            stream,
+            coin,
+        } => {
+            // Work on local copies of the RNG states (kept in registers), store them back after.
+            let mut r = rngs[*stream].clone();
+            match coin {
+                None => sampler.fill_add(&mut r, out),
+                Some((cs, p)) => {
+                    let mut c = rngs[*cs].clone();
+                    for o in out.iter_mut() {
+                        if rand::RngExt::random::<f64>(&mut c) < *p {
+                            *o += sampler.sample(&mut r);
+                        }
+                    }
+                    rngs[*cs] = c;
+                }
+            }
+            rngs[*stream] = r;
+        }
+        Node::Seq(children) => {
+            for c in children {
+                eval_add(c, rngs, scratch, out);
+            }
+        }
+        Node::Repeat(k, child) => {
+            for _ in 0..*k {
+                eval_add(child, rngs, scratch, out);
+            }
+        }
+        Node::Par(branches) => {
+            let (head, rest) = scratch.split_at_mut(2);
+            let (mx, tmp) = head.split_at_mut(1);
+            let mx = &mut mx[0][..n];
+            let tmp = &mut tmp[0][..n];
+            mx.fill(0.0);
+            for b in branches {
+                tmp.fill(0.0);
+                eval_add(b, rngs, rest, tmp);
+                for (m, t) in mx.iter_mut().zip(tmp.iter()) {
+                    *m = m.max(*t);
+                }
+            }
+            for (o, m) in out.iter_mut().zip(mx.iter()) {
+                *o += *m;
+            }
+        }
+        Node::Maybe { p, coin, child } => {
+            let (head, rest) = scratch.split_at_mut(1);
+            let tmp = &mut head[0][..n];
+            tmp.fill(0.0);
+            eval_add(child, rngs, rest, tmp);
+            let mut c = rngs[*coin].clone();
+            for (o, t) in out.iter_mut().zip(tmp.iter()) {
+                if rand::RngExt::random::<f64>(&mut c) < *p {
+                    *o += *t;
+                }
+            }
+            rngs[*coin] = c;
+        }
+    }
+}
+
+fn run_chunk(path: &CompiledPath, seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
+    for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
+        *r = Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, chunk, *key));
+    }
+    acc.chunk_hist.clear();
+    let mut sum = 0.0;
+    let mut done = 0u64;
+    while done < samples {
+        let b = (samples - done).min(BLOCK as u64) as usize;
+        let out = &mut acc.out[..b];
+        out.fill(0.0);
+        eval_add(&path.root, &mut acc.rngs, &mut acc.scratch, out);
+        for &v in out.iter() {
+            sum += v;
+        }
+        acc.chunk_hist.record_all_us(out);
+        done += b as u64;
+    }
+    acc.total.merge(&acc.chunk_hist);
+    acc.stats.push(ChunkStat {
+        index: chunk,
+        full: samples == CHUNK_SAMPLES,
+        p99_us: acc.chunk_hist.quantile_us(0.99).unwrap_or(0.0),
+        sum_us: sum,
+    });
+}
+
+/// Runs `cfg.samples` requests through `path` (parallel over chunks with the current rayon pool).
+pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, LatencyError> {
+    if cfg.samples == 0 {
+        return Err(LatencyError::model("samples must be >= 1"));
+    }
+    if !(cfg.confidence > 0.0 && cfg.confidence < 1.0) {
+        return Err(LatencyError::model(format!(
+            "confidence must be in (0, 1) (got {})",
+            cfg.confidence
+        )));
+    }
+    let chunks = cfg.samples.div_ceil(CHUNK_SAMPLES);
+    let acc = (0..chunks)
+        .into_par_iter()
+        .fold(
+            || Acc::new(path),
+            |mut acc, c| {
+                let n = (cfg.samples - c * CHUNK_SAMPLES).min(CHUNK_SAMPLES);
+                run_chunk(path, cfg.seed, c, n, &mut acc);
+                acc
+            },
+        )
+        .reduce_with(Acc::merge)
+        .ok_or_else(|| LatencyError::model("no chunks were simulated"))?;
+    let mut stats = acc.stats;
+    stats.sort_by_key(|s| s.index);
+    // Deterministic mean: chunk sums added in chunk order.
+    let sum_us: f64 = stats.iter().map(|s| s.sum_us).sum();
+    let h = acc.total;
+    let q = |x: f64| h.quantile_us(x).unwrap_or(0.0) / 1000.0;
+    let p99_ms = q(0.99);
+    let full: Vec<f64> = stats
+        .iter()
+        .filter(|s| s.full)
+        .map(|s| s.p99_us / 1000.0)
+        .collect();
+    let p99_ci_ms = p99_interval(&full, p99_ms, cfg.confidence);
+    Ok(SimResult {
+        name: path.name.clone(),
+        p50_ms: q(0.5),
+        p90_ms: q(0.9),
+        p99_ms,
+        p999_ms: q(0.999),
+        mean_ms: sum_us / cfg.samples as f64 / 1000.0,
+        p99_ci_ms,
+        confidence: cfg.confidence,
+        samples: cfg.samples,
+        seed: cfg.seed,
+        rng: RNG_NAME.to_owned(),
+        chunk_samples: CHUNK_SAMPLES,
+        chunks,
+        histogram: h,
+    })
+}
+
+fn p99_interval(chunk_p99: &[f64], center: f64, confidence: f64) -> Option<(f64, f64)> {
+    let k = chunk_p99.len();
+    if k < 2 {
+        return None;
+    }
+    let kf = k as f64;
+    let mean = chunk_p99.iter().sum::<f64>() / kf;
+    let var = chunk_p99
+        .iter()
+        .map(|x| (x - mean) * (x - mean))
+        .sum::<f64>()
+        / (kf - 1.0);
+    let t = StudentsT::new(0.0, 1.0, kf - 1.0)
+        .ok()?
+        .inverse_cdf(0.5 + confidence / 2.0);
+    let half = t * var.sqrt() / kf.sqrt();
+    Some((center - half, center + half))
+}
+
+/// Simulates several options with the same seed: common random numbers (see module docs), so
+/// differences between options are not blurred by independent noise.
+pub fn simulate_options(
+    paths: &[CompiledPath],
+    cfg: &SimConfig,
+) -> Result<Vec<SimResult>, LatencyError> {
+    paths.iter().map(|p| simulate(p, cfg)).collect()
+}
+
+/// Evaluates the first `n` samples of chunk `chunk` exactly as [`simulate`] does and returns them
+/// (µs). For tests and diagnostics (allocates `n` values); `n ≤` [`CHUNK_SAMPLES`].
+pub fn chunk_samples_us(
+    path: &CompiledPath,
+    seed: u64,
+    chunk: u64,
+    n: usize,
+) -> Result<Vec<f64>, LatencyError> {
+    if n as u64 > CHUNK_SAMPLES {
+        return Err(LatencyError::model(format!(
+            "at most {CHUNK_SAMPLES} samples per chunk (asked {n})"
+        )));
+    }
+    let mut acc = Acc::new(path);
+    for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
+        *r = Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, chunk, *key));
+    }
+    let mut v = Vec::with_capacity(n);
+    while v.len() < n {
+        let b = (n - v.len()).min(BLOCK);
+        let out = &mut acc.out[..b];
+        out.fill(0.0);
+        eval_add(&path.root, &mut acc.rngs, &mut acc.scratch, out);
+        v.extend_from_slice(out);
+    }
+    Ok(v)
+}
