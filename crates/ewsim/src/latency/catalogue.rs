@@ -500,18 +500,22 @@ impl Catalogue {
         Ok(Step::seq(parts))
     }
 
-    /// NodeLocal DNSCache lookup with a given cache hit ratio: mixture of `dns.nodelocal_hit`
-    /// (weight `hit_ratio`) and `dns.coredns_lookup_composite` (miss).
+    /// NodeLocal DNSCache lookup with a given cache hit ratio: with probability `hit_ratio` a draw of
+    /// `dns.nodelocal_hit`, otherwise the local hop plus `dns.coredns_lookup_composite` (a miss is
+    /// forwarded by the node cache; this reproduces the reference's §2.4 composite check).
     pub fn nodelocal_lookup(&self, hit_ratio: f64) -> Result<DistSpec, LatencyError> {
+        let hit = self.dist("dns.nodelocal_hit")?;
         let d = DistSpec::Mixture {
             components: vec![
                 MixtureComponent {
                     weight: hit_ratio,
-                    dist: self.dist("dns.nodelocal_hit")?,
+                    dist: hit.clone(),
                 },
                 MixtureComponent {
                     weight: 1.0 - hit_ratio,
-                    dist: self.dist("dns.coredns_lookup_composite")?,
+                    dist: DistSpec::Sum {
+                        parts: vec![hit, self.dist("dns.coredns_lookup_composite")?],
+                    },
                 },
             ],
         };
