@@ -545,8 +545,8 @@ pub enum Sampler {
 #[inline(always)]
 pub fn exp_fast(x: f64) -> f64 {
     const INV_LN2: f64 = std::f64::consts::LOG2_E;
-    const LN2_HI: f64 = 6.931_471_803_691_238_164_90e-1;
-    const LN2_LO: f64 = 1.908_214_929_270_587_700_02e-10;
+    const LN2_HI: f64 = f64::from_bits(0x3FE6_2E42_FEE0_0000); // fdlibm ln2_hi
+    const LN2_LO: f64 = f64::from_bits(0x3DEA_39EF_3579_3C76); // fdlibm ln2_lo
     const SHIFTER: f64 = 6_755_399_441_055_744.0; // 1.5 · 2^52
     let x = x.clamp(-708.0, 709.0);
     let kd = x * INV_LN2 + SHIFTER;

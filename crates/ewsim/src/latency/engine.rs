@@ -59,6 +59,8 @@ use super::hist::LatencyHistogram;
 pub const CHUNK_SAMPLES: u64 = 65_536;
 /// Samples per evaluation block inside a chunk.
 pub const BLOCK: usize = 256;
+/// Largest `Step::Repeat` count (repeats are unrolled at compile time, one stream per repetition).
+pub const MAX_REPEAT: u32 = 4096;
 /// Name of the random number generator, reported in every result.
 pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing";
 
@@ -114,7 +116,9 @@ pub enum Step {
     Seq(Vec<Step>),
     /// Parallel fan-out: the request waits for the slowest branch (max).
     Par(Vec<Step>),
-    /// `n` sequential calls of the same step (independent draws).
+    /// `n` sequential calls of the same step (independent draws; repetition `r` of a hop labelled
+    /// `x` draws from stream `x#r`, so call counts can be compared with common random numbers).
+    /// At most [`MAX_REPEAT`].
     Repeat(u32, Box<Step>),
     /// The step happens with probability `p` (else contributes 0).
     Maybe(f64, Box<Step>),
@@ -209,7 +213,6 @@ enum Node {
     },
     Seq(Vec<Node>),
     Par(Vec<Node>),
-    Repeat(u32, Box<Node>),
     Maybe {
         p: f64,
         coin: usize,
@@ -283,10 +286,21 @@ impl Builder {
                         .collect::<Result<_, _>>()?,
                 )
             }
-            Step::Repeat(n, s) => Node::Repeat(
-                *n,
-                Box::new(self.build(s, &format!("{at}.repeat"), scratch)?),
-            ),
+            Step::Repeat(n, s) => {
+                if *n > MAX_REPEAT {
+                    return Err(LatencyError::spec(
+                        at,
+                        format!("repeat count {n} exceeds {MAX_REPEAT}"),
+                    ));
+                }
+                // Unrolled: repetition r of a hop labelled "x" uses stream "x#(k+r)", so adding
+                // repetitions never changes the draws of the existing ones (CRN across call counts).
+                Node::Seq(
+                    (0..*n)
+                        .map(|r| self.build(s, &format!("{at}.repeat[{r}]"), scratch))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
             Step::Maybe(p, s) => {
                 Self::prob(at, *p)?;
                 let coin = self.stream(&format!("maybe:{}", s.first_label().unwrap_or("")));
@@ -453,11 +467,6 @@ fn eval_add(
         Node::Seq(children) => {
             for c in children {
                 eval_add(c, rngs, scratch, out);
-            }
-        }
-        Node::Repeat(k, child) => {
-            for _ in 0..*k {
-                eval_add(child, rngs, scratch, out);
             }
         }
         Node::Par(branches) => {
