@@ -1,6 +1,7 @@
 //! Throughput of the latency engine on a six-hop lognormal path, next to a hand-written loop.
 //!
-//! Run: `cargo run --release -p ewsim --example six_hop_throughput -- [samples] [seed] [reps]`
+//! Run: `cargo run --release -p ewsim --example six_hop_throughput -- [samples] [seed] [reps] [engine]`
+//! (`engine` as 4th argument: only time the engine)
 //! (used by `benches/compare.sh`). Prints one `key=value` line per measurement.
 
 use std::time::Instant;
@@ -87,12 +88,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let samples: u64 = args.next().map_or(Ok(20_000_000), |s| s.parse())?;
     let seed: u64 = args.next().map_or(Ok(42), |s| s.parse())?;
     let reps: usize = args.next().map_or(Ok(3), |s| s.parse())?;
+    let engine_only = args.next().is_some_and(|s| s == "engine");
     let compiled = path().compile()?;
     let cfg = SimConfig::new(samples, seed);
     // Each measurement: one untimed warm-up run, then the best of `reps` timed runs (the machine
     // may be shared; the best run is the least disturbed one).
     let (engine_s, r) = best_of(reps, || simulate(&compiled, &cfg));
     let r = r?;
+    if engine_only {
+        println!("engine_req_per_s={:.0}", samples as f64 / engine_s);
+        return Ok(());
+    }
     let (hand_s, h) = best_of(reps, || hand_loop(samples, seed, f64::exp));
     let (hand_fast_s, hf) = best_of(reps, || hand_loop(samples, seed, exp_fast));
 

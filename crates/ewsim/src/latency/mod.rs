@@ -6,6 +6,7 @@
 //! * [`queue`]: M/G/c proxy queueing term (Erlang C × Allen–Cunneen) with saturation flags.
 //! * [`engine`]: path models (`Seq`, `Par`, `Repeat`, `Maybe`), chunked seeded simulation.
 //! * [`hist`]: mergeable log-linear histogram (3 significant digits).
+//! * [`normal`]: batched ziggurat standard-normal generator used by the lognormal samplers.
 //!
 //! All latencies are microseconds (µs, `f64`) internally; results are reported in milliseconds.
 //!
@@ -27,6 +28,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod hist;
+pub mod normal;
 pub mod queue;
 
 pub use catalogue::{
