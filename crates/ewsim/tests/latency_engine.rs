@@ -434,3 +434,51 @@ proptest! {
         prop_assert!(r.p50_ms > 0.0);
     }
 }
+
+#[test]
+fn higher_probabilities_and_call_counts_never_lower_a_sample() {
+    let path = |p_conn: f64, p_retry: f64, calls: u32| {
+        PathModel::new(
+            "p",
+            Step::seq(vec![
+                Step::hop("net", ln(5.0, 0.6)),
+                Step::hop_with_p("tcp-handshake", ln(5.0, 0.6), p_conn),
+                Step::maybe(p_retry, Step::hop("retry", ln(6.0, 0.4))),
+                Step::repeat(calls, Step::hop("downstream", ln(4.5, 0.5))),
+            ]),
+        )
+        .compile()
+        .unwrap()
+    };
+    let base = chunk_samples_us(&path(0.05, 0.01, 2), 77, 3, 20_000).unwrap();
+    for (pc, pr, k) in [
+        (0.2, 0.01, 2),
+        (0.05, 0.1, 2),
+        (0.05, 0.01, 3),
+        (1.0, 1.0, 5),
+    ] {
+        let more = chunk_samples_us(&path(pc, pr, k), 77, 3, 20_000).unwrap();
+        assert!(base.iter().zip(&more).all(|(a, b)| b >= a), "{pc} {pr} {k}");
+        assert!(base.iter().zip(&more).any(|(a, b)| b > a));
+    }
+    // p = 1 on a hop is the same as an unconditional hop with the same label.
+    let always = chunk_samples_us(&path(1.0, 0.0, 0), 77, 3, 5000).unwrap();
+    let plain = PathModel::new(
+        "plain",
+        Step::seq(vec![
+            Step::hop("net", ln(5.0, 0.6)),
+            Step::hop("tcp-handshake", ln(5.0, 0.6)),
+        ]),
+    )
+    .compile()
+    .unwrap();
+    assert_eq!(always, chunk_samples_us(&plain, 77, 3, 5000).unwrap());
+}
+
+#[test]
+fn fewer_samples_are_a_prefix_of_more_samples() {
+    let path = PathModel::new("rich", rich_path()).compile().unwrap();
+    let long = chunk_samples_us(&path, 8, 2, 5000).unwrap();
+    let short = chunk_samples_us(&path, 8, 2, 1234).unwrap();
+    assert_eq!(&long[..1234], &short[..]);
+}

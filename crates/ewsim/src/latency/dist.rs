@@ -624,9 +624,11 @@ impl Sampler {
         }
     }
 
-    /// Adds one draw to every element of `out` (one `match`, then a tight loop).
+    /// Adds one draw to every element of `out` (one `match`, then a tight loop). `aux` is an
+    /// auxiliary stream used by the batched normal generator for its rare rejections (see
+    /// [`crate::latency::normal`]); value `k` does not depend on how `out` is split into calls.
     #[inline]
-    pub fn fill_add<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
+    pub fn fill_add<R: Rng + ?Sized>(&self, rng: &mut R, aux: &mut R, out: &mut [f64]) {
         match self {
             Self::Constant(v) => out.iter_mut().for_each(|o| *o += v),
             Self::LogNormal { shift, mu, sigma } => {
@@ -636,7 +638,7 @@ impl Sampler {
                 let mut z = [0.0f64; 256];
                 for part in out.chunks_mut(256) {
                     let z = &mut z[..part.len()];
-                    fill_standard_normal(rng, z);
+                    fill_standard_normal(rng, aux, z);
                     for (o, zi) in part.iter_mut().zip(z.iter()) {
                         *o += shift + exp_fast(mu + sigma * zi);
                     }

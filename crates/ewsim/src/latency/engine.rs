@@ -9,7 +9,8 @@
 //! # Reproducibility
 //! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
 //! on threads: every *random stream* of a chunk is seeded with
-//! `Xoshiro256PlusPlus::seed_from_u64(mix(seed, chunk, stream_key))` where
+//! `Xoshiro256PlusPlus::seed_from_u64(mix(seed, chunk, stream_key))` (plus an auxiliary generator
+//! seeded with `sm(mix(..))` for the rare ziggurat rejections, see [`super::normal`]) where
 //!
 //! ```text
 //! sm(x)  = SplitMix64 finaliser of (x + 0x9E3779B97F4A7C15)
@@ -31,7 +32,10 @@
 //! * the same label with a different distribution of the same family is coupled through the same
 //!   normal draws (quantile coupling, e.g. `net` = same-AZ vs cross-AZ);
 //! * adding a hop never changes the draws of the others, so per sample the longer path is never
-//!   faster (all latencies are ≥ 0 and floating-point addition is monotone).
+//!   faster (all latencies are ≥ 0 and floating-point addition is monotone);
+//! * a hop's values do not depend on its probability (values are drawn for every request, the coin
+//!   `U < p` decides whether they count), so raising `p` (e.g. the new-connection share) or a
+//!   `Maybe` probability, or a `Repeat` count, never lowers any request's latency.
 //!
 //! # Hot loop
 //! Evaluation is block-wise (256 samples): each hop fills/adds a block of values in a tight loop
@@ -62,7 +66,7 @@ pub const BLOCK: usize = 256;
 /// Largest `Step::Repeat` count (repeats are unrolled at compile time, one stream per repetition).
 pub const MAX_REPEAT: u32 = 4096;
 /// Name of the random number generator, reported in every result.
-pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing";
+pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing, batched ziggurat normals";
 
 /// SplitMix64 step: add the golden gamma, then the finaliser.
 #[inline]
@@ -77,6 +81,24 @@ pub fn splitmix64(x: u64) -> u64 {
 #[inline]
 pub fn stream_seed(seed: u64, chunk: u64, key: u64) -> u64 {
     splitmix64(splitmix64(splitmix64(seed) ^ chunk) ^ key)
+}
+
+/// The random state of one stream in one chunk: the main generator (one word per value for
+/// lognormal hops) and an auxiliary one (batched-ziggurat rejections), both Xoshiro256++.
+#[derive(Debug, Clone)]
+struct StreamRng {
+    main: Xoshiro256PlusPlus,
+    aux: Xoshiro256PlusPlus,
+}
+
+impl StreamRng {
+    /// `main = seed_from_u64(s)`, `aux = seed_from_u64(splitmix64(s))`.
+    fn new(s: u64) -> Self {
+        Self {
+            main: Xoshiro256PlusPlus::seed_from_u64(s),
+            aux: Xoshiro256PlusPlus::seed_from_u64(splitmix64(s)),
+        }
+    }
 }
 
 /// 64-bit FNV-1a hash (stream keys from hop labels).
@@ -258,6 +280,9 @@ impl Builder {
                 let sampler = h.dist.compile()?;
                 let stream = self.stream(&h.label);
                 let coin = if h.p < 1.0 {
+                    // The hop's values are drawn for every sample into a scratch block, then
+                    // added where the coin says so.
+                    self.max_scratch = self.max_scratch.max(scratch + 1);
                     Some((self.stream(&format!("coin:{}", h.label)), h.p))
                 } else {
                     None
@@ -410,7 +435,7 @@ struct Acc {
     total: LatencyHistogram,
     chunk_hist: LatencyHistogram,
     stats: Vec<ChunkStat>,
-    rngs: Vec<Xoshiro256PlusPlus>,
+    rngs: Vec<StreamRng>,
     scratch: Vec<[f64; BLOCK]>,
     out: Box<[f64; BLOCK]>,
 }
@@ -421,7 +446,7 @@ impl Acc {
             total: LatencyHistogram::new(),
             chunk_hist: LatencyHistogram::new(),
             stats: Vec::new(),
-            rngs: vec![Xoshiro256PlusPlus::seed_from_u64(0); path.stream_keys.len()],
+            rngs: vec![StreamRng::new(0); path.stream_keys.len()],
             scratch: vec![[0.0; BLOCK]; path.scratch_blocks],
             out: Box::new([0.0; BLOCK]),
         }
@@ -435,12 +460,7 @@ impl Acc {
 }
 
 /// Adds the node's value for each of the `out.len()` samples to `out`.
-fn eval_add(
-    node: &Node,
-    rngs: &mut [Xoshiro256PlusPlus],
-    scratch: &mut [[f64; BLOCK]],
-    out: &mut [f64],
-) {
+fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], out: &mut [f64]) {
     let n = out.len();
     match node {
         Node::Leaf {
@@ -449,20 +469,29 @@ fn eval_add(
             coin,
         } => {
             // Work on local copies of the RNG states (kept in registers), store them back after.
-            let mut r = rngs[*stream].clone();
+            let StreamRng {
+                main: mut r,
+                aux: mut a,
+            } = rngs[*stream].clone();
             match coin {
-                None => sampler.fill_add(&mut r, out),
+                None => sampler.fill_add(&mut r, &mut a, out),
                 Some((cs, p)) => {
-                    let mut c = rngs[*cs].clone();
-                    for o in out.iter_mut() {
+                    // Draw for every sample (same values as with p = 1, and the stream does not
+                    // depend on the coins), then add where the coin falls below p: raising p only
+                    // adds hops to more requests, with the same values (exact CRN monotonicity).
+                    let tmp = &mut scratch[0][..n];
+                    tmp.fill(0.0);
+                    sampler.fill_add(&mut r, &mut a, tmp);
+                    let mut c = rngs[*cs].main.clone();
+                    for (o, t) in out.iter_mut().zip(tmp.iter()) {
                         if rand::RngExt::random::<f64>(&mut c) < *p {
-                            *o += sampler.sample(&mut r);
+                            *o += *t;
                         }
                     }
-                    rngs[*cs] = c;
+                    rngs[*cs].main = c;
                 }
             }
-            rngs[*stream] = r;
+            rngs[*stream] = StreamRng { main: r, aux: a };
         }
         Node::Seq(children) => {
             for c in children {
@@ -491,20 +520,20 @@ fn eval_add(
             let tmp = &mut head[0][..n];
             tmp.fill(0.0);
             eval_add(child, rngs, rest, tmp);
-            let mut c = rngs[*coin].clone();
+            let mut c = rngs[*coin].main.clone();
             for (o, t) in out.iter_mut().zip(tmp.iter()) {
                 if rand::RngExt::random::<f64>(&mut c) < *p {
                     *o += *t;
                 }
             }
-            rngs[*coin] = c;
+            rngs[*coin].main = c;
         }
     }
 }
 
 fn run_chunk(path: &CompiledPath, seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
     for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
-        *r = Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, chunk, *key));
+        *r = StreamRng::new(stream_seed(seed, chunk, *key));
     }
     acc.chunk_hist.clear();
     let mut sum = 0.0;
@@ -627,7 +656,7 @@ pub fn chunk_samples_us(
     }
     let mut acc = Acc::new(path);
     for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
-        *r = Xoshiro256PlusPlus::seed_from_u64(stream_seed(seed, chunk, *key));
+        *r = StreamRng::new(stream_seed(seed, chunk, *key));
     }
     let mut v = Vec::with_capacity(n);
     while v.len() < n {

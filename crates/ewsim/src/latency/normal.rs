@@ -10,7 +10,8 @@
 //! word (`layer = bits & 0xff`, `u = 2·U(bits >> 12) − 1 ∈ [−1, 1)`, accept when
 //! `|u| < X[layer+1] / X[layer]`, i.e. ≈ 98.8 % of draws), and finally redoes the rejected slots with
 //! the exact scalar algorithm (wedge test, or Marsaglia's tail method beyond `R` for layer 0), which
-//! draws further words from the same RNG. The output is a deterministic function of the RNG stream.
+//! draws further words from an auxiliary stream. The output is a deterministic function of the two
+//! streams and independent of how the values are split into batches.
 
 use std::sync::LazyLock;
 
@@ -75,6 +76,7 @@ fn split(bits: u64) -> (usize, f64) {
 /// Exact scalar ziggurat starting from an already drawn (rejected by the fast path) word.
 #[cold]
 fn slow<Rn: Rng + ?Sized>(t: &Tables, rng: &mut Rn, mut bits: u64) -> f64 {
+    // `rng` is the auxiliary stream: every word drawn here comes from it.
     loop {
         let (i, u) = split(bits);
         let x = u * t.x[i];
@@ -102,8 +104,16 @@ fn slow<Rn: Rng + ?Sized>(t: &Tables, rng: &mut Rn, mut bits: u64) -> f64 {
 
 /// Fills `out` with independent standard-normal draws (any length; processed in batches of
 /// [`NORMAL_BATCH`]). No allocation.
+///
+/// `rng` supplies exactly one word per value, in order; the rare rejected slots are redone with
+/// words from `aux`, also in slot order. Value `k` therefore depends only on the two streams and
+/// `k`, not on how `out` is split into calls (so a shorter run is a prefix of a longer one).
 #[inline]
-pub fn fill_standard_normal<Rn: Rng + ?Sized>(rng: &mut Rn, out: &mut [f64]) {
+pub fn fill_standard_normal<R1: Rng + ?Sized, R2: Rng + ?Sized>(
+    rng: &mut R1,
+    aux: &mut R2,
+    out: &mut [f64],
+) {
     let t: &Tables = &TABLES;
     let mut words = [0u64; NORMAL_BATCH];
     let mut rejected = [0u16; NORMAL_BATCH];
@@ -121,7 +131,7 @@ pub fn fill_standard_normal<Rn: Rng + ?Sized>(rng: &mut Rn, out: &mut [f64]) {
         }
         for &j in &rejected[..n_rej] {
             let j = usize::from(j);
-            part[j] = slow(t, rng, words[j]);
+            part[j] = slow(t, aux, words[j]);
         }
     }
 }
@@ -153,10 +163,11 @@ mod tests {
     fn batched_ziggurat_is_standard_normal() {
         let n = 2_000_000usize;
         let mut rng = Xoshiro256PlusPlus::seed_from_u64(12345);
+        let mut aux = Xoshiro256PlusPlus::seed_from_u64(54321);
         let mut v = vec![0.0; n];
         // Odd lengths exercise partial batches.
         for part in v.chunks_mut(1000) {
-            fill_standard_normal(&mut rng, part);
+            fill_standard_normal(&mut rng, &mut aux, part);
         }
         let nf = n as f64;
         let mean = v.iter().sum::<f64>() / nf;
