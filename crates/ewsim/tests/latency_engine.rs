@@ -482,3 +482,51 @@ fn fewer_samples_are_a_prefix_of_more_samples() {
     let short = chunk_samples_us(&path, 8, 2, 1234).unwrap();
     assert_eq!(&long[..1234], &short[..]);
 }
+
+#[test]
+fn compare_options_pairs_options_with_common_random_numbers() {
+    let cat = Catalogue::eks_defaults().unwrap();
+    let option = |name: &str, net: &str, mesh: bool| {
+        let mut steps = vec![
+            cat.hop_labeled("dns.nodelocal_lookup", "dns").unwrap(),
+            cat.hop_labeled(net, "net").unwrap(),
+        ];
+        if mesh {
+            steps.push(cat.hop_labeled("mesh.istio_sidecar_pair", "mesh").unwrap());
+        }
+        steps.push(Step::hop("server", ln(6.0, 0.5)));
+        PathModel::new(name, Step::seq(steps)).compile().unwrap()
+    };
+    let paths = [
+        option("same-az", "net.same_az", false),
+        option("cross-az", "net.cross_az", false),
+        option("same-az+istio", "net.same_az", true),
+    ];
+    let cfg = SimConfig::new(8 * CHUNK_SAMPLES, 99);
+    let c = compare_options(&paths, &cfg).unwrap();
+    // Each option's result is exactly what simulate() gives on its own.
+    for (p, r) in paths.iter().zip(&c.results) {
+        assert_eq!(&simulate(p, &cfg).unwrap(), r);
+    }
+    let d_cross = &c.deltas[0];
+    let d_mesh = &c.deltas[1];
+    assert_eq!((d_cross.name.as_str(), d_cross.baseline.as_str()), ("cross-az", "same-az"));
+    // Mean difference = difference of means (up to summation order).
+    let want = c.results[1].mean_ms - c.results[0].mean_ms;
+    assert!((d_cross.mean_delta_ms - want).abs() < 1e-9);
+    // Adding the mesh hop makes every request slower; cross-AZ (coupled through the same normal
+    // draw) is slower for all but astronomically rare draws.
+    assert_eq!(d_mesh.p_slower, 1.0);
+    assert!(d_cross.p_slower > 0.999_99);
+    // The paired interval is much tighter than the spread of either option's mean.
+    let (lo, hi) = d_cross.mean_delta_ci_ms.unwrap();
+    assert!(lo < d_cross.mean_delta_ms && d_cross.mean_delta_ms < hi);
+    assert!(hi - lo < 0.01, "paired CI width {}", hi - lo);
+    // Same on one thread.
+    let one = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap()
+        .install(|| compare_options(&paths, &cfg).unwrap());
+    assert_eq!(one, c);
+}

@@ -424,36 +424,99 @@ impl SimResult {
     }
 }
 
-struct ChunkStat {
-    index: u64,
-    full: bool,
-    p99_us: f64,
-    sum_us: f64,
+/// Paired (common-random-numbers) difference of one option against the baseline (option 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionDelta {
+    /// Option name.
+    pub name: String,
+    /// Baseline name (the first path).
+    pub baseline: String,
+    /// Mean of the per-request difference `option − baseline` (ms).
+    pub mean_delta_ms: f64,
+    /// Confidence interval of `mean_delta_ms` (batch means over full chunks, Student t);
+    /// `None` with < 2 full chunks. With CRN it is much narrower than the difference of two
+    /// independent runs.
+    pub mean_delta_ci_ms: Option<(f64, f64)>,
+    /// Share of requests for which the option is slower than the baseline.
+    pub p_slower: f64,
+    /// Share of requests for which the option is faster than the baseline.
+    pub p_faster: f64,
 }
 
-struct Acc {
+/// Results of several options simulated together with common random numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// One result per option, in input order (identical to [`simulate`] on each path).
+    pub results: Vec<SimResult>,
+    /// Option `k ≥ 1` against option 0, in input order (empty for a single path).
+    pub deltas: Vec<OptionDelta>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct PathChunkStat {
+    p99_us: f64,
+    sum_us: f64,
+    delta_sum_us: f64,
+    slower: u64,
+    faster: u64,
+}
+
+struct ChunkStat {
+    index: u64,
+    samples: u64,
+    per_path: Vec<PathChunkStat>,
+}
+
+struct PathState {
     total: LatencyHistogram,
     chunk_hist: LatencyHistogram,
-    stats: Vec<ChunkStat>,
     rngs: Vec<StreamRng>,
     scratch: Vec<[f64; BLOCK]>,
     out: Box<[f64; BLOCK]>,
 }
 
-impl Acc {
+impl PathState {
     fn new(path: &CompiledPath) -> Self {
         Self {
             total: LatencyHistogram::new(),
             chunk_hist: LatencyHistogram::new(),
-            stats: Vec::new(),
             rngs: vec![StreamRng::new(0); path.stream_keys.len()],
             scratch: vec![[0.0; BLOCK]; path.scratch_blocks],
             out: Box::new([0.0; BLOCK]),
         }
     }
 
+    fn seed(&mut self, path: &CompiledPath, seed: u64, chunk: u64) {
+        for (r, key) in self.rngs.iter_mut().zip(&path.stream_keys) {
+            *r = StreamRng::new(stream_seed(seed, chunk, *key));
+        }
+    }
+
+    /// Evaluates the next `b` samples into `self.out[..b]`.
+    fn eval_block(&mut self, path: &CompiledPath, b: usize) {
+        let out = &mut self.out[..b];
+        out.fill(0.0);
+        eval_add(&path.root, &mut self.rngs, &mut self.scratch, out);
+    }
+}
+
+struct Acc {
+    paths: Vec<PathState>,
+    stats: Vec<ChunkStat>,
+}
+
+impl Acc {
+    fn new(paths: &[CompiledPath]) -> Self {
+        Self {
+            paths: paths.iter().map(PathState::new).collect(),
+            stats: Vec::new(),
+        }
+    }
+
     fn merge(mut self, other: Self) -> Self {
-        self.total.merge(&other.total);
+        for (a, b) in self.paths.iter_mut().zip(&other.paths) {
+            a.total.merge(&b.total);
+        }
         self.stats.extend(other.stats);
         self
     }
@@ -531,35 +594,48 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
     }
 }
 
-fn run_chunk(path: &CompiledPath, seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
-    for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
-        *r = StreamRng::new(stream_seed(seed, chunk, *key));
+fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
+    for (st, path) in acc.paths.iter_mut().zip(paths) {
+        st.seed(path, seed, chunk);
+        st.chunk_hist.clear();
     }
-    acc.chunk_hist.clear();
-    let mut sum = 0.0;
+    let mut per_path = vec![PathChunkStat::default(); paths.len()];
     let mut done = 0u64;
     while done < samples {
         let b = (samples - done).min(BLOCK as u64) as usize;
-        let out = &mut acc.out[..b];
-        out.fill(0.0);
-        eval_add(&path.root, &mut acc.rngs, &mut acc.scratch, out);
-        for &v in out.iter() {
-            sum += v;
+        for ((st, path), ps) in acc.paths.iter_mut().zip(paths).zip(per_path.iter_mut()) {
+            st.eval_block(path, b);
+            let out = &st.out[..b];
+            for &v in out {
+                ps.sum_us += v;
+            }
+            st.chunk_hist.record_all_us(out);
         }
-        acc.chunk_hist.record_all_us(out);
+        if let Some((base, others)) = acc.paths.split_first() {
+            let base = &base.out[..b];
+            for (st, ps) in others.iter().zip(per_path.iter_mut().skip(1)) {
+                for (&x, &y) in st.out[..b].iter().zip(base) {
+                    let d = x - y;
+                    ps.delta_sum_us += d;
+                    ps.slower += u64::from(d > 0.0);
+                    ps.faster += u64::from(d < 0.0);
+                }
+            }
+        }
         done += b as u64;
     }
-    acc.total.merge(&acc.chunk_hist);
+    for (st, ps) in acc.paths.iter_mut().zip(per_path.iter_mut()) {
+        st.total.merge(&st.chunk_hist);
+        ps.p99_us = st.chunk_hist.quantile_us(0.99).unwrap_or(0.0);
+    }
     acc.stats.push(ChunkStat {
         index: chunk,
-        full: samples == CHUNK_SAMPLES,
-        p99_us: acc.chunk_hist.quantile_us(0.99).unwrap_or(0.0),
-        sum_us: sum,
+        samples,
+        per_path,
     });
 }
 
-/// Runs `cfg.samples` requests through `path` (parallel over chunks with the current rayon pool).
-pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, LatencyError> {
+fn check_config(cfg: &SimConfig) -> Result<(), LatencyError> {
     if cfg.samples == 0 {
         return Err(LatencyError::model("samples must be >= 1"));
     }
@@ -569,14 +645,28 @@ pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, Laten
             cfg.confidence
         )));
     }
+    Ok(())
+}
+
+/// Runs `cfg.samples` requests through every path with common random numbers (parallel over
+/// chunks with the current rayon pool) and reports each path plus paired differences against the
+/// first path. Each path's result is bit-identical to [`simulate`] on that path alone.
+pub fn compare_options(
+    paths: &[CompiledPath],
+    cfg: &SimConfig,
+) -> Result<Comparison, LatencyError> {
+    check_config(cfg)?;
+    if paths.is_empty() {
+        return Err(LatencyError::model("no paths to simulate"));
+    }
     let chunks = cfg.samples.div_ceil(CHUNK_SAMPLES);
     let acc = (0..chunks)
         .into_par_iter()
         .fold(
-            || Acc::new(path),
+            || Acc::new(paths),
             |mut acc, c| {
                 let n = (cfg.samples - c * CHUNK_SAMPLES).min(CHUNK_SAMPLES);
-                run_chunk(path, cfg.seed, c, n, &mut acc);
+                run_chunk(paths, cfg.seed, c, n, &mut acc);
                 acc
             },
         )
@@ -584,47 +674,72 @@ pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, Laten
         .ok_or_else(|| LatencyError::model("no chunks were simulated"))?;
     let mut stats = acc.stats;
     stats.sort_by_key(|s| s.index);
-    // Deterministic mean: chunk sums added in chunk order.
-    let sum_us: f64 = stats.iter().map(|s| s.sum_us).sum();
-    let h = acc.total;
-    let q = |x: f64| h.quantile_us(x).unwrap_or(0.0) / 1000.0;
-    let p99_ms = q(0.99);
-    let full: Vec<f64> = stats
-        .iter()
-        .filter(|s| s.full)
-        .map(|s| s.p99_us / 1000.0)
-        .collect();
-    let p99_ci_ms = p99_interval(&full, p99_ms, cfg.confidence);
-    Ok(SimResult {
-        name: path.name.clone(),
-        p50_ms: q(0.5),
-        p90_ms: q(0.9),
-        p99_ms,
-        p999_ms: q(0.999),
-        mean_ms: sum_us / cfg.samples as f64 / 1000.0,
-        p99_ci_ms,
-        confidence: cfg.confidence,
-        samples: cfg.samples,
-        seed: cfg.seed,
-        rng: RNG_NAME.to_owned(),
-        chunk_samples: CHUNK_SAMPLES,
-        chunks,
-        histogram: h,
-    })
+    let nf = cfg.samples as f64;
+    let mut results = Vec::with_capacity(paths.len());
+    let mut deltas = Vec::new();
+    for (k, (path, st)) in paths.iter().zip(acc.paths).enumerate() {
+        let col = || stats.iter().map(move |s| (s, s.per_path[k]));
+        // Deterministic sums: chunk values added in chunk order.
+        let sum_us: f64 = col().map(|(_, p)| p.sum_us).sum();
+        let h = st.total;
+        let q = |x: f64| h.quantile_us(x).unwrap_or(0.0) / 1000.0;
+        let p99_ms = q(0.99);
+        let full_p99: Vec<f64> = col()
+            .filter(|(s, _)| s.samples == CHUNK_SAMPLES)
+            .map(|(_, p)| p.p99_us / 1000.0)
+            .collect();
+        results.push(SimResult {
+            name: path.name.clone(),
+            p50_ms: q(0.5),
+            p90_ms: q(0.9),
+            p99_ms,
+            p999_ms: q(0.999),
+            mean_ms: sum_us / nf / 1000.0,
+            p99_ci_ms: t_interval(&full_p99, p99_ms, cfg.confidence),
+            confidence: cfg.confidence,
+            samples: cfg.samples,
+            seed: cfg.seed,
+            rng: RNG_NAME.to_owned(),
+            chunk_samples: CHUNK_SAMPLES,
+            chunks,
+            histogram: h,
+        });
+        if k > 0 {
+            let mean_delta_ms = col().map(|(_, p)| p.delta_sum_us).sum::<f64>() / nf / 1000.0;
+            let full_means: Vec<f64> = col()
+                .filter(|(s, _)| s.samples == CHUNK_SAMPLES)
+                .map(|(s, p)| p.delta_sum_us / s.samples as f64 / 1000.0)
+                .collect();
+            deltas.push(OptionDelta {
+                name: path.name.clone(),
+                baseline: paths[0].name.clone(),
+                mean_delta_ms,
+                mean_delta_ci_ms: t_interval(&full_means, mean_delta_ms, cfg.confidence),
+                p_slower: col().map(|(_, p)| p.slower).sum::<u64>() as f64 / nf,
+                p_faster: col().map(|(_, p)| p.faster).sum::<u64>() as f64 / nf,
+            });
+        }
+    }
+    Ok(Comparison { results, deltas })
 }
 
-fn p99_interval(chunk_p99: &[f64], center: f64, confidence: f64) -> Option<(f64, f64)> {
-    let k = chunk_p99.len();
+/// Runs `cfg.samples` requests through `path` (parallel over chunks with the current rayon pool).
+pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, LatencyError> {
+    compare_options(std::slice::from_ref(path), cfg)?
+        .results
+        .pop()
+        .ok_or_else(|| LatencyError::model("no result"))
+}
+
+/// Batch-means interval `center ± t(1/2 + confidence/2, k−1) · sd(batches) / √k`.
+fn t_interval(batches: &[f64], center: f64, confidence: f64) -> Option<(f64, f64)> {
+    let k = batches.len();
     if k < 2 {
         return None;
     }
     let kf = k as f64;
-    let mean = chunk_p99.iter().sum::<f64>() / kf;
-    let var = chunk_p99
-        .iter()
-        .map(|x| (x - mean) * (x - mean))
-        .sum::<f64>()
-        / (kf - 1.0);
+    let mean = batches.iter().sum::<f64>() / kf;
+    let var = batches.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (kf - 1.0);
     let t = StudentsT::new(0.0, 1.0, kf - 1.0)
         .ok()?
         .inverse_cdf(0.5 + confidence / 2.0);
@@ -633,12 +748,13 @@ fn p99_interval(chunk_p99: &[f64], center: f64, confidence: f64) -> Option<(f64,
 }
 
 /// Simulates several options with the same seed: common random numbers (see module docs), so
-/// differences between options are not blurred by independent noise.
+/// differences between options are not blurred by independent noise. Same as
+/// [`compare_options`]`(..).results`.
 pub fn simulate_options(
     paths: &[CompiledPath],
     cfg: &SimConfig,
 ) -> Result<Vec<SimResult>, LatencyError> {
-    paths.iter().map(|p| simulate(p, cfg)).collect()
+    Ok(compare_options(paths, cfg)?.results)
 }
 
 /// Evaluates the first `n` samples of chunk `chunk` exactly as [`simulate`] does and returns them
@@ -654,17 +770,13 @@ pub fn chunk_samples_us(
             "at most {CHUNK_SAMPLES} samples per chunk (asked {n})"
         )));
     }
-    let mut acc = Acc::new(path);
-    for (r, key) in acc.rngs.iter_mut().zip(&path.stream_keys) {
-        *r = StreamRng::new(stream_seed(seed, chunk, *key));
-    }
+    let mut st = PathState::new(path);
+    st.seed(path, seed, chunk);
     let mut v = Vec::with_capacity(n);
     while v.len() < n {
         let b = (n - v.len()).min(BLOCK);
-        let out = &mut acc.out[..b];
-        out.fill(0.0);
-        eval_add(&path.root, &mut acc.rngs, &mut acc.scratch, out);
-        v.extend_from_slice(out);
+        st.eval_block(path, b);
+        v.extend_from_slice(&st.out[..b]);
     }
     Ok(v)
 }

@@ -40,8 +40,8 @@ pub use dist::{
     fit_lognormal_from_quantiles, fit_shifted_lognormal_from_p50_p99, standard_normal_quantile,
 };
 pub use engine::{
-    CHUNK_SAMPLES, CompiledPath, Hop, PathModel, RNG_NAME, SimConfig, SimResult, Step,
-    chunk_samples_us, simulate, simulate_options,
+    CHUNK_SAMPLES, Comparison, CompiledPath, Hop, OptionDelta, PathModel, RNG_NAME, SimConfig,
+    SimResult, Step, chunk_samples_us, compare_options, simulate, simulate_options,
 };
 pub use error::LatencyError;
 pub use hist::LatencyHistogram;
