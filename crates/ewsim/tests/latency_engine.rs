@@ -510,7 +510,10 @@ fn compare_options_pairs_options_with_common_random_numbers() {
     }
     let d_cross = &c.deltas[0];
     let d_mesh = &c.deltas[1];
-    assert_eq!((d_cross.name.as_str(), d_cross.baseline.as_str()), ("cross-az", "same-az"));
+    assert_eq!(
+        (d_cross.name.as_str(), d_cross.baseline.as_str()),
+        ("cross-az", "same-az")
+    );
     // Mean difference = difference of means (up to summation order).
     let want = c.results[1].mean_ms - c.results[0].mean_ms;
     assert!((d_cross.mean_delta_ms - want).abs() < 1e-9);
@@ -529,4 +532,40 @@ fn compare_options_pairs_options_with_common_random_numbers() {
         .unwrap()
         .install(|| compare_options(&paths, &cfg).unwrap());
     assert_eq!(one, c);
+}
+
+#[test]
+fn choice_picks_one_branch_by_weight_and_couples_shared_branches() {
+    let same = || Step::hop("net.same", ln(5.0, 0.5));
+    let cross = || Step::hop("net.cross", ln(6.5, 0.5));
+    let mixed = PathModel::new(
+        "mixed",
+        Step::choice(vec![(1.0 / 3.0, same()), (2.0 / 3.0, cross())]),
+    )
+    .compile()
+    .unwrap();
+    let local = PathModel::new("local", same()).compile().unwrap();
+    let c = compare_options(&[mixed, local], &SimConfig::new(4 * CHUNK_SAMPLES, 4)).unwrap();
+    let d = &c.deltas[0];
+    // When the mixed option picks the same-AZ branch it is identical to the local option.
+    let equal = 1.0 - d.p_slower - d.p_faster;
+    assert!((equal - 1.0 / 3.0).abs() < 0.005, "equal share {equal}");
+    // Weights must sum to one; negative weights are rejected.
+    assert!(
+        PathModel::new("bad", Step::choice(vec![(0.5, same()), (0.4, cross())]))
+            .compile()
+            .unwrap_err()
+            .to_string()
+            .contains("sum to 1")
+    );
+    assert!(
+        PathModel::new("bad", Step::choice(vec![(-0.5, same()), (1.5, cross())]))
+            .compile()
+            .is_err()
+    );
+    assert!(
+        PathModel::new("bad", Step::choice(vec![]))
+            .compile()
+            .is_err()
+    );
 }

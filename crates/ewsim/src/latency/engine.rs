@@ -3,8 +3,9 @@
 //! # Model
 //! A [`PathModel`] is a tree of [`Step`]s: [`Step::Hop`] (one latency draw, applied with a probability),
 //! [`Step::Seq`] (sum), [`Step::Par`] (parallel fan-out: the maximum over branches),
-//! [`Step::Repeat`] (`n` sequential calls) and [`Step::Maybe`] (the sub-step happens with probability
-//! `p`). [`PathModel::compile`] validates it and turns it into a [`CompiledPath`].
+//! [`Step::Repeat`] (`n` sequential calls), [`Step::Maybe`] (the sub-step happens with probability
+//! `p`) and [`Step::Choice`] (one of several branches by weight, e.g. same-AZ vs cross-AZ).
+//! [`PathModel::compile`] validates it and turns it into a [`CompiledPath`].
 //!
 //! # Reproducibility
 //! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
@@ -24,8 +25,8 @@
 //! # Common random numbers (CRN)
 //! Every hop draws from its **own stream**, keyed by `FNV-1a(label "#" occurrence)` where
 //! `occurrence` counts earlier hops with the same label in the path (depth-first). A hop applied with
-//! probability `p < 1` draws its coin from a separate `"coin:"` stream, and [`Step::Maybe`] from a
-//! `"maybe:"` stream keyed by the first hop label under it. Consequences, for the same `(seed, chunk)`:
+//! probability `p < 1` draws its coin from a separate `"coin:"` stream, [`Step::Maybe`] and
+//! [`Step::Choice`] from `"maybe:"` / `"choice:"` streams keyed by the first hop label under them. Consequences, for the same `(seed, chunk)`:
 //!
 //! * all paths start from the same chunk state, and a hop with the same label gets exactly the same
 //!   draws in every option (e.g. the `dns` and `server` hops of two routing options);
@@ -144,6 +145,12 @@ pub enum Step {
     Repeat(u32, Box<Step>),
     /// The step happens with probability `p` (else contributes 0).
     Maybe(f64, Box<Step>),
+    /// Exactly one branch happens, chosen with the given weights (sum 1 within 1e-9), e.g. the
+    /// zone relation of a call: `[(1/3, same-AZ hop), (2/3, cross-AZ hop)]`. Every branch is
+    /// drawn for every request (so branch values do not depend on the weights, and a branch with
+    /// the same labels as another option's hop is exactly coupled to it); one uniform from a
+    /// `"choice:"` stream selects the branch.
+    Choice(Vec<(f64, Step)>),
 }
 
 impl Step {
@@ -186,11 +193,17 @@ impl Step {
         Self::Maybe(p, Box::new(step))
     }
 
+    /// One of the branches, chosen by weight.
+    pub fn choice(branches: Vec<(f64, Step)>) -> Self {
+        Self::Choice(branches)
+    }
+
     fn first_label(&self) -> Option<&str> {
         match self {
             Self::Hop(h) => Some(&h.label),
             Self::Seq(v) | Self::Par(v) => v.iter().find_map(Step::first_label),
             Self::Repeat(_, s) | Self::Maybe(_, s) => s.first_label(),
+            Self::Choice(v) => v.iter().find_map(|(_, s)| s.first_label()),
         }
     }
 }
@@ -239,6 +252,12 @@ enum Node {
         p: f64,
         coin: usize,
         child: Box<Node>,
+    },
+    Choice {
+        /// Cumulative weights (last one +∞).
+        cum: Vec<f64>,
+        coin: usize,
+        branches: Vec<Node>,
     },
 }
 
@@ -334,6 +353,43 @@ impl Builder {
                     p: *p,
                     coin,
                     child: Box::new(self.build(s, &format!("{at}.maybe"), scratch + 1)?),
+                }
+            }
+            Step::Choice(v) => {
+                if v.is_empty() {
+                    return Err(LatencyError::spec(at, "choice needs at least one branch"));
+                }
+                let mut sum = 0.0;
+                let mut cum = Vec::with_capacity(v.len());
+                for (i, (w, _)) in v.iter().enumerate() {
+                    if !(w.is_finite() && *w >= 0.0) {
+                        return Err(LatencyError::spec(
+                            format!("{at}.choice[{i}]"),
+                            format!("weight must be >= 0 (got {w})"),
+                        ));
+                    }
+                    sum += w;
+                    cum.push(sum);
+                }
+                if (sum - 1.0).abs() > crate::latency::dist::WEIGHT_SUM_TOLERANCE {
+                    return Err(LatencyError::spec(
+                        at,
+                        format!("choice weights must sum to 1 within 1e-9 (sum is {sum})"),
+                    ));
+                }
+                if let Some(last) = cum.last_mut() {
+                    *last = f64::INFINITY;
+                }
+                let coin = self.stream(&format!("choice:{}", step.first_label().unwrap_or("")));
+                self.max_scratch = self.max_scratch.max(scratch + 2);
+                Node::Choice {
+                    cum,
+                    coin,
+                    branches: v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, s))| self.build(s, &format!("{at}.choice[{i}]"), scratch + 2))
+                        .collect::<Result<_, _>>()?,
                 }
             }
         })
@@ -590,6 +646,32 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
                 }
             }
             rngs[*coin].main = c;
+        }
+        Node::Choice {
+            cum,
+            coin,
+            branches,
+        } => {
+            let (head, rest) = scratch.split_at_mut(2);
+            let (u, tmp) = head.split_at_mut(1);
+            let u = &mut u[0][..n];
+            let tmp = &mut tmp[0][..n];
+            let mut c = rngs[*coin].main.clone();
+            for ui in u.iter_mut() {
+                *ui = rand::RngExt::random::<f64>(&mut c);
+            }
+            rngs[*coin].main = c;
+            let mut lo = f64::NEG_INFINITY;
+            for (b, &hi) in branches.iter().zip(cum.iter()) {
+                tmp.fill(0.0);
+                eval_add(b, rngs, rest, tmp);
+                for ((o, t), &ui) in out.iter_mut().zip(tmp.iter()).zip(u.iter()) {
+                    if ui >= lo && ui < hi {
+                        *o += *t;
+                    }
+                }
+                lo = hi;
+            }
         }
     }
 }
