@@ -26,12 +26,15 @@
 //! Every hop draws from its **own stream**, keyed by `FNV-1a(label "#" occurrence)` where
 //! `occurrence` counts earlier hops with the same label in the path (depth-first). A hop applied with
 //! probability `p < 1` draws its coin from a separate `"coin:"` stream, [`Step::Maybe`] and
-//! [`Step::Choice`] from `"maybe:"` / `"choice:"` streams keyed by the first hop label under them. Consequences, for the same `(seed, chunk)`:
+//! [`Step::Choice`] from `"maybe:"` / `"choice:"` streams keyed by the first hop label under them.
+//! Consequences, for the same `(seed, chunk)`:
 //!
 //! * all paths start from the same chunk state, and a hop with the same label gets exactly the same
 //!   draws in every option (e.g. the `dns` and `server` hops of two routing options);
-//! * the same label with a different distribution of the same family is coupled through the same
-//!   normal draws (quantile coupling, e.g. `net` = same-AZ vs cross-AZ);
+//! * the same label with a different (shifted) lognormal is coupled through the same normal draws
+//!   (quantile coupling, e.g. one `net` label that is same-AZ in one option and cross-AZ in
+//!   another); with [`Step::Choice`] branches that share labels with another option are identical
+//!   to it whenever they are chosen;
 //! * adding a hop never changes the draws of the others, so per sample the longer path is never
 //!   faster (all latencies are ≥ 0 and floating-point addition is monotone);
 //! * a hop's values do not depend on its probability (values are drawn for every request, the coin
@@ -42,13 +45,14 @@
 //! Evaluation is block-wise (256 samples): each hop fills/adds a block of values in a tight loop
 //! (one `match` per block, no allocation, no dynamic dispatch), then the block is recorded into the
 //! chunk histogram. Scratch buffers and RNG states are allocated once per rayon work item; memory is
-//! O(histogram + chunks) and does not grow with the number of samples beyond one `f64` triple per chunk.
+//! two 256 KiB histograms per option and work item plus a few numbers per chunk (O(samples / 65,536)).
 //!
 //! # p99 confidence interval
 //! For the `k` full chunks, the per-chunk p99 (each from 65,536 samples) has sample standard
 //! deviation `sd`; the pooled p99 is reported with the interval `p99 ± t(0.975, k−1)·sd/√k`
 //! (Student t from statrs). This is the batch-means standard error of a quantile: it needs ≥ 2 full
-//! chunks, otherwise the interval is `None`.
+//! chunks, otherwise the interval is `None`. [`compare_options`] reports the paired mean
+//! difference against the first option with the same batch-means interval over chunk means.
 
 use rand::SeedableRng;
 use rand::rngs::Xoshiro256PlusPlus;
