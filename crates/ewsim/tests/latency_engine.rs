@@ -380,6 +380,18 @@ fn validation_rejects_bad_specs_with_clear_errors() {
         serde_saphyr::from_str("{family: percentile_table, points: [[0, 1], [50, 2], [100, 9]]}")
             .unwrap();
     assert!(y.compile().is_ok());
+    // from_yaml_str parses and validates.
+    assert!(
+        DistSpec::from_yaml_str("{family: lognormal_quantiles, p50: 200, p99: 900, shift: 50}")
+            .is_ok()
+    );
+    let e = DistSpec::from_yaml_str(
+        "{family: mixture, components: [{weight: 0.5, dist: {family: constant, value: 1}}]}",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("sum to 1"), "{e}");
+    assert!(DistSpec::from_yaml_str("{family: lognormal_quantiles, p50: 200, p99: 100}").is_err());
     // Path-level probabilities.
     let p = PathModel::new("bad", Step::hop_with_p("x", ln(1.0, 1.0), 1.2)).compile();
     assert!(p.unwrap_err().to_string().contains("probability"));

@@ -196,6 +196,17 @@ fn probability(at: &str, field: &str, v: f64) -> Result<(), LatencyError> {
 }
 
 impl DistSpec {
+    /// Parses a spec from YAML (or JSON, a YAML subset) and validates it, e.g.
+    /// `{family: lognormal_quantiles, p50: 200, p99: 900, shift: 50}`.
+    pub fn from_yaml_str(yaml: &str) -> Result<Self, LatencyError> {
+        let d: Self = serde_saphyr::from_str(yaml).map_err(|e| LatencyError::Parse {
+            what: "latency distribution".to_owned(),
+            message: e.to_string(),
+        })?;
+        d.validate("dist")?;
+        Ok(d)
+    }
+
     /// Checks every parameter (recursively). `at` names the spec in error messages.
     ///
     /// `ref` entries are accepted here (their target is checked by the catalogue).
