@@ -692,9 +692,7 @@ fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &
         for ((st, path), ps) in acc.paths.iter_mut().zip(paths).zip(per_path.iter_mut()) {
             st.eval_block(path, b);
             let out = &st.out[..b];
-            for &v in out {
-                ps.sum_us += v;
-            }
+            ps.sum_us += block_sum(out);
             st.chunk_hist.record_all_us(out);
         }
         if let Some((base, others)) = acc.paths.split_first() {
@@ -719,6 +717,23 @@ fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &
         samples,
         per_path,
     });
+}
+
+/// Sum of a block with four interleaved accumulators (breaks the serial add chain; the order is
+/// fixed, so the result is deterministic): `((a0 + a1) + (a2 + a3)) + tail`, where `a_j` sums the
+/// elements at positions ≡ j (mod 4) of the largest multiple-of-4 prefix.
+#[inline]
+pub fn block_sum(v: &[f64]) -> f64 {
+    let mut a = [0.0f64; 4];
+    let mut it = v.chunks_exact(4);
+    for c in &mut it {
+        a[0] += c[0];
+        a[1] += c[1];
+        a[2] += c[2];
+        a[3] += c[3];
+    }
+    let tail: f64 = it.remainder().iter().sum();
+    ((a[0] + a[1]) + (a[2] + a[3])) + tail
 }
 
 fn check_config(cfg: &SimConfig) -> Result<(), LatencyError> {
