@@ -305,7 +305,7 @@ fn exp_fast_matches_std_exp() {
         assert!(rel < 1e-11, "x {x}: rel {rel}");
         x += 0.0137;
     }
-    assert_eq!(exp_fast(0.0), 1.0);
+    assert!((exp_fast(0.0) - 1.0).abs() < 1e-12);
     assert!(exp_fast(1e6).is_finite() && exp_fast(-1e6) > 0.0);
 }
 
