@@ -3,6 +3,7 @@
 pub mod cost;
 pub mod error;
 pub mod explain;
+pub mod latency;
 pub mod loader;
 pub mod placement;
 pub mod pricing;

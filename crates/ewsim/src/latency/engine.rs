@@ -1,0 +1,883 @@
+//! Seeded, thread-count-independent Monte Carlo engine over call-path models.
+//!
+//! # Model
+//! A [`PathModel`] is a tree of [`Step`]s: [`Step::Hop`] (one latency draw, applied with a probability),
+//! [`Step::Seq`] (sum), [`Step::Par`] (parallel fan-out: the maximum over branches),
+//! [`Step::Repeat`] (`n` sequential calls), [`Step::Maybe`] (the sub-step happens with probability
+//! `p`) and [`Step::Choice`] (one of several branches by weight, e.g. same-AZ vs cross-AZ).
+//! [`PathModel::compile`] validates it and turns it into a [`CompiledPath`].
+//!
+//! # Reproducibility
+//! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
+//! on threads: every *random stream* of a chunk is seeded with
+//! `Xoshiro256PlusPlus::seed_from_u64(mix(seed, chunk, stream_key))` (plus an auxiliary generator
+//! seeded with `sm(mix(..))` for the rare ziggurat rejections, see [`super::normal`]) where
+//!
+//! ```text
+//! sm(x)  = SplitMix64 finaliser of (x + 0x9E3779B97F4A7C15)
+//! mix(seed, chunk, key) = sm(sm(sm(seed) ^ chunk) ^ key)
+//! ```
+//!
+//! Chunks run in parallel with rayon; their histograms are merged by integer addition (exact) and the
+//! per-chunk statistics are put back in chunk order, so results are bit-identical for any number of
+//! threads, and a run with more samples extends (not reshuffles) a run with fewer.
+//!
+//! # Common random numbers (CRN)
+//! Every hop draws from its **own stream**, keyed by `FNV-1a(label "#" occurrence)` where
+//! `occurrence` counts earlier hops with the same label in the path (depth-first). A hop applied with
+//! probability `p < 1` draws its coin from a separate `"coin:"` stream, [`Step::Maybe`] and
+//! [`Step::Choice`] from `"maybe:"` / `"choice:"` streams keyed by the first hop label under them.
+//! Consequences, for the same `(seed, chunk)`:
+//!
+//! * all paths start from the same chunk state, and a hop with the same label gets exactly the same
+//!   draws in every option (e.g. the `dns` and `server` hops of two routing options);
+//! * the same label with a different (shifted) lognormal is coupled through the same normal draws
+//!   (quantile coupling, e.g. one `net` label that is same-AZ in one option and cross-AZ in
+//!   another); with [`Step::Choice`] branches that share labels with another option are identical
+//!   to it whenever they are chosen;
+//! * adding a hop never changes the draws of the others, so per sample the longer path is never
+//!   faster (all latencies are ≥ 0 and floating-point addition is monotone);
+//! * a hop's values do not depend on its probability (values are drawn for every request, the coin
+//!   `U < p` decides whether they count), so raising `p` (e.g. the new-connection share) or a
+//!   `Maybe` probability, or a `Repeat` count, never lowers any request's latency.
+//!
+//! # Hot loop
+//! Evaluation is block-wise (256 samples): each hop fills/adds a block of values in a tight loop
+//! (one `match` per block, no allocation, no dynamic dispatch), then the block is recorded into the
+//! chunk histogram. Scratch buffers and RNG states are allocated once per rayon work item; memory is
+//! two 256 KiB histograms per option and work item plus a few numbers per chunk (O(samples / 65,536)).
+//!
+//! # p99 confidence interval
+//! For the `k` full chunks, the per-chunk p99 (each from 65,536 samples) has sample standard
+//! deviation `sd`; the pooled p99 is reported with the interval `p99 ± t(0.975, k−1)·sd/√k`
+//! (Student t from statrs). This is the batch-means standard error of a quantile: it needs ≥ 2 full
+//! chunks, otherwise the interval is `None`. [`compare_options`] reports the paired mean
+//! difference against the first option with the same batch-means interval over chunk means.
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+use super::dist::{DistSpec, Sampler};
+use super::error::LatencyError;
+use super::hist::LatencyHistogram;
+
+/// Samples per chunk; every chunk has its own seeded RNG streams.
+pub const CHUNK_SAMPLES: u64 = 65_536;
+/// Samples per evaluation block inside a chunk.
+pub const BLOCK: usize = 256;
+/// Largest `Step::Repeat` count (repeats are unrolled at compile time, one stream per repetition).
+pub const MAX_REPEAT: u32 = 4096;
+/// Name of the random number generator, reported in every result.
+pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing, batched ziggurat normals";
+
+/// SplitMix64 step: add the golden gamma, then the finaliser.
+#[inline]
+pub fn splitmix64(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Seed of one random stream: `sm(sm(sm(seed) ^ chunk) ^ key)`.
+#[inline]
+pub fn stream_seed(seed: u64, chunk: u64, key: u64) -> u64 {
+    splitmix64(splitmix64(splitmix64(seed) ^ chunk) ^ key)
+}
+
+/// The random state of one stream in one chunk: the main generator (one word per value for
+/// lognormal hops) and an auxiliary one (batched-ziggurat rejections), both Xoshiro256++.
+#[derive(Debug, Clone)]
+struct StreamRng {
+    main: Xoshiro256PlusPlus,
+    aux: Xoshiro256PlusPlus,
+}
+
+impl StreamRng {
+    /// `main = seed_from_u64(s)`, `aux = seed_from_u64(splitmix64(s))`.
+    fn new(s: u64) -> Self {
+        Self {
+            main: Xoshiro256PlusPlus::seed_from_u64(s),
+            aux: Xoshiro256PlusPlus::seed_from_u64(splitmix64(s)),
+        }
+    }
+}
+
+/// 64-bit FNV-1a hash (stream keys from hop labels).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01B3);
+    }
+    h
+}
+
+/// One latency draw in a path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Hop {
+    /// Label; also the common-random-numbers key (same label ⇒ same draws across options).
+    pub label: String,
+    /// Distribution (µs); must not contain `ref` (resolve through the catalogue).
+    pub dist: DistSpec,
+    /// Probability that the hop applies to a request (e.g. new-connection share); default 1.
+    #[serde(default = "one")]
+    pub p: f64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// A call-graph step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// One hop.
+    Hop(Hop),
+    /// Sequential steps: latencies add.
+    Seq(Vec<Step>),
+    /// Parallel fan-out: the request waits for the slowest branch (max).
+    Par(Vec<Step>),
+    /// `n` sequential calls of the same step (independent draws; repetition `r` of a hop labelled
+    /// `x` draws from stream `x#r`, so call counts can be compared with common random numbers).
+    /// At most [`MAX_REPEAT`].
+    Repeat(u32, Box<Step>),
+    /// The step happens with probability `p` (else contributes 0).
+    Maybe(f64, Box<Step>),
+    /// Exactly one branch happens, chosen with the given weights (sum 1 within 1e-9), e.g. the
+    /// zone relation of a call: `[(1/3, same-AZ hop), (2/3, cross-AZ hop)]`. Every branch is
+    /// drawn for every request (so branch values do not depend on the weights, and a branch with
+    /// the same labels as another option's hop is exactly coupled to it); one uniform from a
+    /// `"choice:"` stream selects the branch.
+    Choice(Vec<(f64, Step)>),
+}
+
+impl Step {
+    /// A hop that always applies.
+    pub fn hop(label: impl Into<String>, dist: DistSpec) -> Self {
+        Self::Hop(Hop {
+            label: label.into(),
+            dist,
+            p: 1.0,
+        })
+    }
+
+    /// A hop that applies with probability `p` (e.g. per-new-connection costs: `p` = share of
+    /// requests that open a connection).
+    pub fn hop_with_p(label: impl Into<String>, dist: DistSpec, p: f64) -> Self {
+        Self::Hop(Hop {
+            label: label.into(),
+            dist,
+            p,
+        })
+    }
+
+    /// Sequential composition.
+    pub fn seq(steps: Vec<Step>) -> Self {
+        Self::Seq(steps)
+    }
+
+    /// Parallel fan-out (max over branches).
+    pub fn par(steps: Vec<Step>) -> Self {
+        Self::Par(steps)
+    }
+
+    /// `n` sequential calls.
+    pub fn repeat(n: u32, step: Step) -> Self {
+        Self::Repeat(n, Box::new(step))
+    }
+
+    /// The step happens with probability `p`.
+    pub fn maybe(p: f64, step: Step) -> Self {
+        Self::Maybe(p, Box::new(step))
+    }
+
+    /// One of the branches, chosen by weight.
+    pub fn choice(branches: Vec<(f64, Step)>) -> Self {
+        Self::Choice(branches)
+    }
+
+    fn first_label(&self) -> Option<&str> {
+        match self {
+            Self::Hop(h) => Some(&h.label),
+            Self::Seq(v) | Self::Par(v) => v.iter().find_map(Step::first_label),
+            Self::Repeat(_, s) | Self::Maybe(_, s) => s.first_label(),
+            Self::Choice(v) => v.iter().find_map(|(_, s)| s.first_label()),
+        }
+    }
+}
+
+/// A named path (one option's request path).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PathModel {
+    /// Name reported in the result.
+    pub name: String,
+    /// Root step.
+    pub root: Step,
+}
+
+impl PathModel {
+    /// New named path.
+    pub fn new(name: impl Into<String>, root: Step) -> Self {
+        Self {
+            name: name.into(),
+            root,
+        }
+    }
+
+    /// Validates and compiles the path.
+    pub fn compile(&self) -> Result<CompiledPath, LatencyError> {
+        let mut b = Builder::default();
+        let root = b.build(&self.root, &format!("path '{}'", self.name), 0)?;
+        Ok(CompiledPath {
+            name: self.name.clone(),
+            root,
+            stream_keys: b.stream_keys,
+            scratch_blocks: b.max_scratch,
+        })
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Node {
+    Leaf {
+        sampler: Sampler,
+        stream: usize,
+        coin: Option<(usize, f64)>,
+    },
+    Seq(Vec<Node>),
+    Par(Vec<Node>),
+    Maybe {
+        p: f64,
+        coin: usize,
+        child: Box<Node>,
+    },
+    Choice {
+        /// Cumulative weights (last one +∞).
+        cum: Vec<f64>,
+        coin: usize,
+        branches: Vec<Node>,
+    },
+}
+
+#[derive(Default)]
+struct Builder {
+    stream_keys: Vec<u64>,
+    names: Vec<String>,
+    max_scratch: usize,
+}
+
+impl Builder {
+    fn stream(&mut self, base: &str) -> usize {
+        let occ = self.names.iter().filter(|n| n.as_str() == base).count();
+        self.names.push(base.to_owned());
+        self.stream_keys
+            .push(fnv1a64(format!("{base}#{occ}").as_bytes()));
+        self.stream_keys.len() - 1
+    }
+
+    fn prob(at: &str, p: f64) -> Result<(), LatencyError> {
+        if (0.0..=1.0).contains(&p) {
+            Ok(())
+        } else {
+            Err(LatencyError::spec(
+                at,
+                format!("probability must be in [0, 1] (got {p})"),
+            ))
+        }
+    }
+
+    /// `scratch` = scratch blocks already in use above this node.
+    fn build(&mut self, step: &Step, at: &str, scratch: usize) -> Result<Node, LatencyError> {
+        self.max_scratch = self.max_scratch.max(scratch);
+        Ok(match step {
+            Step::Hop(h) => {
+                let at = format!("{at} hop '{}'", h.label);
+                Self::prob(&at, h.p)?;
+                h.dist.validate(&at)?;
+                let sampler = h.dist.compile()?;
+                let stream = self.stream(&h.label);
+                let coin = if h.p < 1.0 {
+                    // The hop's values are drawn for every sample into a scratch block, then
+                    // added where the coin says so.
+                    self.max_scratch = self.max_scratch.max(scratch + 1);
+                    Some((self.stream(&format!("coin:{}", h.label)), h.p))
+                } else {
+                    None
+                };
+                Node::Leaf {
+                    sampler,
+                    stream,
+                    coin,
+                }
+            }
+            Step::Seq(v) => Node::Seq(
+                v.iter()
+                    .enumerate()
+                    .map(|(i, s)| self.build(s, &format!("{at}.seq[{i}]"), scratch))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Step::Par(v) => {
+                if v.is_empty() {
+                    return Err(LatencyError::spec(at, "par needs at least one branch"));
+                }
+                self.max_scratch = self.max_scratch.max(scratch + 2);
+                Node::Par(
+                    v.iter()
+                        .enumerate()
+                        .map(|(i, s)| self.build(s, &format!("{at}.par[{i}]"), scratch + 2))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Step::Repeat(n, s) => {
+                if *n > MAX_REPEAT {
+                    return Err(LatencyError::spec(
+                        at,
+                        format!("repeat count {n} exceeds {MAX_REPEAT}"),
+                    ));
+                }
+                // Unrolled: repetition r of a hop labelled "x" uses stream "x#(k+r)", so adding
+                // repetitions never changes the draws of the existing ones (CRN across call counts).
+                Node::Seq(
+                    (0..*n)
+                        .map(|r| self.build(s, &format!("{at}.repeat[{r}]"), scratch))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            Step::Maybe(p, s) => {
+                Self::prob(at, *p)?;
+                let coin = self.stream(&format!("maybe:{}", s.first_label().unwrap_or("")));
+                self.max_scratch = self.max_scratch.max(scratch + 1);
+                Node::Maybe {
+                    p: *p,
+                    coin,
+                    child: Box::new(self.build(s, &format!("{at}.maybe"), scratch + 1)?),
+                }
+            }
+            Step::Choice(v) => {
+                if v.is_empty() {
+                    return Err(LatencyError::spec(at, "choice needs at least one branch"));
+                }
+                let mut sum = 0.0;
+                let mut cum = Vec::with_capacity(v.len());
+                for (i, (w, _)) in v.iter().enumerate() {
+                    if !(w.is_finite() && *w >= 0.0) {
+                        return Err(LatencyError::spec(
+                            format!("{at}.choice[{i}]"),
+                            format!("weight must be >= 0 (got {w})"),
+                        ));
+                    }
+                    sum += w;
+                    cum.push(sum);
+                }
+                if (sum - 1.0).abs() > crate::latency::dist::WEIGHT_SUM_TOLERANCE {
+                    return Err(LatencyError::spec(
+                        at,
+                        format!("choice weights must sum to 1 within 1e-9 (sum is {sum})"),
+                    ));
+                }
+                if let Some(last) = cum.last_mut() {
+                    *last = f64::INFINITY;
+                }
+                let coin = self.stream(&format!("choice:{}", step.first_label().unwrap_or("")));
+                self.max_scratch = self.max_scratch.max(scratch + 2);
+                Node::Choice {
+                    cum,
+                    coin,
+                    branches: v
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (_, s))| self.build(s, &format!("{at}.choice[{i}]"), scratch + 2))
+                        .collect::<Result<_, _>>()?,
+                }
+            }
+        })
+    }
+}
+
+/// A validated path ready to simulate.
+#[derive(Debug, Clone)]
+pub struct CompiledPath {
+    name: String,
+    root: Node,
+    stream_keys: Vec<u64>,
+    scratch_blocks: usize,
+}
+
+impl CompiledPath {
+    /// The path name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Number of independent random streams (hops + coins).
+    pub fn stream_count(&self) -> usize {
+        self.stream_keys.len()
+    }
+}
+
+/// Simulation settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SimConfig {
+    /// Number of simulated requests (≥ 1).
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Two-sided confidence level of the p99 interval (default 0.95).
+    pub confidence: f64,
+}
+
+impl SimConfig {
+    /// `samples` requests with `seed`, 95 % interval.
+    pub fn new(samples: u64, seed: u64) -> Self {
+        Self {
+            samples,
+            seed,
+            confidence: 0.95,
+        }
+    }
+}
+
+/// Percentiles and provenance of one simulated path. Latencies in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimResult {
+    /// Path name.
+    pub name: String,
+    /// Median (ms).
+    pub p50_ms: f64,
+    /// 90th percentile (ms).
+    pub p90_ms: f64,
+    /// 99th percentile (ms).
+    pub p99_ms: f64,
+    /// 99.9th percentile (ms).
+    pub p999_ms: f64,
+    /// Exact sample mean (ms).
+    pub mean_ms: f64,
+    /// Confidence interval of p99 (ms): `p99 ± t·sd/√k` over full chunks; `None` with < 2 full chunks.
+    pub p99_ci_ms: Option<(f64, f64)>,
+    /// Confidence level of `p99_ci_ms`.
+    pub confidence: f64,
+    /// Number of simulated requests.
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Random number generator and seeding scheme.
+    pub rng: String,
+    /// Samples per chunk.
+    pub chunk_samples: u64,
+    /// Number of chunks (the last one may be partial).
+    pub chunks: u64,
+    /// Full histogram (ns resolution, 3 significant digits) for other quantiles (not serialised).
+    #[serde(skip)]
+    pub histogram: LatencyHistogram,
+}
+
+impl SimResult {
+    /// Any quantile `q ∈ [0, 1]` in ms from the histogram.
+    pub fn quantile_ms(&self, q: f64) -> f64 {
+        self.histogram.quantile_us(q).unwrap_or(0.0) / 1000.0
+    }
+}
+
+/// Paired (common-random-numbers) difference of one option against the baseline (option 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OptionDelta {
+    /// Option name.
+    pub name: String,
+    /// Baseline name (the first path).
+    pub baseline: String,
+    /// Mean of the per-request difference `option − baseline` (ms).
+    pub mean_delta_ms: f64,
+    /// Confidence interval of `mean_delta_ms` (batch means over full chunks, Student t);
+    /// `None` with < 2 full chunks. With CRN it is much narrower than the difference of two
+    /// independent runs.
+    pub mean_delta_ci_ms: Option<(f64, f64)>,
+    /// Share of requests for which the option is slower than the baseline.
+    pub p_slower: f64,
+    /// Share of requests for which the option is faster than the baseline.
+    pub p_faster: f64,
+}
+
+/// Results of several options simulated together with common random numbers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// One result per option, in input order (identical to [`simulate`] on each path).
+    pub results: Vec<SimResult>,
+    /// Option `k ≥ 1` against option 0, in input order (empty for a single path).
+    pub deltas: Vec<OptionDelta>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct PathChunkStat {
+    p99_us: f64,
+    sum_us: f64,
+    delta_sum_us: f64,
+    slower: u64,
+    faster: u64,
+}
+
+struct ChunkStat {
+    index: u64,
+    samples: u64,
+    per_path: Vec<PathChunkStat>,
+}
+
+struct PathState {
+    total: LatencyHistogram,
+    chunk_hist: LatencyHistogram,
+    rngs: Vec<StreamRng>,
+    scratch: Vec<[f64; BLOCK]>,
+    out: Box<[f64; BLOCK]>,
+}
+
+impl PathState {
+    fn new(path: &CompiledPath) -> Self {
+        Self {
+            total: LatencyHistogram::new(),
+            chunk_hist: LatencyHistogram::new(),
+            rngs: vec![StreamRng::new(0); path.stream_keys.len()],
+            scratch: vec![[0.0; BLOCK]; path.scratch_blocks],
+            out: Box::new([0.0; BLOCK]),
+        }
+    }
+
+    fn seed(&mut self, path: &CompiledPath, seed: u64, chunk: u64) {
+        for (r, key) in self.rngs.iter_mut().zip(&path.stream_keys) {
+            *r = StreamRng::new(stream_seed(seed, chunk, *key));
+        }
+    }
+
+    /// Evaluates the next `b` samples into `self.out[..b]`.
+    fn eval_block(&mut self, path: &CompiledPath, b: usize) {
+        let out = &mut self.out[..b];
+        out.fill(0.0);
+        eval_add(&path.root, &mut self.rngs, &mut self.scratch, out);
+    }
+}
+
+struct Acc {
+    paths: Vec<PathState>,
+    stats: Vec<ChunkStat>,
+}
+
+impl Acc {
+    fn new(paths: &[CompiledPath]) -> Self {
+        Self {
+            paths: paths.iter().map(PathState::new).collect(),
+            stats: Vec::new(),
+        }
+    }
+
+    fn merge(mut self, other: Self) -> Self {
+        for (a, b) in self.paths.iter_mut().zip(&other.paths) {
+            a.total.merge(&b.total);
+        }
+        self.stats.extend(other.stats);
+        self
+    }
+}
+
+/// Adds the node's value for each of the `out.len()` samples to `out`.
+fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], out: &mut [f64]) {
+    let n = out.len();
+    match node {
+        Node::Leaf {
+            sampler,
+            stream,
+            coin,
+        } => {
+            // Work on local copies of the RNG states (kept in registers), store them back after.
+            let StreamRng {
+                main: mut r,
+                aux: mut a,
+            } = rngs[*stream].clone();
+            match coin {
+                None => sampler.fill_add(&mut r, &mut a, out),
+                Some((cs, p)) => {
+                    // Draw for every sample (same values as with p = 1, and the stream does not
+                    // depend on the coins), then add where the coin falls below p: raising p only
+                    // adds hops to more requests, with the same values (exact CRN monotonicity).
+                    let tmp = &mut scratch[0][..n];
+                    tmp.fill(0.0);
+                    sampler.fill_add(&mut r, &mut a, tmp);
+                    let mut c = rngs[*cs].main.clone();
+                    for (o, t) in out.iter_mut().zip(tmp.iter()) {
+                        if rand::RngExt::random::<f64>(&mut c) < *p {
+                            *o += *t;
+                        }
+                    }
+                    rngs[*cs].main = c;
+                }
+            }
+            rngs[*stream] = StreamRng { main: r, aux: a };
+        }
+        Node::Seq(children) => {
+            for c in children {
+                eval_add(c, rngs, scratch, out);
+            }
+        }
+        Node::Par(branches) => {
+            let (head, rest) = scratch.split_at_mut(2);
+            let (mx, tmp) = head.split_at_mut(1);
+            let mx = &mut mx[0][..n];
+            let tmp = &mut tmp[0][..n];
+            mx.fill(0.0);
+            for b in branches {
+                tmp.fill(0.0);
+                eval_add(b, rngs, rest, tmp);
+                for (m, t) in mx.iter_mut().zip(tmp.iter()) {
+                    *m = m.max(*t);
+                }
+            }
+            for (o, m) in out.iter_mut().zip(mx.iter()) {
+                *o += *m;
+            }
+        }
+        Node::Maybe { p, coin, child } => {
+            let (head, rest) = scratch.split_at_mut(1);
+            let tmp = &mut head[0][..n];
+            tmp.fill(0.0);
+            eval_add(child, rngs, rest, tmp);
+            let mut c = rngs[*coin].main.clone();
+            for (o, t) in out.iter_mut().zip(tmp.iter()) {
+                if rand::RngExt::random::<f64>(&mut c) < *p {
+                    *o += *t;
+                }
+            }
+            rngs[*coin].main = c;
+        }
+        Node::Choice {
+            cum,
+            coin,
+            branches,
+        } => {
+            let (head, rest) = scratch.split_at_mut(2);
+            let (u, tmp) = head.split_at_mut(1);
+            let u = &mut u[0][..n];
+            let tmp = &mut tmp[0][..n];
+            let mut c = rngs[*coin].main.clone();
+            for ui in u.iter_mut() {
+                *ui = rand::RngExt::random::<f64>(&mut c);
+            }
+            rngs[*coin].main = c;
+            let mut lo = f64::NEG_INFINITY;
+            for (b, &hi) in branches.iter().zip(cum.iter()) {
+                tmp.fill(0.0);
+                eval_add(b, rngs, rest, tmp);
+                for ((o, t), &ui) in out.iter_mut().zip(tmp.iter()).zip(u.iter()) {
+                    if ui >= lo && ui < hi {
+                        *o += *t;
+                    }
+                }
+                lo = hi;
+            }
+        }
+    }
+}
+
+fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
+    for (st, path) in acc.paths.iter_mut().zip(paths) {
+        st.seed(path, seed, chunk);
+        st.chunk_hist.clear();
+    }
+    let mut per_path = vec![PathChunkStat::default(); paths.len()];
+    let mut done = 0u64;
+    while done < samples {
+        let b = (samples - done).min(BLOCK as u64) as usize;
+        for ((st, path), ps) in acc.paths.iter_mut().zip(paths).zip(per_path.iter_mut()) {
+            st.eval_block(path, b);
+            let out = &st.out[..b];
+            ps.sum_us += block_sum(out);
+            st.chunk_hist.record_all_us(out);
+        }
+        if let Some((base, others)) = acc.paths.split_first() {
+            let base = &base.out[..b];
+            for (st, ps) in others.iter().zip(per_path.iter_mut().skip(1)) {
+                for (&x, &y) in st.out[..b].iter().zip(base) {
+                    let d = x - y;
+                    ps.delta_sum_us += d;
+                    ps.slower += u64::from(d > 0.0);
+                    ps.faster += u64::from(d < 0.0);
+                }
+            }
+        }
+        done += b as u64;
+    }
+    for (st, ps) in acc.paths.iter_mut().zip(per_path.iter_mut()) {
+        st.total.merge(&st.chunk_hist);
+        ps.p99_us = st.chunk_hist.quantile_us(0.99).unwrap_or(0.0);
+    }
+    acc.stats.push(ChunkStat {
+        index: chunk,
+        samples,
+        per_path,
+    });
+}
+
+/// Sum of a block with four interleaved accumulators (breaks the serial add chain; the order is
+/// fixed, so the result is deterministic): `((a0 + a1) + (a2 + a3)) + tail`, where `a_j` sums the
+/// elements at positions ≡ j (mod 4) of the largest multiple-of-4 prefix.
+#[inline]
+pub fn block_sum(v: &[f64]) -> f64 {
+    let mut a = [0.0f64; 4];
+    let mut it = v.chunks_exact(4);
+    for c in &mut it {
+        a[0] += c[0];
+        a[1] += c[1];
+        a[2] += c[2];
+        a[3] += c[3];
+    }
+    let tail: f64 = it.remainder().iter().sum();
+    ((a[0] + a[1]) + (a[2] + a[3])) + tail
+}
+
+fn check_config(cfg: &SimConfig) -> Result<(), LatencyError> {
+    if cfg.samples == 0 {
+        return Err(LatencyError::model("samples must be >= 1"));
+    }
+    if !(cfg.confidence > 0.0 && cfg.confidence < 1.0) {
+        return Err(LatencyError::model(format!(
+            "confidence must be in (0, 1) (got {})",
+            cfg.confidence
+        )));
+    }
+    Ok(())
+}
+
+/// Runs `cfg.samples` requests through every path with common random numbers (parallel over
+/// chunks with the current rayon pool) and reports each path plus paired differences against the
+/// first path. Each path's result is bit-identical to [`simulate`] on that path alone.
+pub fn compare_options(
+    paths: &[CompiledPath],
+    cfg: &SimConfig,
+) -> Result<Comparison, LatencyError> {
+    check_config(cfg)?;
+    if paths.is_empty() {
+        return Err(LatencyError::model("no paths to simulate"));
+    }
+    let chunks = cfg.samples.div_ceil(CHUNK_SAMPLES);
+    let acc = (0..chunks)
+        .into_par_iter()
+        .fold(
+            || Acc::new(paths),
+            |mut acc, c| {
+                let n = (cfg.samples - c * CHUNK_SAMPLES).min(CHUNK_SAMPLES);
+                run_chunk(paths, cfg.seed, c, n, &mut acc);
+                acc
+            },
+        )
+        .reduce_with(Acc::merge)
+        .ok_or_else(|| LatencyError::model("no chunks were simulated"))?;
+    let mut stats = acc.stats;
+    stats.sort_by_key(|s| s.index);
+    let nf = cfg.samples as f64;
+    let mut results = Vec::with_capacity(paths.len());
+    let mut deltas = Vec::new();
+    for (k, (path, st)) in paths.iter().zip(acc.paths).enumerate() {
+        let col = || stats.iter().map(move |s| (s, s.per_path[k]));
+        // Deterministic sums: chunk values added in chunk order.
+        let sum_us: f64 = col().map(|(_, p)| p.sum_us).sum();
+        let h = st.total;
+        let q = |x: f64| h.quantile_us(x).unwrap_or(0.0) / 1000.0;
+        let p99_ms = q(0.99);
+        let full_p99: Vec<f64> = col()
+            .filter(|(s, _)| s.samples == CHUNK_SAMPLES)
+            .map(|(_, p)| p.p99_us / 1000.0)
+            .collect();
+        results.push(SimResult {
+            name: path.name.clone(),
+            p50_ms: q(0.5),
+            p90_ms: q(0.9),
+            p99_ms,
+            p999_ms: q(0.999),
+            mean_ms: sum_us / nf / 1000.0,
+            p99_ci_ms: t_interval(&full_p99, p99_ms, cfg.confidence),
+            confidence: cfg.confidence,
+            samples: cfg.samples,
+            seed: cfg.seed,
+            rng: RNG_NAME.to_owned(),
+            chunk_samples: CHUNK_SAMPLES,
+            chunks,
+            histogram: h,
+        });
+        if k > 0 {
+            let mean_delta_ms = col().map(|(_, p)| p.delta_sum_us).sum::<f64>() / nf / 1000.0;
+            let full_means: Vec<f64> = col()
+                .filter(|(s, _)| s.samples == CHUNK_SAMPLES)
+                .map(|(s, p)| p.delta_sum_us / s.samples as f64 / 1000.0)
+                .collect();
+            deltas.push(OptionDelta {
+                name: path.name.clone(),
+                baseline: paths[0].name.clone(),
+                mean_delta_ms,
+                mean_delta_ci_ms: t_interval(&full_means, mean_delta_ms, cfg.confidence),
+                p_slower: col().map(|(_, p)| p.slower).sum::<u64>() as f64 / nf,
+                p_faster: col().map(|(_, p)| p.faster).sum::<u64>() as f64 / nf,
+            });
+        }
+    }
+    Ok(Comparison { results, deltas })
+}
+
+/// Runs `cfg.samples` requests through `path` (parallel over chunks with the current rayon pool).
+pub fn simulate(path: &CompiledPath, cfg: &SimConfig) -> Result<SimResult, LatencyError> {
+    compare_options(std::slice::from_ref(path), cfg)?
+        .results
+        .pop()
+        .ok_or_else(|| LatencyError::model("no result"))
+}
+
+/// Batch-means interval `center ± t(1/2 + confidence/2, k−1) · sd(batches) / √k`.
+fn t_interval(batches: &[f64], center: f64, confidence: f64) -> Option<(f64, f64)> {
+    let k = batches.len();
+    if k < 2 {
+        return None;
+    }
+    let kf = k as f64;
+    let mean = batches.iter().sum::<f64>() / kf;
+    let var = batches.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (kf - 1.0);
+    let t = StudentsT::new(0.0, 1.0, kf - 1.0)
+        .ok()?
+        .inverse_cdf(0.5 + confidence / 2.0);
+    let half = t * var.sqrt() / kf.sqrt();
+    Some((center - half, center + half))
+}
+
+/// Simulates several options with the same seed: common random numbers (see module docs), so
+/// differences between options are not blurred by independent noise. Same as
+/// [`compare_options`]`(..).results`.
+pub fn simulate_options(
+    paths: &[CompiledPath],
+    cfg: &SimConfig,
+) -> Result<Vec<SimResult>, LatencyError> {
+    Ok(compare_options(paths, cfg)?.results)
+}
+
+/// Evaluates the first `n` samples of chunk `chunk` exactly as [`simulate`] does and returns them
+/// (µs). For tests and diagnostics (allocates `n` values); `n ≤` [`CHUNK_SAMPLES`].
+pub fn chunk_samples_us(
+    path: &CompiledPath,
+    seed: u64,
+    chunk: u64,
+    n: usize,
+) -> Result<Vec<f64>, LatencyError> {
+    if n as u64 > CHUNK_SAMPLES {
+        return Err(LatencyError::model(format!(
+            "at most {CHUNK_SAMPLES} samples per chunk (asked {n})"
+        )));
+    }
+    let mut st = PathState::new(path);
+    st.seed(path, seed, chunk);
+    let mut v = Vec::with_capacity(n);
+    while v.len() < n {
+        let b = (n - v.len()).min(BLOCK);
+        st.eval_block(path, b);
+        v.extend_from_slice(&st.out[..b]);
+    }
+    Ok(v)
+}
