@@ -5,6 +5,7 @@ pub mod error;
 pub mod explain;
 pub mod latency;
 pub mod loader;
+pub mod path_latency;
 pub mod placement;
 pub mod pricing;
 pub mod report;

@@ -33,6 +33,10 @@ pub struct Report {
     pub zone_names: Vec<String>,
     /// Per replica state (`states:`), what it contributes; empty without states.
     pub states: Vec<crate::states::StateReport>,
+    /// Zones and nodes the hops' zone indices refer to.
+    pub topology: Topology,
+    /// Latency percentiles per option, when simulated ([`crate::path_latency::simulate_report`]).
+    pub latency: Option<crate::path_latency::LatencyReport>,
 }
 
 /// The evaluation of one option.
@@ -153,6 +157,8 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         options,
         zone_names,
         states: crate::states::state_reports(s, &topo, &loads),
+        topology: topo,
+        latency: None,
     })
 }
 

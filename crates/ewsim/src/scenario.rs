@@ -29,6 +29,8 @@ pub struct Scenario {
     pub traffic: Vec<TrafficEdge>,
     /// The connection options to compare, each priced over all traffic edges.
     pub options: Vec<OptionSpec>,
+    /// Latency simulation settings.
+    pub latency: LatencySettings,
     /// Parts of the month with other replica counts (scale-in, skew); empty means the services'
     /// `replicas` hold all month.
     pub states: Vec<ReplicaState>,
@@ -517,4 +519,38 @@ pub enum MeshAffinity {
     Local,
     /// Prefer backends in other clusters.
     Remote,
+}
+
+/// Latency simulation settings (scenario key `latency:`). The defaults are modelling assumptions,
+/// documented in the README; every one can be set in the scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatencySettings {
+    /// Simulated requests per option (default 200,000).
+    pub samples: u64,
+    /// Master seed (default 1).
+    pub seed: u64,
+    /// Services in the cluster, which sets the kube-proxy iptables per-connection cost (default 1,000).
+    pub services_in_cluster: u32,
+    /// NodeLocal DNSCache hit ratio (default 0.95).
+    pub dns_cache_hit_ratio: f64,
+    /// Share of requests that perform a DNS lookup (clients cache; default 0.01).
+    pub dns_lookups_per_request: f64,
+    /// Requests per connection when the edge gives no connection rate (default 100).
+    pub requests_per_connection: f64,
+    /// The server's own processing time, when given (`server_time: {p50: 2 ms, p99: 8 ms}`).
+    pub server: Option<crate::latency::DistSpec>,
+}
+
+impl Default for LatencySettings {
+    fn default() -> Self {
+        LatencySettings {
+            samples: 200_000,
+            seed: 1,
+            services_in_cluster: 1000,
+            dns_cache_hit_ratio: 0.95,
+            dns_lookups_per_request: 0.01,
+            requests_per_connection: 100.0,
+            server: None,
+        }
+    }
 }
