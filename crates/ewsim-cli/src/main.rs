@@ -68,6 +68,15 @@ struct RunArgs {
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pricing: Option<PathBuf>,
+    /// Simulated requests per option for latency (default: the scenario's `latency.samples`, 200,000).
+    #[arg(long, value_name = "N")]
+    samples: Option<u64>,
+    /// Seed of the latency simulation (default: the scenario's `latency.seed`, 1).
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Skip the latency simulation (cost only).
+    #[arg(long)]
+    no_latency: bool,
 }
 
 /// Exit codes: 0 success, 1 runtime failure, 2 invalid input.
@@ -94,20 +103,30 @@ fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let report = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let (scenario, mut report) = evaluate_file(&args.file, args.pricing.as_deref())?;
+    if args.samples == Some(0) {
+        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    }
+    if !args.no_latency {
+        ewsim::path_latency::simulate_report(&scenario, &mut report, args.samples, args.seed)
+            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
+    }
     let text = render::render(&report, args.format, args.detail);
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
-    let report = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let (_, report) = evaluate_file(&args.file, args.pricing.as_deref())?;
     let text = ewsim::explain::explain(&report, args.option.as_deref())
         .map_err(|e| Failure::Input(e.to_string()))?;
     write_output(None, &text).map_err(Failure::Runtime)
 }
 
 /// Loads a scenario and its price table (built-in, plus `pricing` overrides) and evaluates it.
-fn evaluate_file(file: &Path, pricing: Option<&Path>) -> Result<ewsim::Report, Failure> {
+fn evaluate_file(
+    file: &Path,
+    pricing: Option<&Path>,
+) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
     let loaded = loader::load_scenario_file(file)?;
     let s = &loaded.scenario;
     let mut table = match PriceTable::builtin(&s.region) {
@@ -147,7 +166,8 @@ fn evaluate_file(file: &Path, pricing: Option<&Path>) -> Result<ewsim::Report, F
         }
         table.merge(o);
     }
-    ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))
+    let report = ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))?;
+    Ok((loaded.scenario, report))
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is

@@ -8,7 +8,8 @@
 //! TCP retransmission tail. Dropped requests are excluded (they fail; see `dropped_share`).
 
 use crate::latency::{
-    Catalogue, CompiledPath, DistSpec, LatencyError, PathModel, SimConfig, SimResult, Step, compare_options,
+    Catalogue, CompiledPath, DistSpec, LatencyError, PathModel, SimConfig, SimResult, Step,
+    compare_options,
 };
 use crate::placement::Topology;
 use crate::report::Report;
@@ -19,8 +20,8 @@ use rust_decimal::prelude::ToPrimitive;
 /// Percentiles per option plus the provenance every report states.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatencyReport {
-    /// One result per option, in scenario order.
-    pub options: Vec<SimResult>,
+    /// One result per option, in scenario order; `None` when the option delivers no request.
+    pub options: Vec<Option<SimResult>>,
     /// Simulated requests per option.
     pub samples: u64,
     /// Master seed.
@@ -31,7 +32,11 @@ pub struct LatencyReport {
 
 /// Relation of a hop's endpoints, used to pick the network distribution and the CRN label.
 fn relation(topo: &Topology, from: usize, to: usize) -> (&'static str, &'static str) {
-    if topo.crosses_az(from, to) { ("cross", "net.cross_az") } else { ("same", "net.same_az") }
+    if topo.crosses_az(from, to) {
+        ("cross", "net.cross_az")
+    } else {
+        ("same", "net.same_az")
+    }
 }
 
 struct Ctx<'a> {
@@ -43,29 +48,55 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// One network hop at position `pos`: a new-connection part (VIP translation when `vip`, then
     /// the TCP handshake) with probability `p_new`, and the request round trip.
-    fn network(&self, pos: usize, from: usize, to: usize, p_new: f64, vip: Option<DistSpec>) -> Result<Step, LatencyError> {
+    fn network(
+        &self,
+        pos: usize,
+        from: usize,
+        to: usize,
+        p_new: f64,
+        vip: Option<DistSpec>,
+    ) -> Result<Step, LatencyError> {
         let (rel, entry) = relation(self.topo, from, to);
         let mut conn = Vec::new();
         if let Some(v) = vip {
             conn.push(Step::hop(format!("vip.{pos}"), v));
         }
-        conn.push(self.cat.handshake("conn.tcp_handshake", entry, &format!("tcp.{pos}.{rel}"))?);
-        Ok(Step::seq(vec![Step::maybe(p_new, Step::seq(conn)), self.cat.hop_labeled(entry, &format!("net.{pos}.{rel}"))?]))
+        conn.push(
+            self.cat
+                .handshake("conn.tcp_handshake", entry, &format!("tcp.{pos}.{rel}"))?,
+        );
+        Ok(Step::seq(vec![
+            Step::maybe(p_new, Step::seq(conn)),
+            self.cat.hop_labeled(entry, &format!("net.{pos}.{rel}"))?,
+        ]))
     }
 
     fn kube_proxy(&self) -> Result<DistSpec, LatencyError> {
-        self.cat.kube_proxy_iptables(self.settings.services_in_cluster)
+        self.cat
+            .kube_proxy_iptables(self.settings.services_in_cluster)
     }
 }
 
 /// Builds the latency model of one option over all its edges (weighted by request share).
-fn option_model(ctx: &Ctx, s: &Scenario, report: &Report, i: usize) -> Result<CompiledPath, LatencyError> {
+fn option_model(
+    ctx: &Ctx,
+    s: &Scenario,
+    report: &Report,
+    i: usize,
+) -> Result<CompiledPath, LatencyError> {
     let opt = &report.options[i];
     let kind = &s.options[i].kind;
     let weights: Vec<f64> = opt
         .edges
         .iter()
-        .map(|e| e.load.rps.unwrap_or(e.load.gb_month).to_f64().unwrap_or(0.0) * (1.0 - e.route.dropped.to_f64().unwrap_or(0.0)))
+        .map(|e| {
+            e.load
+                .rps
+                .unwrap_or(e.load.gb_month)
+                .to_f64()
+                .unwrap_or(0.0)
+                * (1.0 - e.route.dropped.to_f64().unwrap_or(0.0))
+        })
         .collect();
     let total: f64 = weights.iter().sum();
     let mut edge_steps = Vec::new();
@@ -79,39 +110,78 @@ fn option_model(ctx: &Ctx, s: &Scenario, report: &Report, i: usize) -> Result<Co
         } else {
             1.0 / ctx.settings.requests_per_connection
         };
-        let delivered: f64 = e.route.paths.iter().map(|p| p.share.to_f64().unwrap_or(0.0)).sum();
+        let delivered: f64 = e
+            .route
+            .paths
+            .iter()
+            .map(|p| p.share.to_f64().unwrap_or(0.0))
+            .sum();
         let mut branches = Vec::new();
         for p in &e.route.paths {
             let mut steps = Vec::new();
             for (pos, h) in p.hops.iter().enumerate() {
                 let vip = match (h.kind, kind) {
-                    (HopKind::PodToPod, OptionKind::Headless | OptionKind::IstioSidecar { .. } | OptionKind::IstioAmbient { .. }) => None,
-                    (HopKind::PodToPod, OptionKind::CiliumClusterMesh { .. }) => Some(ctx.cat.dist("svc.cilium_ebpf_socket_lb")?),
+                    (
+                        HopKind::PodToPod,
+                        OptionKind::Headless
+                        | OptionKind::IstioSidecar { .. }
+                        | OptionKind::IstioAmbient { .. },
+                    ) => None,
+                    (HopKind::PodToPod, OptionKind::CiliumClusterMesh { .. }) => {
+                        Some(ctx.cat.dist("svc.cilium_ebpf_socket_lb")?)
+                    }
                     (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(ctx.kube_proxy()?),
                     _ => None,
                 };
                 steps.push(ctx.network(pos, h.from, h.to, p_new, vip)?);
                 match h.kind {
-                    HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps.push(ctx.cat.hop_labeled("lb.alb_internal_processing", "lb.alb")?),
-                    HopKind::ClientToLb => steps.push(ctx.cat.hop_labeled("lb.nlb_internal_processing", "lb.nlb")?),
-                    HopKind::Lattice => steps.push(ctx.cat.hop_labeled("lb.vpc_lattice_processing", "lattice")?),
-                    HopKind::PodToPod if matches!(kind, OptionKind::CiliumClusterMesh { .. }) && ctx.topo.crosses_vpc(h.from, h.to) => {
-                        steps.push(ctx.cat.hop_labeled("clustermesh.cross_cluster", "clustermesh")?)
+                    HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps
+                        .push(
+                            ctx.cat
+                                .hop_labeled("lb.alb_internal_processing", "lb.alb")?,
+                        ),
+                    HopKind::ClientToLb => steps.push(
+                        ctx.cat
+                            .hop_labeled("lb.nlb_internal_processing", "lb.nlb")?,
+                    ),
+                    HopKind::Lattice => steps.push(
+                        ctx.cat
+                            .hop_labeled("lb.vpc_lattice_processing", "lattice")?,
+                    ),
+                    HopKind::PodToPod
+                        if matches!(kind, OptionKind::CiliumClusterMesh { .. })
+                            && ctx.topo.crosses_vpc(h.from, h.to) =>
+                    {
+                        steps.push(
+                            ctx.cat
+                                .hop_labeled("clustermesh.cross_cluster", "clustermesh")?,
+                        )
                     }
                     _ => {}
                 }
             }
-            branches.push((p.share.to_f64().unwrap_or(0.0) / delivered.max(f64::MIN_POSITIVE), Step::seq(steps)));
+            branches.push((
+                p.share.to_f64().unwrap_or(0.0) / delivered.max(f64::MIN_POSITIVE),
+                Step::seq(steps),
+            ));
         }
         let clients = f64::from(ctx.topo.place(s, &e.from).total());
-        let mut seq = vec![Step::hop_with_p("dns", ctx.cat.nodelocal_lookup(ctx.settings.dns_cache_hit_ratio)?, ctx.settings.dns_lookups_per_request)];
+        let mut seq = vec![Step::hop_with_p(
+            "dns",
+            ctx.cat.nodelocal_lookup(ctx.settings.dns_cache_hit_ratio)?,
+            ctx.settings.dns_lookups_per_request,
+        )];
         seq.push(Step::choice(branches));
         // Proxies: per-proxy load from the edge's rate spread over the client pods' proxies.
         let per_proxy = rps / clients.max(1.0);
         match kind {
             OptionKind::IstioSidecar { .. } => {
                 for side in ["client", "server"] {
-                    let (step, _) = ctx.cat.proxy_with_queue("mesh.envoy_sidecar_per_proxy", &format!("sidecar.{side}"), per_proxy)?;
+                    let (step, _) = ctx.cat.proxy_with_queue(
+                        "mesh.envoy_sidecar_per_proxy",
+                        &format!("sidecar.{side}"),
+                        per_proxy,
+                    )?;
                     seq.push(step);
                 }
             }
@@ -130,21 +200,61 @@ fn option_model(ctx: &Ctx, s: &Scenario, report: &Report, i: usize) -> Result<Co
         edge_steps.push((w / total, Step::seq(seq)));
     }
     if edge_steps.is_empty() {
-        return Err(LatencyError::model(format!("option `{}` delivers no request to simulate", opt.name)));
+        return Err(LatencyError::model(format!(
+            "option `{}` delivers no request to simulate",
+            opt.name
+        )));
     }
     PathModel::new(opt.name.clone(), Step::choice(edge_steps)).compile()
 }
 
 /// Simulates every option of an evaluated scenario with the scenario's latency settings (or the
 /// given overrides of samples and seed) and stores the result in the report.
-pub fn simulate_report(s: &Scenario, report: &mut Report, samples: Option<u64>, seed: Option<u64>) -> Result<(), LatencyError> {
+pub fn simulate_report(
+    s: &Scenario,
+    report: &mut Report,
+    samples: Option<u64>,
+    seed: Option<u64>,
+) -> Result<(), LatencyError> {
     let cat = Catalogue::eks_defaults()?;
     let settings = &s.latency;
-    let ctx = Ctx { cat: &cat, topo: &report.topology, settings };
-    let paths = (0..report.options.len()).map(|i| option_model(&ctx, s, report, i)).collect::<Result<Vec<_>, _>>()?;
-    let cfg = SimConfig::new(samples.unwrap_or(settings.samples), seed.unwrap_or(settings.seed));
-    let c = compare_options(&paths, &cfg)?;
-    let rng = c.results.first().map(|r| r.rng.clone()).unwrap_or_default();
-    report.latency = Some(LatencyReport { options: c.results, samples: cfg.samples, seed: cfg.seed, rng });
+    let ctx = Ctx {
+        cat: &cat,
+        topo: &report.topology,
+        settings,
+    };
+    let mut paths = Vec::new();
+    let mut index = Vec::new();
+    for i in 0..report.options.len() {
+        let delivers = report.options[i]
+            .edges
+            .iter()
+            .any(|e| !e.route.paths.is_empty());
+        if delivers {
+            paths.push(option_model(&ctx, s, report, i)?);
+            index.push(i);
+        }
+    }
+    let cfg = SimConfig::new(
+        samples.unwrap_or(settings.samples),
+        seed.unwrap_or(settings.seed),
+    );
+    let mut options = vec![None; report.options.len()];
+    let mut rng = crate::latency::engine::RNG_NAME.to_string();
+    if !paths.is_empty() {
+        let c = compare_options(&paths, &cfg)?;
+        if let Some(r) = c.results.first() {
+            rng = r.rng.clone();
+        }
+        for (i, r) in index.into_iter().zip(c.results) {
+            options[i] = Some(r);
+        }
+    }
+    report.latency = Some(LatencyReport {
+        options,
+        samples: cfg.samples,
+        seed: cfg.seed,
+        rng,
+    });
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! CSV: stable, documented columns (README "CSV columns") that spreadsheets import.
 
-use super::{qty, usd};
+use super::{percentiles, qty, usd};
 use ewsim::Report;
 use ewsim::report::CATEGORIES;
 
@@ -24,6 +24,12 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "hours_per_month",
     "inter_az_billing",
     "capacity_units",
+    "p50_ms",
+    "p90_ms",
+    "p99_ms",
+    "p999_ms",
+    "latency_samples",
+    "latency_seed",
 ];
 
 /// Detail columns, in order.
@@ -78,7 +84,7 @@ pub fn render(r: &Report, detail: bool) -> String {
     } else {
         debug_assert_eq!(CATEGORIES.len(), 6);
         rows.push(SUMMARY_COLUMNS.iter().map(|s| s.to_string()).collect());
-        for s in r.summary_rows() {
+        for (i, s) in r.summary_rows().into_iter().enumerate() {
             let mut row = vec![
                 s.option,
                 s.kind.to_string(),
@@ -91,11 +97,16 @@ pub fn render(r: &Report, detail: bool) -> String {
             row.push(s.assumed.to_string());
             row.extend(conv.iter().cloned());
             row.push(r.billing.capacity_units.as_str().to_string());
+            row.extend(percentiles(r, i));
+            match &r.latency {
+                Some(l) => row.extend([l.samples.to_string(), l.seed.to_string()]),
+                None => row.extend([String::new(), String::new()]),
+            }
             rows.push(row);
         }
     }
     for row in rows {
-        // Writing to a Vec cannot fail.
+        // Writing to a Vec cannot fail; every row has the header's length (checked in tests).
         let _ = w.write_record(&row);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

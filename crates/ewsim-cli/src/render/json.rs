@@ -16,7 +16,8 @@ pub fn render(r: &Report) -> String {
     let options: Vec<Value> = r
         .options
         .iter()
-        .map(|o| {
+        .enumerate()
+        .map(|(i, o)| {
             json!({
                 "name": o.name,
                 "kind": o.kind,
@@ -59,6 +60,15 @@ pub fn render(r: &Report) -> String {
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "notes": o.cost.notes,
+                "latency": r.latency.as_ref().and_then(|l| l.options.get(i)).and_then(Option::as_ref).map(|x| json!({
+                    "p50_ms": x.p50_ms,
+                    "p90_ms": x.p90_ms,
+                    "p99_ms": x.p99_ms,
+                    "p999_ms": x.p999_ms,
+                    "mean_ms": x.mean_ms,
+                    "p99_ci_ms": x.p99_ci_ms.map(|(lo, hi)| json!([lo, hi])),
+                    "p99_ci_confidence": x.confidence,
+                })),
             })
         })
         .collect();
@@ -73,6 +83,7 @@ pub fn render(r: &Report) -> String {
             "capacity_units": r.billing.capacity_units.as_str(),
             "gigabyte": r.billing.gigabyte.as_str(),
         },
+        "latency": r.latency.as_ref().map(|l| json!({"samples": l.samples, "seed": l.seed, "rng": l.rng})),
         "options": options,
         "states": r.states.iter().map(|st| json!({
             "name": st.name,

@@ -1,6 +1,6 @@
 //! Markdown for design documents.
 
-use super::{qty, usd};
+use super::{latency_line, percentiles, qty, usd};
 use ewsim::Report;
 
 fn table(rows: &[Vec<String>]) -> String {
@@ -27,6 +27,12 @@ pub fn render(r: &Report, detail: bool) -> String {
         r.currency,
         r.conventions()
     );
+    if let Some(l) = latency_line(r) {
+        out.insert_str(
+            out.len() - 1,
+            &format!("- {}\n", l.replacen("latency: ", "Latency: ", 1)),
+        );
+    }
     let mut rows = Vec::new();
     if detail {
         rows.push(
@@ -61,11 +67,14 @@ pub fn render(r: &Report, detail: bool) -> String {
                 "Monthly cost (USD)",
                 "Cross-AZ GB/month",
                 "Dropped",
+                "p50 ms",
+                "p99 ms",
             ]
             .map(String::from)
             .to_vec(),
         );
-        for s in r.summary_rows() {
+        for (i, s) in r.summary_rows().into_iter().enumerate() {
+            let [p50, _, p99, _] = percentiles(r, i);
             rows.push(vec![
                 format!("{}{}", s.option, if s.assumed { " (assumed)" } else { "" }),
                 s.kind.to_string(),
@@ -75,6 +84,8 @@ pub fn render(r: &Report, detail: bool) -> String {
                     "{}%",
                     qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
                 ),
+                p50,
+                p99,
             ]);
         }
     }

@@ -28,3 +28,27 @@ fn usd(v: Decimal) -> String {
 fn qty(v: Decimal, dp: u32) -> String {
     v.round_dp(dp).normalize().to_string()
 }
+
+/// Latency percentiles (p50, p90, p99, p99.9 in ms) of option `i`, as text with 3 decimals, or
+/// empty strings when latency was not simulated or the option delivers nothing.
+fn percentiles(report: &Report, i: usize) -> [String; 4] {
+    match report
+        .latency
+        .as_ref()
+        .and_then(|l| l.options.get(i))
+        .and_then(Option::as_ref)
+    {
+        Some(r) => [r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}")),
+        None => Default::default(),
+    }
+}
+
+/// The line naming the latency simulation's size, seed and generator.
+fn latency_line(report: &Report) -> Option<String> {
+    report.latency.as_ref().map(|l| {
+        format!(
+            "latency: {} simulated requests per option, seed {}, {}",
+            l.samples, l.seed, l.rng
+        )
+    })
+}

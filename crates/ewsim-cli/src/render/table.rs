@@ -1,6 +1,6 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
-use super::{qty, usd};
+use super::{latency_line, percentiles, qty, usd};
 use ewsim::Report;
 
 /// Left-aligns the first `left` columns and right-aligns the rest.
@@ -35,7 +35,7 @@ pub fn align(rows: &[Vec<String>], left: usize) -> String {
 }
 
 pub fn header(r: &Report) -> String {
-    format!(
+    let mut h = format!(
         "ewsim: {}\nregion {} | prices {} (as of {}, {}) | {}\n",
         r.scenario,
         r.region,
@@ -43,7 +43,12 @@ pub fn header(r: &Report) -> String {
         r.price_table_as_of,
         r.currency,
         r.conventions()
-    )
+    );
+    if let Some(l) = latency_line(r) {
+        h.push_str(&l);
+        h.push('\n');
+    }
+    h
 }
 
 pub fn render(r: &Report, detail: bool) -> String {
@@ -86,11 +91,22 @@ pub fn render(r: &Report, detail: bool) -> String {
         out.push_str(&align(&rows, 2));
     } else {
         rows.push(
-            ["option", "kind", "USD/month", "cross-AZ GB", "dropped"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "option",
+                "kind",
+                "USD/month",
+                "cross-AZ GB",
+                "dropped",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "p99.9 ms",
+            ]
+            .map(String::from)
+            .to_vec(),
         );
-        for s in r.summary_rows() {
+        for (i, s) in r.summary_rows().into_iter().enumerate() {
+            let [p50, p90, p99, p999] = percentiles(r, i);
             rows.push(vec![
                 format!("{}{}", s.option, if s.assumed { " *" } else { "" }),
                 s.kind.to_string(),
@@ -100,6 +116,10 @@ pub fn render(r: &Report, detail: bool) -> String {
                     "{}%",
                     qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
                 ),
+                p50,
+                p90,
+                p99,
+                p999,
             ]);
         }
         out.push_str(&align(&rows, 2));
