@@ -469,6 +469,14 @@ impl Conv {
     }
 }
 
+/// Deserialises YAML text into any type: the single entry point to the YAML parser for the rest
+/// of the library (the latency catalogue and distributions use it), so YAML stays behind this module.
+pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
+    text: &str,
+) -> Result<T, serde_saphyr::Error> {
+    serde_saphyr::from_str(text)
+}
+
 /// Parses a scenario from YAML text. `file` names the source in diagnostics.
 pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputError> {
     let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, file))?;
