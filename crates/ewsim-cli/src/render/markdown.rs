@@ -1,6 +1,6 @@
 //! Markdown for design documents.
 
-use super::{latency_line, percentiles, qty, usd};
+use super::{latency_line, qty, summary_cells, usd};
 use ewsim::Report;
 
 fn table(rows: &[Vec<String>]) -> String {
@@ -68,26 +68,17 @@ pub fn render(r: &Report, detail: bool) -> String {
                 "Cross-AZ GB/month",
                 "Dropped",
                 "p50 ms",
+                "p90 ms",
                 "p99 ms",
+                "p99.9 ms",
             ]
             .map(String::from)
             .to_vec(),
         );
-        for (i, s) in r.summary_rows().into_iter().enumerate() {
-            let [p50, _, p99, _] = percentiles(r, i);
-            rows.push(vec![
-                format!("{}{}", s.option, if s.assumed { " (assumed)" } else { "" }),
-                s.kind.to_string(),
-                usd(s.monthly_cost_usd),
-                qty(s.cross_az_gb_month, 2),
-                format!(
-                    "{}%",
-                    qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
-                ),
-                p50,
-                p99,
-            ]);
+        if r.latency.is_none() {
+            rows[0].truncate(5);
         }
+        rows.extend(summary_cells(r, " (assumed)"));
     }
     out.push_str(&table(&rows));
     out

@@ -52,3 +52,26 @@ fn latency_line(report: &Report) -> Option<String> {
         )
     })
 }
+
+/// Summary cells shared by the table and Markdown renderers: option (with `marker` when assumed),
+/// kind, cost, cross-AZ GB, dropped %, and p50 / p90 / p99 / p99.9 (ms) when latency was simulated.
+fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
+    report
+        .summary_rows()
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut row = vec![
+                format!("{}{}", s.option, if s.assumed { marker } else { "" }),
+                s.kind.to_string(),
+                usd(s.monthly_cost_usd),
+                qty(s.cross_az_gb_month, 2),
+                format!("{}%", qty(s.dropped_share * Decimal::from(100), 2)),
+            ];
+            if report.latency.is_some() {
+                row.extend(percentiles(report, i));
+            }
+            row
+        })
+        .collect()
+}

@@ -1,6 +1,6 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
-use super::{latency_line, percentiles, qty, usd};
+use super::{latency_line, qty, summary_cells, usd};
 use ewsim::Report;
 
 /// Left-aligns the first `left` columns and right-aligns the rest.
@@ -105,23 +105,10 @@ pub fn render(r: &Report, detail: bool) -> String {
             .map(String::from)
             .to_vec(),
         );
-        for (i, s) in r.summary_rows().into_iter().enumerate() {
-            let [p50, p90, p99, p999] = percentiles(r, i);
-            rows.push(vec![
-                format!("{}{}", s.option, if s.assumed { " *" } else { "" }),
-                s.kind.to_string(),
-                usd(s.monthly_cost_usd),
-                qty(s.cross_az_gb_month, 2),
-                format!(
-                    "{}%",
-                    qty(s.dropped_share * rust_decimal::Decimal::from(100), 2)
-                ),
-                p50,
-                p90,
-                p99,
-                p999,
-            ]);
+        if r.latency.is_none() {
+            rows[0].truncate(5);
         }
+        rows.extend(summary_cells(r, " *"));
         out.push_str(&align(&rows, 2));
     }
     if r.options.iter().any(|o| o.assumed) {
