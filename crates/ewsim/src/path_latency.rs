@@ -12,7 +12,7 @@ use crate::latency::{
     compare_options,
 };
 use crate::placement::Topology;
-use crate::report::Report;
+use crate::report::{EdgeReport, Report};
 use crate::routing::HopKind;
 use crate::scenario::{LatencySettings, OptionKind, Scenario};
 use rust_decimal::prelude::ToPrimitive;
@@ -77,6 +77,110 @@ impl Ctx<'_> {
     }
 }
 
+/// The latency of one call over a routed edge under option `i`: DNS (sometimes), the routed hop
+/// paths as weighted branches, proxies, the callee's server time when given, and the TCP tail.
+/// `None` when the edge delivers nothing.
+fn edge_step(ctx: &Ctx, s: &Scenario, i: usize, e: &EdgeReport) -> Result<Option<Step>, LatencyError> {
+    let kind = &s.options[i].kind;
+    if e.route.paths.is_empty() {
+        return Ok(None);
+    }
+    let rps = e.load.rps.and_then(|r| r.to_f64()).unwrap_or(0.0);
+    let p_new = if rps > 0.0 && !e.load.new_connections_per_s.is_zero() {
+        (e.load.new_connections_per_s.to_f64().unwrap_or(0.0) / rps).min(1.0)
+    } else {
+        1.0 / ctx.settings.requests_per_connection
+    };
+    let delivered: f64 = e
+        .route
+        .paths
+        .iter()
+        .map(|p| p.share.to_f64().unwrap_or(0.0))
+        .sum();
+    let mut branches = Vec::new();
+    for p in &e.route.paths {
+        let mut steps = Vec::new();
+        for (pos, h) in p.hops.iter().enumerate() {
+            let vip = match (h.kind, kind) {
+                (
+                    HopKind::PodToPod,
+                    OptionKind::Headless
+                    | OptionKind::IstioSidecar { .. }
+                    | OptionKind::IstioAmbient { .. },
+                ) => None,
+                (HopKind::PodToPod, OptionKind::CiliumClusterMesh { .. }) => {
+                    Some(ctx.cat.dist("svc.cilium_ebpf_socket_lb")?)
+                }
+                (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(ctx.kube_proxy()?),
+                _ => None,
+            };
+            steps.push(ctx.network(pos, h.from, h.to, p_new, vip)?);
+            match h.kind {
+                HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps
+                    .push(
+                        ctx.cat
+                            .hop_labeled("lb.alb_internal_processing", "lb.alb")?,
+                    ),
+                HopKind::ClientToLb => steps.push(
+                    ctx.cat
+                        .hop_labeled("lb.nlb_internal_processing", "lb.nlb")?,
+                ),
+                HopKind::Lattice => steps.push(
+                    ctx.cat
+                        .hop_labeled("lb.vpc_lattice_processing", "lattice")?,
+                ),
+                HopKind::PodToPod
+                    if matches!(kind, OptionKind::CiliumClusterMesh { .. })
+                        && ctx.topo.crosses_vpc(h.from, h.to) =>
+                {
+                    steps.push(
+                        ctx.cat
+                            .hop_labeled("clustermesh.cross_cluster", "clustermesh")?,
+                    )
+                }
+                _ => {}
+            }
+        }
+        branches.push((
+            p.share.to_f64().unwrap_or(0.0) / delivered.max(f64::MIN_POSITIVE),
+            Step::seq(steps),
+        ));
+    }
+    let clients = f64::from(ctx.topo.place(s, &e.from).total());
+    let mut seq = vec![Step::hop_with_p(
+        "dns",
+        ctx.cat.nodelocal_lookup(ctx.settings.dns_cache_hit_ratio)?,
+        ctx.settings.dns_lookups_per_request,
+    )];
+    seq.push(Step::choice(branches));
+    // Proxies: per-proxy load from the edge's rate spread over the client pods' proxies.
+    let per_proxy = rps / clients.max(1.0);
+    match kind {
+        OptionKind::IstioSidecar { .. } => {
+            for side in ["client", "server"] {
+                let (step, _) = ctx.cat.proxy_with_queue(
+                    "mesh.envoy_sidecar_per_proxy",
+                    &format!("sidecar.{side}"),
+                    per_proxy,
+                )?;
+                seq.push(step);
+            }
+        }
+        OptionKind::IstioAmbient { waypoint, .. } => {
+            seq.push(ctx.cat.hop_labeled("mesh.istio_ztunnel_pair", "ztunnel")?);
+            if *waypoint {
+                seq.push(ctx.cat.hop_labeled("mesh.istio_waypoint", "waypoint")?);
+            }
+        }
+        _ => {}
+    }
+    if let Some(server) = &ctx.settings.server {
+        seq.push(Step::hop("server", server.clone()));
+    }
+    seq.push(ctx.cat.hop_labeled("tail.tcp_data_loss_rto", "rto")?);
+    Ok(Some(Step::seq(seq)))
+}
+
 /// Builds the latency model of one option over all its edges (weighted by request share).
 fn option_model(
     ctx: &Ctx,
@@ -85,7 +189,6 @@ fn option_model(
     i: usize,
 ) -> Result<CompiledPath, LatencyError> {
     let opt = &report.options[i];
-    let kind = &s.options[i].kind;
     let weights: Vec<f64> = opt
         .edges
         .iter()
@@ -101,103 +204,12 @@ fn option_model(
     let total: f64 = weights.iter().sum();
     let mut edge_steps = Vec::new();
     for (e, w) in opt.edges.iter().zip(&weights) {
-        if *w <= 0.0 || e.route.paths.is_empty() {
+        if *w <= 0.0 {
             continue;
         }
-        let rps = e.load.rps.and_then(|r| r.to_f64()).unwrap_or(0.0);
-        let p_new = if rps > 0.0 && !e.load.new_connections_per_s.is_zero() {
-            (e.load.new_connections_per_s.to_f64().unwrap_or(0.0) / rps).min(1.0)
-        } else {
-            1.0 / ctx.settings.requests_per_connection
-        };
-        let delivered: f64 = e
-            .route
-            .paths
-            .iter()
-            .map(|p| p.share.to_f64().unwrap_or(0.0))
-            .sum();
-        let mut branches = Vec::new();
-        for p in &e.route.paths {
-            let mut steps = Vec::new();
-            for (pos, h) in p.hops.iter().enumerate() {
-                let vip = match (h.kind, kind) {
-                    (
-                        HopKind::PodToPod,
-                        OptionKind::Headless
-                        | OptionKind::IstioSidecar { .. }
-                        | OptionKind::IstioAmbient { .. },
-                    ) => None,
-                    (HopKind::PodToPod, OptionKind::CiliumClusterMesh { .. }) => {
-                        Some(ctx.cat.dist("svc.cilium_ebpf_socket_lb")?)
-                    }
-                    (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(ctx.kube_proxy()?),
-                    _ => None,
-                };
-                steps.push(ctx.network(pos, h.from, h.to, p_new, vip)?);
-                match h.kind {
-                    HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps
-                        .push(
-                            ctx.cat
-                                .hop_labeled("lb.alb_internal_processing", "lb.alb")?,
-                        ),
-                    HopKind::ClientToLb => steps.push(
-                        ctx.cat
-                            .hop_labeled("lb.nlb_internal_processing", "lb.nlb")?,
-                    ),
-                    HopKind::Lattice => steps.push(
-                        ctx.cat
-                            .hop_labeled("lb.vpc_lattice_processing", "lattice")?,
-                    ),
-                    HopKind::PodToPod
-                        if matches!(kind, OptionKind::CiliumClusterMesh { .. })
-                            && ctx.topo.crosses_vpc(h.from, h.to) =>
-                    {
-                        steps.push(
-                            ctx.cat
-                                .hop_labeled("clustermesh.cross_cluster", "clustermesh")?,
-                        )
-                    }
-                    _ => {}
-                }
-            }
-            branches.push((
-                p.share.to_f64().unwrap_or(0.0) / delivered.max(f64::MIN_POSITIVE),
-                Step::seq(steps),
-            ));
+        if let Some(step) = edge_step(ctx, s, i, e)? {
+            edge_steps.push((w / total, step));
         }
-        let clients = f64::from(ctx.topo.place(s, &e.from).total());
-        let mut seq = vec![Step::hop_with_p(
-            "dns",
-            ctx.cat.nodelocal_lookup(ctx.settings.dns_cache_hit_ratio)?,
-            ctx.settings.dns_lookups_per_request,
-        )];
-        seq.push(Step::choice(branches));
-        // Proxies: per-proxy load from the edge's rate spread over the client pods' proxies.
-        let per_proxy = rps / clients.max(1.0);
-        match kind {
-            OptionKind::IstioSidecar { .. } => {
-                for side in ["client", "server"] {
-                    let (step, _) = ctx.cat.proxy_with_queue(
-                        "mesh.envoy_sidecar_per_proxy",
-                        &format!("sidecar.{side}"),
-                        per_proxy,
-                    )?;
-                    seq.push(step);
-                }
-            }
-            OptionKind::IstioAmbient { waypoint, .. } => {
-                seq.push(ctx.cat.hop_labeled("mesh.istio_ztunnel_pair", "ztunnel")?);
-                if *waypoint {
-                    seq.push(ctx.cat.hop_labeled("mesh.istio_waypoint", "waypoint")?);
-                }
-            }
-            _ => {}
-        }
-        if let Some(server) = &ctx.settings.server {
-            seq.push(Step::hop("server", server.clone()));
-        }
-        seq.push(ctx.cat.hop_labeled("tail.tcp_data_loss_rto", "rto")?);
-        edge_steps.push((w / total, Step::seq(seq)));
     }
     if edge_steps.is_empty() {
         return Err(LatencyError::model(format!(
