@@ -500,3 +500,67 @@ fn another_seed_moves_p99_within_its_interval() {
         );
     }
 }
+
+#[test]
+fn call_graph_end_to_end_percentiles() {
+    let o = ewsim(&[
+        "run",
+        "scenarios/online-boutique.yaml",
+        "--format",
+        "json",
+        "--samples",
+        "65536",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let eps = v["latency"]["entry_points"]
+        .as_array()
+        .expect("entry points");
+    let names: Vec<&str> = eps
+        .iter()
+        .map(|e| e["name"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(names, vec!["home", "product", "checkout"]);
+    let p = |ep: usize, opt: &str, q: &str| {
+        eps[ep]["options"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["option"] == opt))
+            .map(|x| x[q].as_f64().expect("number"))
+            .expect("option")
+    };
+    for q in ["p50_ms", "p90_ms", "p99_ms", "p999_ms"] {
+        for ep in 0..3 {
+            // Same-zone routing removes cross-AZ round trips; sidecars add two proxies per call.
+            assert!(
+                p(ep, "topology-aware", q) <= p(ep, "clusterip", q),
+                "{ep} {q}"
+            );
+            assert!(
+                p(ep, "istio-sidecar", q) >= p(ep, "clusterip", q),
+                "{ep} {q}"
+            );
+        }
+        // The home page makes 14 sequential calls, a product page 6: more calls, higher latency.
+        assert!(p(0, "clusterip", q) > p(1, "clusterip", q), "{q}");
+    }
+}
+
+#[test]
+fn call_graph_errors_are_located() {
+    let dir = scratch("callgraph");
+    let text = "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\n\
+        services: [{name: x, replicas: 1}, {name: y, replicas: 1}]\n\
+        traffic: [{from: x, to: y, rps: 1, request_size: 1 KiB, response_size: 1 KiB}]\n\
+        options: [{name: o, kind: clusterip}]\ncall_graph:\n  entry_points:\n    - name: e\n      service: x\n      stages:\n        - [{to: y}]\n  services:\n    - service: y\n      stages:\n        - [{to: x}]\n    - service: x\n      stages:\n        - [{to: y}]\n";
+    let path = write(&dir, "cycle.yaml", text);
+    let o = ewsim(&["run", &path]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains(
+            ":17:12: error: call_graph.services[0].stages[0][0]: call y -> x has no traffic edge"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("calls form a cycle: y -> x -> y"), "{err}");
+}

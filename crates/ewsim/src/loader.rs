@@ -179,6 +179,40 @@ struct RawScenario {
     states: Option<Spanned<Vec<Spanned<RawState>>>>,
     #[serde(default)]
     latency: Option<Spanned<RawLatency>>,
+    #[serde(default)]
+    call_graph: Option<Spanned<RawCallGraph>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCallGraph {
+    entry_points: Vec<Spanned<RawEntryPoint>>,
+    #[serde(default)]
+    services: Vec<Spanned<RawServiceCalls>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEntryPoint {
+    name: String,
+    service: String,
+    #[serde(default)]
+    stages: Vec<Vec<Spanned<RawCall>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawServiceCalls {
+    service: String,
+    stages: Vec<Vec<Spanned<RawCall>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCall {
+    to: String,
+    #[serde(default)]
+    calls: Option<Spanned<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -652,6 +686,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
 
     let states = convert_states(&mut c, &raw);
     let latency = convert_latency(&mut c, &raw);
+    let call_graph = convert_call_graph(&mut c, &raw);
     let scenario = Scenario {
         name: raw.name.clone().unwrap_or_else(|| file.to_string()),
         description: raw.description.clone(),
@@ -665,6 +700,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
         options,
         states,
         latency,
+        call_graph,
     };
     if c.diags.is_empty() {
         Ok(LoadedScenario {
@@ -1625,6 +1661,56 @@ impl fmt::Display for LoadError {
 }
 
 impl std::error::Error for LoadError {}
+
+/// The `call_graph:` block; names are checked by validation.
+fn convert_call_graph(c: &mut Conv, raw: &RawScenario) -> Option<CallGraph> {
+    let g = raw.call_graph.as_ref()?;
+    c.map.record("call_graph", &g.referenced);
+    let stages = |c: &mut Conv, path: &str, raw: &[Vec<Spanned<RawCall>>]| -> Vec<Vec<Call>> {
+        raw.iter()
+            .enumerate()
+            .map(|(si, stage)| {
+                stage
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, call)| {
+                        let p = format!("{path}.stages[{si}][{ci}]");
+                        c.map.record(&p, &call.referenced);
+                        let count = match &call.value.calls {
+                            Some(n) => c.count(&format!("{p}.calls"), n).unwrap_or(1),
+                            None => 1,
+                        };
+                        Call {
+                            to: call.value.to.clone(),
+                            count,
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut out = CallGraph::default();
+    for (i, e) in g.value.entry_points.iter().enumerate() {
+        let p = format!("call_graph.entry_points[{i}]");
+        c.map.record(&p, &e.referenced);
+        let st = stages(c, &p, &e.value.stages);
+        out.entry_points.push(EntryPoint {
+            name: e.value.name.clone(),
+            service: e.value.service.clone(),
+            stages: st,
+        });
+    }
+    for (i, sv) in g.value.services.iter().enumerate() {
+        let p = format!("call_graph.services[{i}]");
+        c.map.record(&p, &sv.referenced);
+        let st = stages(c, &p, &sv.value.stages);
+        out.services.push(ServiceCalls {
+            service: sv.value.service.clone(),
+            stages: st,
+        });
+    }
+    Some(out)
+}
 
 /// The `latency:` block: simulation size, seed and the modelling assumptions of the request path.
 fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {

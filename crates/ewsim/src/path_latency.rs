@@ -28,6 +28,17 @@ pub struct LatencyReport {
     pub seed: u64,
     /// Random number generator and seeding scheme.
     pub rng: String,
+    /// End-to-end latency per entry point of the call graph, per option.
+    pub entry_points: Vec<EntryLatency>,
+}
+
+/// End-to-end latency of one entry point under every option.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryLatency {
+    /// Entry point name.
+    pub name: String,
+    /// One result per option, in scenario order; `None` when a call on the way delivers nothing.
+    pub options: Vec<Option<SimResult>>,
 }
 
 /// Relation of a hop's endpoints, used to pick the network distribution and the CRN label.
@@ -80,7 +91,12 @@ impl Ctx<'_> {
 /// The latency of one call over a routed edge under option `i`: DNS (sometimes), the routed hop
 /// paths as weighted branches, proxies, the callee's server time when given, and the TCP tail.
 /// `None` when the edge delivers nothing.
-fn edge_step(ctx: &Ctx, s: &Scenario, i: usize, e: &EdgeReport) -> Result<Option<Step>, LatencyError> {
+fn edge_step(
+    ctx: &Ctx,
+    s: &Scenario,
+    i: usize,
+    e: &EdgeReport,
+) -> Result<Option<Step>, LatencyError> {
     let kind = &s.options[i].kind;
     if e.route.paths.is_empty() {
         return Ok(None);
@@ -220,6 +236,60 @@ fn option_model(
     PathModel::new(opt.name.clone(), Step::choice(edge_steps)).compile()
 }
 
+/// The latency of serving one request at `service` whose calls are `stages`: stages in sequence,
+/// the calls of a stage in parallel (the slowest sets the pace), each call `count` times in a row,
+/// each call = the routed edge (with the callee's server time) then the callee's own calls.
+/// `None` when a call's edge delivers nothing under this option.
+fn calls_step(
+    ctx: &Ctx,
+    s: &Scenario,
+    report: &Report,
+    i: usize,
+    service: &str,
+    stages: &[Vec<crate::scenario::Call>],
+) -> Result<Option<Step>, LatencyError> {
+    let Some(graph) = &s.call_graph else {
+        return Ok(Some(Step::seq(Vec::new())));
+    };
+    let mut seq = Vec::new();
+    for stage in stages {
+        let mut par = Vec::new();
+        for call in stage {
+            let Some(edge) = report.options[i]
+                .edges
+                .iter()
+                .find(|e| e.from == service && e.to == call.to)
+            else {
+                return Ok(None);
+            };
+            let Some(hop) = edge_step(ctx, s, i, edge)? else {
+                return Ok(None);
+            };
+            let downstream = graph
+                .services
+                .iter()
+                .find(|c| c.service == call.to)
+                .map(|c| c.stages.as_slice())
+                .unwrap_or(&[]);
+            let Some(below) = calls_step(ctx, s, report, i, &call.to, downstream)? else {
+                return Ok(None);
+            };
+            let one = Step::seq(vec![hop, below]);
+            par.push(if call.count == 1 {
+                one
+            } else {
+                Step::repeat(call.count, one)
+            });
+        }
+        seq.push(if par.len() == 1 {
+            par.remove(0)
+        } else {
+            Step::par(par)
+        });
+    }
+    Ok(Some(Step::seq(seq)))
+}
+
 /// Simulates every option of an evaluated scenario with the scenario's latency settings (or the
 /// given overrides of samples and seed) and stores the result in the report.
 pub fn simulate_report(
@@ -262,7 +332,43 @@ pub fn simulate_report(
             options[i] = Some(r);
         }
     }
+    let mut entry_points = Vec::new();
+    for ep in s.call_graph.iter().flat_map(|g| &g.entry_points) {
+        let mut paths = Vec::new();
+        let mut index = Vec::new();
+        for i in 0..report.options.len() {
+            if let Some(step) = calls_step(&ctx, s, report, i, &ep.service, &ep.stages)? {
+                let mut root = Vec::new();
+                if let Some(server) = &settings.server {
+                    root.push(Step::hop("server.entry", server.clone()));
+                }
+                root.push(step);
+                paths.push(
+                    PathModel::new(
+                        format!("{}:{}", report.options[i].name, ep.name),
+                        Step::seq(root),
+                    )
+                    .compile()?,
+                );
+                index.push(i);
+            }
+        }
+        let mut options = vec![None; report.options.len()];
+        if !paths.is_empty() {
+            for (i, r) in index
+                .into_iter()
+                .zip(compare_options(&paths, &cfg)?.results)
+            {
+                options[i] = Some(r);
+            }
+        }
+        entry_points.push(EntryLatency {
+            name: ep.name.clone(),
+            options,
+        });
+    }
     report.latency = Some(LatencyReport {
+        entry_points,
         options,
         samples: cfg.samples,
         seed: cfg.seed,

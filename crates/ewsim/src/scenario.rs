@@ -31,6 +31,8 @@ pub struct Scenario {
     pub options: Vec<OptionSpec>,
     /// Latency simulation settings.
     pub latency: LatencySettings,
+    /// Entry points and downstream calls for end-to-end latency (optional).
+    pub call_graph: Option<CallGraph>,
     /// Parts of the month with other replica counts (scale-in, skew); empty means the services'
     /// `replicas` hold all month.
     pub states: Vec<ReplicaState>,
@@ -553,4 +555,43 @@ impl Default for LatencySettings {
             server: None,
         }
     }
+}
+
+/// Who calls whom per request, for end-to-end latency ("The Tail at Scale": the slowest branch of a
+/// fan-out sets the pace).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CallGraph {
+    /// Requests entering the system: a name, the service that receives them, and its calls.
+    pub entry_points: Vec<EntryPoint>,
+    /// The calls each downstream service makes for every request it serves.
+    pub services: Vec<ServiceCalls>,
+}
+
+/// A kind of incoming request (e.g. `home`, `checkout`) and what the receiving service calls.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryPoint {
+    /// Name shown in reports.
+    pub name: String,
+    /// The service that receives the request.
+    pub service: String,
+    /// Its calls: stages run one after another; the calls of a stage run in parallel.
+    pub stages: Vec<Vec<Call>>,
+}
+
+/// The calls a service makes for each request it serves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServiceCalls {
+    /// The calling service.
+    pub service: String,
+    /// Stages run one after another; the calls of a stage run in parallel.
+    pub stages: Vec<Vec<Call>>,
+}
+
+/// One downstream call, repeated sequentially `count` times.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// Called service (a traffic edge from the caller to it gives the routing).
+    pub to: String,
+    /// Sequential calls per request (default 1).
+    pub count: u32,
 }

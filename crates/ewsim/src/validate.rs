@@ -409,6 +409,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
             _ => {}
         }
     }
+    validate_call_graph(s, &mut d);
     d
 }
 
@@ -418,6 +419,125 @@ fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
         "(none)".into()
     } else {
         v.join(", ")
+    }
+}
+
+/// Call-graph checks: known services, a traffic edge behind every call (it gives the routing),
+/// positive call counts, and no cycles (a request must end).
+fn validate_call_graph(s: &Scenario, d: &mut Vec<Diagnostic>) {
+    let Some(g) = &s.call_graph else { return };
+    let declared: BTreeSet<&str> = s.services.iter().map(|v| v.name.as_str()).collect();
+    let edges: BTreeSet<(&str, &str)> = s
+        .traffic
+        .iter()
+        .map(|e| (e.from.as_str(), e.to.as_str()))
+        .collect();
+    let check_stages = |d: &mut Vec<Diagnostic>,
+                        path: &str,
+                        caller: &str,
+                        stages: &[Vec<crate::scenario::Call>]| {
+        for (si, stage) in stages.iter().enumerate() {
+            for (ci, call) in stage.iter().enumerate() {
+                let p = format!("{path}.stages[{si}][{ci}]");
+                if !declared.contains(call.to.as_str()) {
+                    d.push(Diagnostic::at(
+                        &p,
+                        format!("call to unknown service `{}`", call.to),
+                    ));
+                } else if !edges.contains(&(caller, call.to.as_str())) {
+                    d.push(
+                        Diagnostic::at(
+                            &p,
+                            format!("call {caller} -> {} has no traffic edge", call.to),
+                        )
+                        .with_hint(
+                            "add it under `traffic:` (its volume or rate drives cost and routing)",
+                        ),
+                    );
+                }
+                if call.count == 0 || call.count > crate::latency::engine::MAX_REPEAT {
+                    d.push(Diagnostic::at(
+                        format!("{p}.calls"),
+                        format!(
+                            "calls per request must be 1..={}",
+                            crate::latency::engine::MAX_REPEAT
+                        ),
+                    ));
+                }
+            }
+        }
+    };
+    let mut names = BTreeSet::new();
+    for (i, e) in g.entry_points.iter().enumerate() {
+        let p = format!("call_graph.entry_points[{i}]");
+        if !names.insert(e.name.as_str()) {
+            d.push(Diagnostic::at(
+                &p,
+                format!("entry point `{}` is declared twice", e.name),
+            ));
+        }
+        if !declared.contains(e.service.as_str()) {
+            d.push(Diagnostic::at(
+                &p,
+                format!("entry point service `{}` is not declared", e.service),
+            ));
+        }
+        check_stages(d, &p, &e.service, &e.stages);
+    }
+    let mut callers = BTreeSet::new();
+    for (i, sv) in g.services.iter().enumerate() {
+        let p = format!("call_graph.services[{i}]");
+        if !callers.insert(sv.service.as_str()) {
+            d.push(Diagnostic::at(
+                &p,
+                format!("calls of `{}` are declared twice", sv.service),
+            ));
+        }
+        if !declared.contains(sv.service.as_str()) {
+            d.push(Diagnostic::at(
+                &p,
+                format!("unknown service `{}`", sv.service),
+            ));
+        }
+        check_stages(d, &p, &sv.service, &sv.stages);
+    }
+    // Cycle check by depth-first search over the services' calls.
+    fn visit<'a>(
+        g: &'a crate::scenario::CallGraph,
+        svc: &'a str,
+        stack: &mut Vec<&'a str>,
+    ) -> Option<Vec<&'a str>> {
+        if let Some(pos) = stack.iter().position(|s| *s == svc) {
+            let mut cycle = stack[pos..].to_vec();
+            cycle.push(svc);
+            return Some(cycle);
+        }
+        stack.push(svc);
+        let calls = g
+            .services
+            .iter()
+            .filter(|c| c.service == svc)
+            .flat_map(|c| c.stages.iter().flatten());
+        for call in calls {
+            if let Some(c) = visit(g, &call.to, stack) {
+                return Some(c);
+            }
+        }
+        stack.pop();
+        None
+    }
+    for (i, e) in g.entry_points.iter().enumerate() {
+        let mut stack = vec![];
+        let starts = e.stages.iter().flatten().map(|c| c.to.as_str());
+        for t in starts {
+            if let Some(cycle) = visit(g, t, &mut stack) {
+                d.push(Diagnostic::at(
+                    format!("call_graph.entry_points[{i}]"),
+                    format!("calls form a cycle: {}", cycle.join(" -> ")),
+                ));
+                return;
+            }
+        }
     }
 }
 

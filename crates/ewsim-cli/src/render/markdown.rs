@@ -1,6 +1,6 @@
 //! Markdown for design documents.
 
-use super::{latency_line, qty, summary_cells, usd};
+use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
 use ewsim::Report;
 
 fn table(rows: &[Vec<String>]) -> String {
@@ -81,5 +81,12 @@ pub fn render(r: &Report, detail: bool) -> String {
         rows.extend(summary_cells(r, " (assumed)"));
     }
     out.push_str(&table(&rows));
+    let entries = entry_point_rows(r);
+    if !detail && !entries.is_empty() {
+        out.push_str("\n### End-to-end latency per entry point\n\n");
+        let mut rows = vec![ENTRY_HEADER.map(String::from).to_vec()];
+        rows.extend(entries);
+        out.push_str(&table(&rows));
+    }
     out
 }

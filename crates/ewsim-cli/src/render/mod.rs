@@ -75,3 +75,39 @@ fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
         })
         .collect()
 }
+
+/// Rows `entry point, option, p50, p90, p99, p99.9` of the call graph's end-to-end latency.
+fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
+    let Some(l) = &report.latency else {
+        return Vec::new();
+    };
+    let mut rows = Vec::new();
+    for ep in &l.entry_points {
+        for (o, r) in report.options.iter().zip(&ep.options) {
+            let mut row = vec![ep.name.clone(), o.name.clone()];
+            match r {
+                Some(r) => {
+                    row.extend([r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}")))
+                }
+                None => row.extend([
+                    "dropped".to_string(),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ]),
+            }
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Header of [`entry_point_rows`].
+const ENTRY_HEADER: [&str; 6] = [
+    "entry point",
+    "option",
+    "p50 ms",
+    "p90 ms",
+    "p99 ms",
+    "p99.9 ms",
+];

@@ -1,6 +1,6 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
-use super::{latency_line, qty, summary_cells, usd};
+use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
 use ewsim::Report;
 
 /// Left-aligns the first `left` columns and right-aligns the rest.
@@ -109,6 +109,13 @@ pub fn render(r: &Report, detail: bool) -> String {
             rows[0].truncate(5);
         }
         rows.extend(summary_cells(r, " *"));
+        out.push_str(&align(&rows, 2));
+    }
+    let entries = entry_point_rows(r);
+    if !detail && !entries.is_empty() {
+        out.push_str("\nend-to-end latency per entry point (call graph):\n");
+        let mut rows = vec![ENTRY_HEADER.map(String::from).to_vec()];
+        rows.extend(entries);
         out.push_str(&align(&rows, 2));
     }
     if r.options.iter().any(|o| o.assumed) {
