@@ -564,3 +564,45 @@ fn call_graph_errors_are_located() {
     );
     assert!(err.contains("calls form a cycle: y -> x -> y"), "{err}");
 }
+
+#[test]
+fn hop_catalogue_entries_can_be_overridden_from_the_scenario() {
+    let dir = scratch("hops");
+    let base = std::fs::read_to_string(root().join("scenarios/guide-10tb.yaml")).expect("scenario");
+    let slow = base.replace(
+        "options:",
+        "latency:\n  hops:\n    net.cross_az: {dist: {family: lognormal_quantiles, p50: 5000, p99: 9000}, source: test, as_of: \"2026-11-26\"}\noptions:",
+    );
+    let path = write(&dir, "slow.yaml", &slow);
+    let get = |file: &str| {
+        let o = ewsim(&["run", file, "--format", "csv", "--samples", "65536"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        latency_columns(&stdout(&o))
+    };
+    let (before, after) = (get("scenarios/guide-10tb.yaml"), get(&path));
+    let p50 = |rows: &[(String, [f64; 4])], n: &str| {
+        rows.iter()
+            .find(|(o, _)| o == n)
+            .map(|(_, p)| p[0])
+            .expect("option")
+    };
+    // ClusterIP crosses zones for 2/3 of requests: its median moves to the slow cross-AZ hop (5 ms
+    // median); ITP Local never crosses and is unchanged (common random numbers: identical).
+    assert!(p50(&before, "clusterip") < 1.5 && p50(&after, "clusterip") > 4.0);
+    assert_eq!(p50(&before, "itp-local"), p50(&after, "itp-local"));
+    let bad = write(
+        &dir,
+        "bad.yaml",
+        &base.replace(
+            "options:",
+            "latency:\n  hops:\n    net.nope: {dist: {family: constant, value: 1}}\noptions:",
+        ),
+    );
+    let o = ewsim(&["run", &bad]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown hop 'net.nope'"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -6,7 +6,7 @@ mod render;
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
 use ewsim::{InputError, PriceTable};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -108,8 +108,22 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
         return Err(Failure::Input("error: --samples must be at least 1".into()));
     }
     if !args.no_latency {
+        // A status line on a terminal when the simulation takes more than a moment.
+        let samples = args.samples.unwrap_or(scenario.latency.samples);
+        let work = samples.saturating_mul(report.options.len() as u64);
+        let show = std::io::stderr().is_terminal() && work >= 5_000_000;
+        let started = std::time::Instant::now();
+        if show {
+            eprint!(
+                "simulating latency: {} options x {samples} requests ...",
+                report.options.len()
+            );
+        }
         ewsim::path_latency::simulate_report(&scenario, &mut report, args.samples, args.seed)
             .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
+        if show {
+            eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
+        }
     }
     let text = render::render(&report, args.format, args.detail);
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)

@@ -232,6 +232,8 @@ struct RawLatency {
     requests_per_connection: Option<Spanned<Text>>,
     #[serde(default)]
     server_time: Option<Spanned<RawServerTime>>,
+    #[serde(default)]
+    hops: Option<Spanned<BTreeMap<String, crate::latency::HopOverride>>>,
 }
 
 #[derive(Deserialize)]
@@ -1766,6 +1768,19 @@ fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {
             );
         }
         out.requests_per_connection = d.to_string().parse::<f64>().unwrap_or(1.0);
+    }
+    if let Some(h) = &l.hops {
+        c.map.record("latency.hops", &h.referenced);
+        let checked =
+            crate::latency::Catalogue::eks_defaults().and_then(|cat| cat.with_overrides(&h.value));
+        match checked {
+            Ok(_) => out.hop_overrides = h.value.clone(),
+            Err(e) => c.err(
+                "latency.hops",
+                &h.referenced,
+                format!("invalid hop override: {e}"),
+            ),
+        }
     }
     if let Some(t) = &l.server_time {
         let us = |c: &mut Conv, name: &str, v: &Spanned<Text>| {

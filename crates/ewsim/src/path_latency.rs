@@ -298,7 +298,7 @@ pub fn simulate_report(
     samples: Option<u64>,
     seed: Option<u64>,
 ) -> Result<(), LatencyError> {
-    let cat = Catalogue::eks_defaults()?;
+    let cat = Catalogue::eks_defaults()?.with_overrides(&s.latency.hop_overrides)?;
     let settings = &s.latency;
     let ctx = Ctx {
         cat: &cat,

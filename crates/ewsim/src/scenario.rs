@@ -541,6 +541,8 @@ pub struct LatencySettings {
     pub requests_per_connection: f64,
     /// The server's own processing time, when given (`server_time: {p50: 2 ms, p99: 8 ms}`).
     pub server: Option<crate::latency::DistSpec>,
+    /// Replacements for hop-catalogue entries (`latency.hops`), by entry name.
+    pub hop_overrides: BTreeMap<String, crate::latency::HopOverride>,
 }
 
 impl Default for LatencySettings {
@@ -553,6 +555,7 @@ impl Default for LatencySettings {
             dns_lookups_per_request: 0.01,
             requests_per_connection: 100.0,
             server: None,
+            hop_overrides: BTreeMap::new(),
         }
     }
 }
