@@ -30,9 +30,11 @@ pub struct LatencyReport {
     pub rng: String,
     /// End-to-end latency per entry point of the call graph, per option.
     pub entry_points: Vec<EntryLatency>,
+    /// Latency of one call over each traffic edge, per option (scenario `traffic` order).
+    pub edges: Vec<EntryLatency>,
 }
 
-/// End-to-end latency of one entry point under every option.
+/// Latency of one entry point (or one traffic edge, named `from -> to`) under every option.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EntryLatency {
     /// Entry point name.
@@ -367,7 +369,38 @@ pub fn simulate_report(
             options,
         });
     }
+    let mut edges = Vec::new();
+    for (k, edge) in s.traffic.iter().enumerate() {
+        let mut paths = Vec::new();
+        let mut index = Vec::new();
+        for i in 0..report.options.len() {
+            if let Some(step) = edge_step(&ctx, s, i, &report.options[i].edges[k])? {
+                paths.push(
+                    PathModel::new(
+                        format!("{}:{}->{}", report.options[i].name, edge.from, edge.to),
+                        step,
+                    )
+                    .compile()?,
+                );
+                index.push(i);
+            }
+        }
+        let mut options = vec![None; report.options.len()];
+        if !paths.is_empty() {
+            for (i, r) in index
+                .into_iter()
+                .zip(compare_options(&paths, &cfg)?.results)
+            {
+                options[i] = Some(r);
+            }
+        }
+        edges.push(EntryLatency {
+            name: format!("{} -> {}", edge.from, edge.to),
+            options,
+        });
+    }
     report.latency = Some(LatencyReport {
+        edges,
         entry_points,
         options,
         samples: cfg.samples,

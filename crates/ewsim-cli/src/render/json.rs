@@ -87,7 +87,17 @@ pub fn render(r: &Report) -> String {
             "samples": l.samples,
             "seed": l.seed,
             "rng": l.rng,
-            "entry_points": l.entry_points.iter().map(|ep| json!({
+            "edges": l.edges.iter().map(|ep| json!({
+                "name": ep.name,
+                "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
+                    "option": o.name,
+                    "p50_ms": x.as_ref().map(|x| x.p50_ms),
+                    "p90_ms": x.as_ref().map(|x| x.p90_ms),
+                    "p99_ms": x.as_ref().map(|x| x.p99_ms),
+                    "p999_ms": x.as_ref().map(|x| x.p999_ms),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+                        "entry_points": l.entry_points.iter().map(|ep| json!({
                 "name": ep.name,
                 "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
                     "option": o.name,
