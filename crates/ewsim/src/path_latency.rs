@@ -44,8 +44,16 @@ pub struct EntryLatency {
 }
 
 /// Relation of a hop's endpoints, used to pick the network distribution and the CRN label.
-fn relation(topo: &Topology, from: usize, to: usize) -> (&'static str, &'static str) {
-    if topo.crosses_az(from, to) {
+/// `same_node` is set for hops known to stay on the client's node (internalTrafficPolicy Local).
+fn relation(
+    topo: &Topology,
+    from: usize,
+    to: usize,
+    same_node: bool,
+) -> (&'static str, &'static str) {
+    if same_node {
+        ("node", "net.same_node")
+    } else if topo.crosses_az(from, to) {
         ("cross", "net.cross_az")
     } else {
         ("same", "net.same_az")
@@ -68,8 +76,9 @@ impl Ctx<'_> {
         to: usize,
         p_new: f64,
         vip: Option<DistSpec>,
+        same_node: bool,
     ) -> Result<Step, LatencyError> {
-        let (rel, entry) = relation(self.topo, from, to);
+        let (rel, entry) = relation(self.topo, from, to, same_node);
         let mut conn = Vec::new();
         if let Some(v) = vip {
             conn.push(Step::hop(format!("vip.{pos}"), v));
@@ -132,7 +141,9 @@ fn edge_step(
                 (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(ctx.kube_proxy()?),
                 _ => None,
             };
-            steps.push(ctx.network(pos, h.from, h.to, p_new, vip)?);
+            // ITP Local keeps the pod-to-pod hop on the client's node.
+            let same_node = h.kind == HopKind::PodToPod && matches!(kind, OptionKind::ItpLocal);
+            steps.push(ctx.network(pos, h.from, h.to, p_new, vip, same_node)?);
             match h.kind {
                 HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps
                     .push(
