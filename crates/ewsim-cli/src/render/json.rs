@@ -87,26 +87,8 @@ pub fn render(r: &Report) -> String {
             "samples": l.samples,
             "seed": l.seed,
             "rng": l.rng,
-            "edges": l.edges.iter().map(|ep| json!({
-                "name": ep.name,
-                "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
-                    "option": o.name,
-                    "p50_ms": x.as_ref().map(|x| x.p50_ms),
-                    "p90_ms": x.as_ref().map(|x| x.p90_ms),
-                    "p99_ms": x.as_ref().map(|x| x.p99_ms),
-                    "p999_ms": x.as_ref().map(|x| x.p999_ms),
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-                        "entry_points": l.entry_points.iter().map(|ep| json!({
-                "name": ep.name,
-                "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
-                    "option": o.name,
-                    "p50_ms": x.as_ref().map(|x| x.p50_ms),
-                    "p90_ms": x.as_ref().map(|x| x.p90_ms),
-                    "p99_ms": x.as_ref().map(|x| x.p99_ms),
-                    "p999_ms": x.as_ref().map(|x| x.p999_ms),
-                })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
+            "edges": per_option(r, &l.edges),
+            "entry_points": per_option(r, &l.entry_points),
         })),
         "options": options,
         "states": r.states.iter().map(|st| json!({
@@ -128,4 +110,22 @@ pub fn render(r: &Report) -> String {
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+/// Percentiles per option for each named latency block (traffic edges, call-graph entry points).
+fn per_option(r: &Report, list: &[ewsim::path_latency::EntryLatency]) -> Vec<Value> {
+    list.iter()
+        .map(|ep| {
+            json!({
+                "name": ep.name,
+                "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
+                    "option": o.name,
+                    "p50_ms": x.as_ref().map(|x| x.p50_ms),
+                    "p90_ms": x.as_ref().map(|x| x.p90_ms),
+                    "p99_ms": x.as_ref().map(|x| x.p99_ms),
+                    "p999_ms": x.as_ref().map(|x| x.p999_ms),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect()
 }
