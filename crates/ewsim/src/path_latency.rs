@@ -318,63 +318,38 @@ pub fn simulate_report(
         topo: &report.topology,
         settings,
     };
-    let mut paths = Vec::new();
-    let mut index = Vec::new();
-    for i in 0..report.options.len() {
-        let delivers = report.options[i]
-            .edges
-            .iter()
-            .any(|e| !e.route.paths.is_empty());
-        if delivers {
-            paths.push(option_model(&ctx, s, report, i)?);
-            index.push(i);
-        }
-    }
     let cfg = SimConfig::new(
         samples.unwrap_or(settings.samples),
         seed.unwrap_or(settings.seed),
     );
-    let mut options = vec![None; report.options.len()];
-    let mut rng = crate::latency::engine::RNG_NAME.to_string();
-    if !paths.is_empty() {
-        let c = compare_options(&paths, &cfg)?;
-        if let Some(r) = c.results.first() {
-            rng = r.rng.clone();
-        }
-        for (i, r) in index.into_iter().zip(c.results) {
-            options[i] = Some(r);
-        }
-    }
+    let n = report.options.len();
+    let options = simulate_per_option(n, &cfg, |i| {
+        let delivers = report.options[i]
+            .edges
+            .iter()
+            .any(|e| !e.route.paths.is_empty());
+        delivers
+            .then(|| option_model(&ctx, s, report, i))
+            .transpose()
+    })?;
+    let rng = options.iter().flatten().next().map_or_else(
+        || crate::latency::engine::RNG_NAME.to_string(),
+        |r| r.rng.clone(),
+    );
     let mut entry_points = Vec::new();
     for ep in s.call_graph.iter().flat_map(|g| &g.entry_points) {
-        let mut paths = Vec::new();
-        let mut index = Vec::new();
-        for i in 0..report.options.len() {
-            if let Some(step) = calls_step(&ctx, s, report, i, &ep.service, &ep.stages)? {
-                let mut root = Vec::new();
-                if let Some(server) = &settings.server {
-                    root.push(Step::hop("server.entry", server.clone()));
-                }
-                root.push(step);
-                paths.push(
-                    PathModel::new(
-                        format!("{}:{}", report.options[i].name, ep.name),
-                        Step::seq(root),
-                    )
-                    .compile()?,
-                );
-                index.push(i);
+        let options = simulate_per_option(n, &cfg, |i| {
+            let Some(step) = calls_step(&ctx, s, report, i, &ep.service, &ep.stages)? else {
+                return Ok(None);
+            };
+            let mut root = Vec::new();
+            if let Some(server) = &settings.server {
+                root.push(Step::hop("server.entry", server.clone()));
             }
-        }
-        let mut options = vec![None; report.options.len()];
-        if !paths.is_empty() {
-            for (i, r) in index
-                .into_iter()
-                .zip(compare_options(&paths, &cfg)?.results)
-            {
-                options[i] = Some(r);
-            }
-        }
+            root.push(step);
+            let name = format!("{}:{}", report.options[i].name, ep.name);
+            PathModel::new(name, Step::seq(root)).compile().map(Some)
+        })?;
         entry_points.push(EntryLatency {
             name: ep.name.clone(),
             options,
@@ -382,29 +357,13 @@ pub fn simulate_report(
     }
     let mut edges = Vec::new();
     for (k, edge) in s.traffic.iter().enumerate() {
-        let mut paths = Vec::new();
-        let mut index = Vec::new();
-        for i in 0..report.options.len() {
-            if let Some(step) = edge_step(&ctx, s, i, &report.options[i].edges[k])? {
-                paths.push(
-                    PathModel::new(
-                        format!("{}:{}->{}", report.options[i].name, edge.from, edge.to),
-                        step,
-                    )
-                    .compile()?,
-                );
-                index.push(i);
-            }
-        }
-        let mut options = vec![None; report.options.len()];
-        if !paths.is_empty() {
-            for (i, r) in index
-                .into_iter()
-                .zip(compare_options(&paths, &cfg)?.results)
-            {
-                options[i] = Some(r);
-            }
-        }
+        let options = simulate_per_option(n, &cfg, |i| {
+            let Some(step) = edge_step(&ctx, s, i, &report.options[i].edges[k])? else {
+                return Ok(None);
+            };
+            let name = format!("{}:{}->{}", report.options[i].name, edge.from, edge.to);
+            PathModel::new(name, step).compile().map(Some)
+        })?;
         edges.push(EntryLatency {
             name: format!("{} -> {}", edge.from, edge.to),
             options,
@@ -419,4 +378,28 @@ pub fn simulate_report(
         rng,
     });
     Ok(())
+}
+
+/// Builds a path per option (`None` where the option delivers nothing), simulates them together with
+/// common random numbers, and returns the results in option order.
+fn simulate_per_option(
+    n: usize,
+    cfg: &SimConfig,
+    mut build: impl FnMut(usize) -> Result<Option<CompiledPath>, LatencyError>,
+) -> Result<Vec<Option<SimResult>>, LatencyError> {
+    let mut paths = Vec::new();
+    let mut index = Vec::new();
+    for i in 0..n {
+        if let Some(p) = build(i)? {
+            paths.push(p);
+            index.push(i);
+        }
+    }
+    let mut out = vec![None; n];
+    if !paths.is_empty() {
+        for (i, r) in index.into_iter().zip(compare_options(&paths, cfg)?.results) {
+            out[i] = Some(r);
+        }
+    }
+    Ok(out)
 }
