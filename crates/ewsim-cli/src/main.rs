@@ -151,8 +151,13 @@ fn evaluate_file(
             let text = std::fs::read_to_string(path).map_err(|err| {
                 Failure::Runtime(format!("error: cannot read {}: {err}", path.display()))
             })?;
-            let t = loader::parse_price_table(&text, &path.display().to_string())
-                .map_err(|_| input(e, Some(&loaded)))?;
+            // A file that is not a full table cannot stand in for a missing built-in one: say
+            // both what is missing and what is wrong with the file.
+            let t = loader::parse_price_table(&text, &path.display().to_string()).map_err(|f| {
+                let mut e = e;
+                e.diagnostics.extend(f.diagnostics);
+                input(e, Some(&loaded))
+            })?;
             if t.region != s.region {
                 return Err(Failure::Input(format!(
                     "error: {} is a table for {}, the scenario is in {}",

@@ -245,18 +245,23 @@ impl Bill<'_> {
     }
 }
 
-/// Mesh proxy defaults (sidecar, ztunnel, waypoint), from `pricing/mesh-overheads.yaml`.
+/// Mesh proxy defaults (sidecar, ztunnel, waypoint), from `pricing/mesh-overheads.yaml`,
+/// parsed once per process.
 pub fn mesh_defaults() -> [ProxyOverhead; 3] {
-    let (file, text) = crate::pricing::MESH_OVERHEADS;
-    match crate::loader::parse_mesh_overheads(text, file) {
-        Ok(d) => d,
-        // The embedded file is checked by a unit test; a broken build falls back to zero overhead
-        // rather than panicking on user input paths.
-        Err(_) => std::array::from_fn(|_| ProxyOverhead {
-            vcpu_per_1000_rps: Decimal::ZERO,
-            memory_mb_per_1000_rps: Decimal::ZERO,
-        }),
-    }
+    static DEFAULTS: std::sync::OnceLock<[ProxyOverhead; 3]> = std::sync::OnceLock::new();
+    DEFAULTS
+        .get_or_init(|| {
+            let (file, text) = crate::pricing::MESH_OVERHEADS;
+            // The embedded file is checked by a unit test (`sidecar_at_1000_rps_costs_about_five_dollars`);
+            // a broken build falls back to zero overhead rather than panicking.
+            crate::loader::parse_mesh_overheads(text, file).unwrap_or_else(|_| {
+                std::array::from_fn(|_| ProxyOverhead {
+                    vcpu_per_1000_rps: Decimal::ZERO,
+                    memory_mb_per_1000_rps: Decimal::ZERO,
+                })
+            })
+        })
+        .clone()
 }
 
 /// Prices one option over its routed edges: `edges[i]` is (load, route) of `scenario.traffic[i]`.

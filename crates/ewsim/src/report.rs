@@ -91,20 +91,29 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         .collect();
     let mut options = Vec::new();
     let mut problems = Vec::new();
+    // Per option, per edge, per replica state: routed once, used for the month and per state.
+    let mut state_routes = Vec::new();
     for (i, o) in s.options.iter().enumerate() {
+        let per_edge: Vec<Vec<EdgeRoute>> = s
+            .traffic
+            .iter()
+            .map(|e| crate::states::route_states(s, &topo, o, e))
+            .collect();
         let routed: Vec<(EdgeLoad, EdgeRoute)> = s
             .traffic
             .iter()
             .zip(&loads)
-            .map(|(e, l)| {
+            .zip(&per_edge)
+            .map(|((e, l), per_state)| {
                 let route = if s.states.is_empty() {
                     route_edge(s, &topo, o, e)
                 } else {
-                    crate::states::route_edge_over_month(s, &topo, o, e)
+                    crate::states::merge(&s.states, per_state)
                 };
                 (l.clone(), route)
             })
             .collect();
+        state_routes.push(per_edge);
         match price_option(s, &topo, &table, o, &routed) {
             Ok(cost) => options.push(OptionReport {
                 name: o.name.clone(),
@@ -156,7 +165,7 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         billing: s.billing.clone(),
         options,
         zone_names,
-        states: crate::states::state_reports(s, &topo, &loads),
+        states: crate::states::state_reports(s, &topo, &loads, &state_routes),
         topology: topo,
         latency: None,
     })

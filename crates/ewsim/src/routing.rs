@@ -93,12 +93,13 @@ pub struct EdgeRoute {
 }
 
 impl EdgeRoute {
-    /// Share of requests whose hop of `kind` crosses an AZ.
-    pub fn crossing_share(&self, topo: &Topology, kind: HopKind) -> Decimal {
+    /// Requests-weighted number of AZ crossings: the sum over paths of share x hops that cross
+    /// an AZ (only hops of `kind` when given). Times the edge's GB, the GB crossing zones.
+    pub fn crossing_share(&self, topo: &Topology, kind: Option<HopKind>) -> Decimal {
         self.paths
             .iter()
             .flat_map(|p| p.hops.iter().map(move |h| (p.share, h)))
-            .filter(|(_, h)| h.kind == kind && topo.crosses_az(h.from, h.to))
+            .filter(|(_, h)| kind.is_none_or(|k| h.kind == k) && topo.crosses_az(h.from, h.to))
             .map(|(s, _)| s)
             .sum()
     }

@@ -25,35 +25,30 @@ pub fn state_scenario(s: &Scenario, state: &ReplicaState) -> Scenario {
     out
 }
 
-/// Routes one edge under one option over the month: per state when the scenario has states
-/// (merged with [`merge`]), else once.
-pub fn route_edge_over_month(
+/// Routes one edge under one option in every state (scenario order of `states`).
+pub fn route_states(
     s: &Scenario,
     topo: &Topology,
     option: &OptionSpec,
     edge: &TrafficEdge,
-) -> EdgeRoute {
-    if s.states.is_empty() {
-        return route_edge(s, topo, option, edge);
-    }
-    let routes: Vec<(&ReplicaState, EdgeRoute)> = s
-        .states
+) -> Vec<EdgeRoute> {
+    s.states
         .iter()
-        .map(|st| (st, route_edge(&state_scenario(s, st), topo, option, edge)))
-        .collect();
-    merge(&routes)
+        .map(|st| route_edge(&state_scenario(s, st), topo, option, edge))
+        .collect()
 }
 
 /// One route for the month from per-state routes: path shares, dropped and client shares
 /// weighted by each state's time; the hints state per state (`state: hints; ...`) unless all
 /// agree; notes united.
-pub fn merge(routes: &[(&ReplicaState, EdgeRoute)]) -> EdgeRoute {
+pub fn merge(states: &[ReplicaState], routes: &[EdgeRoute]) -> EdgeRoute {
+    let routes: Vec<(&ReplicaState, &EdgeRoute)> = states.iter().zip(routes).collect();
     let mut paths = Vec::new();
     let mut dropped = Decimal::ZERO;
     let mut notes = Vec::new();
     let mut assumed = false;
     let mut client_shares: Vec<Decimal> = Vec::new();
-    for (st, r) in routes {
+    for (st, r) in &routes {
         for p in &r.paths {
             let mut p = p.clone();
             p.share = st.time.weigh(p.share);
@@ -131,50 +126,46 @@ pub struct StateReport {
     pub options: Vec<StateOption>,
 }
 
-/// Per-state figures of every option (empty when the scenario has no states).
-pub fn state_reports(s: &Scenario, topo: &Topology, loads: &[EdgeLoad]) -> Vec<StateReport> {
+/// Per-state figures of every option from the per-state routes computed for the month:
+/// `routes[option][edge][state]` (empty when the scenario has no states).
+pub fn state_reports(
+    s: &Scenario,
+    topo: &Topology,
+    loads: &[EdgeLoad],
+    routes: &[Vec<Vec<EdgeRoute>>],
+) -> Vec<StateReport> {
     s.states
         .iter()
-        .map(|st| {
-            let ss = state_scenario(s, st);
-            StateReport {
-                name: st.name.clone(),
-                share: st.time.share(),
-                options: s
-                    .options
-                    .iter()
-                    .map(|o| StateOption {
-                        option: o.name.clone(),
-                        edges: s
-                            .traffic
-                            .iter()
-                            .zip(loads)
-                            .map(|(e, l)| {
-                                let r = route_edge(&ss, topo, o, e);
-                                let crossing: Decimal = r
-                                    .paths
-                                    .iter()
-                                    .map(|p| {
-                                        let hops = p
-                                            .hops
-                                            .iter()
-                                            .filter(|h| topo.crosses_az(h.from, h.to))
-                                            .count();
-                                        p.share * Decimal::from(hops)
-                                    })
-                                    .sum();
-                                StateEdge {
-                                    from: e.from.clone(),
-                                    to: e.to.clone(),
-                                    hints: r.hints,
-                                    cross_az_gb: st.time.weigh(l.gb_month * crossing),
-                                    dropped: r.dropped,
-                                }
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-            }
+        .enumerate()
+        .map(|(k, st)| StateReport {
+            name: st.name.clone(),
+            share: st.time.share(),
+            options: s
+                .options
+                .iter()
+                .zip(routes)
+                .map(|(o, per_edge)| StateOption {
+                    option: o.name.clone(),
+                    edges: s
+                        .traffic
+                        .iter()
+                        .zip(loads)
+                        .zip(per_edge)
+                        .map(|((e, l), per_state)| {
+                            let r = &per_state[k];
+                            StateEdge {
+                                from: e.from.clone(),
+                                to: e.to.clone(),
+                                hints: r.hints.clone(),
+                                cross_az_gb: st
+                                    .time
+                                    .weigh(l.gb_month * r.crossing_share(topo, None)),
+                                dropped: r.dropped,
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
         })
         .collect()
 }
