@@ -14,6 +14,7 @@ pub mod scenario;
 pub mod states;
 pub mod topology;
 pub mod traffic;
+pub mod uncertainty;
 pub mod units;
 pub mod validate;
 

@@ -9,7 +9,8 @@ use crate::pricing::{
     AlbLcu, CapacityUnits, Instance, Nlcu, Price, PriceKey, PriceOverrides, PriceTable, Source,
 };
 use crate::scenario::*;
-use crate::units;
+use crate::uncertainty::UncertainInput;
+use crate::units::{self, Quantity};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
@@ -24,6 +25,20 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
     /// Source positions by scenario path (`traffic[0].to`), for diagnostics.
     pub source_map: SourceMap,
+    /// Every numeric value the file sets, by scenario path, in its canonical unit: what
+    /// [`parse_scenario_with`] can replace.
+    pub numeric: BTreeMap<String, NumericField>,
+    /// Values written as ranges (`8TB to 15TB`); the scenario holds their medians.
+    pub uncertain: Vec<UncertainInput>,
+}
+
+/// A numeric scenario value: its kind (unit and parsing) and the value used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumericField {
+    /// How the value is written and held.
+    pub kind: Quantity,
+    /// The value, in the kind's canonical unit.
+    pub value: Decimal,
 }
 
 /// Source positions by scenario path.
@@ -428,6 +443,12 @@ fn yaml_error(e: &serde_saphyr::Error, file: &str) -> InputError {
 struct Conv {
     map: SourceMap,
     diags: Vec<Diagnostic>,
+    /// Values replacing the file's, by scenario path.
+    overrides: BTreeMap<String, Decimal>,
+    /// Every numeric value converted, by scenario path.
+    fields: BTreeMap<String, NumericField>,
+    /// Values written as ranges.
+    ranges: Vec<UncertainInput>,
 }
 
 impl Conv {
@@ -441,15 +462,29 @@ impl Conv {
         }
     }
 
-    fn quantity(
-        &mut self,
-        path: &str,
-        v: &Spanned<Text>,
-        parse: fn(&str) -> Result<Decimal, String>,
-    ) -> Option<Decimal> {
+    /// Converts a numeric value of `kind`: an override for `path` wins (sweeps, uncertainty draws),
+    /// a range (`8TB to 15TB`) is recorded as an uncertain input and stands at its median, anything
+    /// else is parsed. Every numeric value met is recorded in `fields`, so callers can address it.
+    fn quantity(&mut self, path: &str, v: &Spanned<Text>, kind: Quantity) -> Option<Decimal> {
         self.map.record(path, &v.referenced);
-        match parse(&v.value.0) {
-            Ok(d) => Some(d),
+        let parsed = match self.overrides.get(path) {
+            Some(x) => Ok(kind.conform(*x)),
+            None => match crate::uncertainty::parse_range(path, &v.value.0, kind) {
+                Some(Ok(range)) => {
+                    let median = kind.conform(range.median());
+                    self.ranges.push(range);
+                    Ok(median)
+                }
+                Some(Err(m)) => Err(m),
+                None => kind.parse(&v.value.0),
+            },
+        };
+        match parsed {
+            Ok(d) => {
+                self.fields
+                    .insert(path.to_string(), NumericField { kind, value: d });
+                Some(d)
+            }
             Err(m) => {
                 self.err(path, &v.referenced, m);
                 None
@@ -458,7 +493,7 @@ impl Conv {
     }
 
     fn count(&mut self, path: &str, v: &Spanned<Text>) -> Option<u32> {
-        let d = self.quantity(path, v, units::parse_number)?;
+        let d = self.quantity(path, v, Quantity::Count)?;
         if d.fract().is_zero() && d <= Decimal::from(u32::MAX) {
             u32::try_from(d.mantissa() / 10i128.pow(d.scale())).ok()
         } else {
@@ -515,10 +550,26 @@ pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
 
 /// Parses a scenario from YAML text. `file` names the source in diagnostics.
 pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputError> {
+    parse_scenario_with(text, file, &BTreeMap::new())
+}
+
+/// Parses a scenario with some numeric values replaced, by scenario path (`traffic[0].volume`,
+/// `services[1].replicas`, `prices.inter_az_gb`), each in its value's canonical unit (see
+/// [`LoadedScenario::numeric`]). Sweeps and uncertainty draws re-read the file this way, so every
+/// replaced value goes through the same conversion and validation as a written one. A path that
+/// names no numeric value of the scenario is an input error; `prices.<key>` may add a price.
+pub fn parse_scenario_with(
+    text: &str,
+    file: &str,
+    overrides: &BTreeMap<String, Decimal>,
+) -> Result<LoadedScenario, InputError> {
     let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, file))?;
     let mut c = Conv {
         map: SourceMap::empty(file),
         diags: Vec::new(),
+        overrides: overrides.clone(),
+        fields: BTreeMap::new(),
+        ranges: Vec::new(),
     };
 
     c.map.record("version", &raw.version.referenced);
@@ -539,7 +590,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
         c.map.record("billing", &b.referenced);
         let b = &b.value;
         if let Some(h) = &b.hours_per_month
-            && let Some(v) = c.quantity("billing.hours_per_month", h, units::parse_number)
+            && let Some(v) = c.quantity("billing.hours_per_month", h, Quantity::Number)
         {
             if v.is_zero() {
                 c.err(
@@ -600,8 +651,25 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
             );
             continue;
         }
-        if let Some(d) = c.quantity(&path, v, units::parse_number) {
+        if let Some(d) = c.quantity(&path, v, Quantity::Number) {
             prices.insert(k.clone(), d);
+        }
+    }
+    // A price the file does not set may still be swept or drawn.
+    for (path, v) in overrides {
+        if let Some(k) = path.strip_prefix("prices.")
+            && PriceKey::parse(k).is_some()
+            && !prices.contains_key(k)
+        {
+            let v = Quantity::Number.conform(*v);
+            prices.insert(k.to_string(), v);
+            c.fields.insert(
+                path.clone(),
+                NumericField {
+                    kind: Quantity::Number,
+                    value: v,
+                },
+            );
         }
     }
 
@@ -704,10 +772,20 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
         latency,
         call_graph,
     };
+    for path in overrides.keys() {
+        if !c.fields.contains_key(path) {
+            c.diags.push(Diagnostic::at(
+                path.as_str(),
+                format!("`{path}` names no numeric value of this scenario"),
+            ));
+        }
+    }
     if c.diags.is_empty() {
         Ok(LoadedScenario {
             scenario,
             source_map: c.map,
+            numeric: c.fields,
+            uncertain: c.ranges,
         })
     } else {
         let diags = c.map.resolve(c.diags);
@@ -785,7 +863,7 @@ fn convert_zones(c: &mut Conv, path: &str, raw: &[Spanned<RawZone>]) -> Vec<Zone
             .value
             .cpu
             .as_ref()
-            .and_then(|v| c.quantity(&format!("{np}.cpu"), v, units::parse_cpu_cores));
+            .and_then(|v| c.quantity(&format!("{np}.cpu"), v, Quantity::Cpu));
         let attributes = node_attributes(c, &np, &n.value);
         zones.push(Zone {
             name: z.value.name.value.clone(),
@@ -814,10 +892,10 @@ fn convert_states(c: &mut Conv, raw: &RawScenario) -> Vec<ReplicaState> {
             .record(&format!("{p}.name"), &st.value.name.referenced);
         let time = match (&st.value.hours_per_day, &st.value.share) {
             (Some(h), None) => c
-                .quantity(&format!("{p}.hours_per_day"), h, units::parse_number)
+                .quantity(&format!("{p}.hours_per_day"), h, Quantity::Number)
                 .map(StateTime::HoursPerDay),
             (None, Some(v)) => c
-                .quantity(&format!("{p}.share"), v, units::parse_share)
+                .quantity(&format!("{p}.share"), v, Quantity::Share)
                 .map(StateTime::Share),
             _ => {
                 c.err(
@@ -891,10 +969,10 @@ fn convert_edge(c: &mut Conv, p: &str, e: &Spanned<RawEdge>) -> Option<TrafficEd
             if let Some(x) = e.request_size.as_ref().or(e.response_size.as_ref()) {
                 c.err(&format!("{p}.request_size"), &x.referenced, "request_size/response_size go with `rps`; with `volume` give `bytes_per_request`");
             }
-            let gb = c.quantity(&format!("{p}.volume"), v, units::parse_volume_gb)?;
+            let gb = c.quantity(&format!("{p}.volume"), v, Quantity::Volume)?;
             let bpr = match &e.bytes_per_request {
                 Some(b) => {
-                    Some(c.quantity(&format!("{p}.bytes_per_request"), b, units::parse_bytes)?)
+                    Some(c.quantity(&format!("{p}.bytes_per_request"), b, Quantity::Bytes)?)
                 }
                 None => None,
             };
@@ -911,9 +989,9 @@ fn convert_edge(c: &mut Conv, p: &str, e: &Spanned<RawEdge>) -> Option<TrafficEd
             }
         }
         (None, Some(r)) => {
-            let rps = c.quantity(&format!("{p}.rps"), r, units::parse_number)?;
+            let rps = c.quantity(&format!("{p}.rps"), r, Quantity::Number)?;
             let size = |c: &mut Conv, name: &str, v: &Option<Spanned<Text>>| match v {
-                Some(v) => c.quantity(&format!("{p}.{name}"), v, units::parse_bytes),
+                Some(v) => c.quantity(&format!("{p}.{name}"), v, Quantity::Bytes),
                 None => {
                     c.err(
                         &format!("{p}.rps"),
@@ -955,12 +1033,12 @@ fn convert_edge(c: &mut Conv, p: &str, e: &Spanned<RawEdge>) -> Option<TrafficEd
             let new_per_second = c.quantity(
                 &format!("{cp}.new_per_second"),
                 &k.value.new_per_second,
-                units::parse_number,
+                Quantity::Number,
             )?;
             let lifetime_seconds = c.quantity(
                 &format!("{cp}.lifetime"),
                 &k.value.lifetime,
-                units::parse_seconds,
+                Quantity::Seconds,
             )?;
             Some(Connections {
                 new_per_second,
@@ -1100,9 +1178,7 @@ fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<Optio
     let (traffic_distribution, td_ok) = option_traffic_distribution(c, p, kind, o);
     ok &= td_ok;
     let assume = match &o.assume_cross_az_share {
-        Some(v) => {
-            Some(c.quantity(&format!("{p}.assume_cross_az_share"), v, units::parse_share)?)
-        }
+        Some(v) => Some(c.quantity(&format!("{p}.assume_cross_az_share"), v, Quantity::Share)?),
         None => None,
     };
     let is_nlb = kind != "internal-alb";
@@ -1164,12 +1240,12 @@ fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<Optio
                     vcpu_per_1000_rps: c.quantity(
                         &format!("{op}.vcpu_per_1000_rps"),
                         &v.value.vcpu_per_1000_rps,
-                        units::parse_number,
+                        Quantity::Number,
                     )?,
                     memory_mb_per_1000_rps: c.quantity(
                         &format!("{op}.memory_mb_per_1000_rps"),
                         &v.value.memory_mb_per_1000_rps,
-                        units::parse_number,
+                        Quantity::Number,
                     )?,
                 })
             }
@@ -1232,11 +1308,9 @@ fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<Optio
                 None => 1,
             },
             dns_queries_per_second: match &o.dns_queries_per_second {
-                Some(v) => c.quantity(
-                    &format!("{p}.dns_queries_per_second"),
-                    v,
-                    units::parse_number,
-                )?,
+                Some(v) => {
+                    c.quantity(&format!("{p}.dns_queries_per_second"), v, Quantity::Number)?
+                }
                 None => Decimal::ZERO,
             },
         },
@@ -1722,7 +1796,7 @@ fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {
     let l = &l.value;
     let whole = |c: &mut Conv, name: &str, v: &Option<Spanned<Text>>| -> Option<u64> {
         let v = v.as_ref()?;
-        let d = c.quantity(&format!("latency.{name}"), v, units::parse_number)?;
+        let d = c.quantity(&format!("latency.{name}"), v, Quantity::Number)?;
         if d.fract().is_zero() {
             d.to_string().parse::<u64>().ok()
         } else {
@@ -1748,7 +1822,7 @@ fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {
     }
     let share = |c: &mut Conv, name: &str, v: &Option<Spanned<Text>>| -> Option<f64> {
         let v = v.as_ref()?;
-        c.quantity(&format!("latency.{name}"), v, units::parse_share)
+        c.quantity(&format!("latency.{name}"), v, Quantity::Share)
             .and_then(|d| d.to_string().parse::<f64>().ok())
     };
     if let Some(x) = share(c, "dns_cache_hit_ratio", &l.dns_cache_hit_ratio) {
@@ -1758,7 +1832,7 @@ fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {
         out.dns_lookups_per_request = x;
     }
     if let Some(v) = &l.requests_per_connection
-        && let Some(d) = c.quantity("latency.requests_per_connection", v, units::parse_number)
+        && let Some(d) = c.quantity("latency.requests_per_connection", v, Quantity::Number)
     {
         if d < Decimal::ONE {
             c.err(
@@ -1784,17 +1858,13 @@ fn convert_latency(c: &mut Conv, raw: &RawScenario) -> LatencySettings {
     }
     if let Some(t) = &l.server_time {
         let us = |c: &mut Conv, name: &str, v: &Spanned<Text>| {
-            c.quantity(
-                &format!("latency.server_time.{name}"),
-                v,
-                units::parse_seconds,
-            )
-            .and_then(|sec| {
-                (sec * Decimal::from(1_000_000))
-                    .to_string()
-                    .parse::<f64>()
-                    .ok()
-            })
+            c.quantity(&format!("latency.server_time.{name}"), v, Quantity::Seconds)
+                .and_then(|sec| {
+                    (sec * Decimal::from(1_000_000))
+                        .to_string()
+                        .parse::<f64>()
+                        .ok()
+                })
         };
         if let (Some(p50), Some(p99)) = (us(c, "p50", &t.value.p50), us(c, "p99", &t.value.p99)) {
             if p50 <= 0.0 || p99 <= p50 {

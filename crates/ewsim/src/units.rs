@@ -128,6 +128,66 @@ pub fn parse_share(text: &str) -> Result<Decimal, String> {
     Ok(share)
 }
 
+/// The kind of quantity a numeric scenario value holds: how its text is parsed, its canonical unit,
+/// and whether it must be whole. Sweeps and uncertainty ranges parse their ends with the kind of the
+/// value they replace, so `traffic=1TB..100TB` means what `volume: 1 TB` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantity {
+    /// A plain non-negative number.
+    Number,
+    /// A plain whole number (replicas, node counts).
+    Count,
+    /// A monthly volume in billing GB.
+    Volume,
+    /// A size in bytes.
+    Bytes,
+    /// A duration in seconds.
+    Seconds,
+    /// CPU cores.
+    Cpu,
+    /// A share between 0 and 1.
+    Share,
+}
+
+impl Quantity {
+    /// Parses text written for a value of this kind into its canonical unit.
+    pub fn parse(self, text: &str) -> Result<Decimal, String> {
+        match self {
+            Quantity::Number | Quantity::Count => parse_number(text),
+            Quantity::Volume => parse_volume_gb(text),
+            Quantity::Bytes => parse_bytes(text),
+            Quantity::Seconds => parse_seconds(text),
+            Quantity::Cpu => parse_cpu_cores(text),
+            Quantity::Share => parse_share(text),
+        }
+    }
+
+    /// The canonical unit values of this kind are held in (empty for plain numbers).
+    pub fn unit(self) -> &'static str {
+        match self {
+            Quantity::Number | Quantity::Count => "",
+            Quantity::Volume => "GB",
+            Quantity::Bytes => "B",
+            Quantity::Seconds => "s",
+            Quantity::Cpu => "cores",
+            Quantity::Share => "share",
+        }
+    }
+
+    /// Brings a computed value (a sweep step, a random draw) into this kind's domain: whole for
+    /// counts (half away from zero), within 0..1 for shares, never negative, at most 6 decimals.
+    pub fn conform(self, v: Decimal) -> Decimal {
+        let v = v.max(Decimal::ZERO);
+        match self {
+            Quantity::Count => {
+                v.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+            }
+            Quantity::Share => v.min(Decimal::ONE).round_dp(6),
+            _ => v.round_dp(6),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
