@@ -519,3 +519,39 @@ fn scale_in_states_integrate_over_the_month() {
         "{h}"
     );
 }
+
+#[test]
+fn sweep_break_even_zonal_nlb_against_clusterip_by_hand() {
+    // eks-10tb over 1-100 TB. Hand arithmetic from pricing/aws/us-east-1.yaml (inter_az_gb $0.01
+    // each way, nlb_hour $0.0225, nlb_nlcu_hour $0.006, TCP NLCU = 1 GB/hour), V = GB per month:
+    //   clusterip: 2 of 3 backends in another zone, charged both ways: V x 2/3 x 0.01 x 2 = V/75.
+    //   internal-nlb-zonal-dns: clients resolve their own zone's NLB node and cross-zone is off, so
+    //   nothing crosses zones; 730 h x $0.0225 = $16.425, plus NLCU: V/730 GB per hour is the
+    //   largest dimension (5 new connections/s = 0.006 NLCU, 300 active = 0.003 NLCU, against
+    //   >= 1.4 GB/h above 1 TB), so V/730 x 730 x $0.006 = 0.006 V.
+    //   Equal where 16.425 + 0.006 V = V/75  =>  V = 16.425 / (1/75 - 0.006) = 16.425 x 75 / 0.55
+    //   = 2,239.7727... GB = 2.18728 TB, costing 2,239.7727 / 75 = $29.86 each.
+    use ewsim::sweep::{Scale, SweepSpec, sweep};
+    let path = format!(
+        "{}/../../scenarios/eks-10tb.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("scenario");
+    let loaded = parse_scenario(&text, "eks-10tb.yaml").expect("valid");
+    let table = PriceTable::builtin("us-east-1").expect("table");
+    let spec = SweepSpec::parse("traffic=1TB..100TB", 25, Scale::Linear, &loaded).expect("spec");
+    let result = sweep(&loaded, &table, &spec, None).expect("sweep");
+    let b = result
+        .break_evens
+        .iter()
+        .find(|b| b.cheaper_above == "internal-nlb-zonal-dns" && b.cheaper_below == "clusterip")
+        .expect("the zonal NLB overtakes ClusterIP");
+    let hand = dec!(16.425) * dec!(75) / dec!(0.55);
+    assert!((b.at - hand).abs() < dec!(0.001), "{} vs {hand}", b.at);
+    assert_eq!(cents(b.cost_usd), dec!(29.86));
+    assert_eq!(spec.parameter.show(b.at), "2.1873 TB");
+    // The $0 options (ITP Local, TAR, PreferClose keep every request in its zone here) are the
+    // cheapest at every step, so the cheapest option never changes.
+    assert!(result.break_evens.iter().all(|b| !b.cheapest_changes));
+    assert_eq!(result.steps.len(), 25);
+}

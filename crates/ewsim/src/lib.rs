@@ -12,6 +12,7 @@ pub mod report;
 pub mod routing;
 pub mod scenario;
 pub mod states;
+pub mod sweep;
 pub mod topology;
 pub mod traffic;
 pub mod uncertainty;

@@ -30,6 +30,8 @@ pub struct LoadedScenario {
     pub numeric: BTreeMap<String, NumericField>,
     /// Values written as ranges (`8TB to 15TB`); the scenario holds their medians.
     pub uncertain: Vec<UncertainInput>,
+    /// The YAML text it was read from, so sweeps and draws can re-read it with values replaced.
+    pub text: String,
 }
 
 /// A numeric scenario value: its kind (unit and parsing) and the value used.
@@ -68,6 +70,11 @@ impl SourceMap {
                 },
             );
         }
+    }
+
+    /// The file name diagnostics carry.
+    pub fn file(&self) -> &str {
+        &self.file
     }
 
     /// The position of a path, or of its nearest recorded parent.
@@ -786,6 +793,7 @@ pub fn parse_scenario_with(
             source_map: c.map,
             numeric: c.fields,
             uncertain: c.ranges,
+            text: text.to_string(),
         })
     } else {
         let diags = c.map.resolve(c.diags);

@@ -207,17 +207,17 @@ pub struct UncertaintyReport {
 type DrawFigures = Vec<(Decimal, Decimal, Option<f64>, Option<f64>)>;
 
 /// Evaluates the scenario text once per draw of its uncertain inputs and summarises each option's
-/// figures as P10 / P50 / P90. `inputs` are the ranges the loader found
+/// figures as P10 / P50 / P90. The inputs are the ranges the loader found
 /// ([`crate::loader::LoadedScenario::uncertain`]); `table` is the price table the point report
 /// used. A draw that makes the scenario invalid (say, zero replicas) is an input error naming the
 /// draw and its values.
 pub fn evaluate_draws(
-    text: &str,
-    file: &str,
+    base: &crate::loader::LoadedScenario,
     table: &PriceTable,
-    inputs: &[UncertainInput],
     config: DrawConfig,
 ) -> Result<UncertaintyReport, InputError> {
+    let inputs = &base.uncertain;
+    let (text, file) = (base.text.as_str(), base.source_map.file());
     let per_draw: Vec<Result<DrawFigures, InputError>> = (0..config.draws as u64)
         .into_par_iter()
         .map(|d| {
