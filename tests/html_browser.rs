@@ -287,3 +287,82 @@ fn html_report_renders_in_headless_chromium() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs `ewsim` in the repository root.
+fn ewsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim")
+}
+
+/// The page without a browser: scenario text escaped, nothing external, header facts, and one bar
+/// segment checked against hand arithmetic.
+#[test]
+fn html_page_is_self_contained_and_escapes_scenario_text() {
+    let dir = scratch("static");
+    let yaml = std::fs::read_to_string(root().join("scenarios/eks-10tb.yaml")).expect("scenario");
+    let yaml = yaml
+        .replace(
+            "name: \"EKS 10 TB/month, 3 AZs (AWS billing)\"",
+            "name: \"<script>alert(1)</script> & 'q'\"",
+        )
+        .replace(
+            "- {name: clusterip, kind: clusterip}",
+            "- {name: clusterip, kind: clusterip, description: \"<img src=x onerror=alert(2)>\"}",
+        );
+    let file = dir.join("evil.yaml");
+    std::fs::write(&file, yaml).expect("write fixture");
+    let file = file.display().to_string();
+    let o = ewsim(&["run", &file, "--format", "html", "--no-latency", "--detail"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let page = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // Scenario text is escaped wherever it appears (title, heading, notes).
+    assert!(
+        !page.contains("<script") && !page.contains("<img"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<title>ewsim: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39;</title>"
+        )
+    );
+    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    // Nothing to fetch: no src / href attribute, CSS url() or import; the only URL is the SVG
+    // namespace (escaped scenario text cannot form an attribute: its quotes became &quot;).
+    for bad in ["src=\"", "href=\"", "url(", "@import"] {
+        assert!(!page.contains(bad), "page contains {bad}");
+    }
+    assert_eq!(
+        page.matches("://").count(),
+        page.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    // Every report states region, price table date, conventions; without latency it says so.
+    assert!(page.contains("<dd>us-east-1</dd>"));
+    assert!(page.contains("as of 2026-10-01, USD"));
+    assert!(page.contains(
+        "hours_per_month=730 inter_az=both-sides capacity_units=hourly-max gigabyte=binary"
+    ));
+    assert!(page.contains("not simulated (--no-latency)"));
+    assert_eq!(page.matches("<svg").count(), 1, "cost chart only");
+    // --detail: line items with one total row per option (17).
+    assert_eq!(page.matches("<tr class=\"total\">").count(), 17);
+    // clusterip's only cost: 10 TB = 10240 GB, 2/3 crosses AZs = 6826.67 GB, charged $0.01 on
+    // each side = $136.53. The largest total, internal-alb-instance's $371.41, puts the axis top
+    // at 400 (step 100), over a 300 px plot: 136.5333 / 400 x 300 = 102.4 px.
+    let first_bar = page.split("<g class=\"bar\">").nth(1).expect("a bar");
+    assert!(
+        first_bar.starts_with("<title>clusterip: $136.53</title>"),
+        "{first_bar}"
+    );
+    assert!(first_bar.contains(" height=\"102.4\" "), "{first_bar}");
+    assert_eq!(first_bar.matches("<rect class=\"seg\"").count(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -23,10 +23,12 @@ dl.meta dd{margin:0;overflow-wrap:anywhere}
 figure{margin:.5rem 0}
 figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:.85rem;color:#4a5568;margin-top:.3rem}
+div.scroll{overflow-x:auto}
 table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e2e6ee;padding:.25rem .6rem;text-align:left;vertical-align:top}
 th{background:#f4f6f9;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+table.summary td,table.entry-points td,table.line-items td:not(:nth-child(3)){white-space:nowrap}
 tr.total td{font-weight:600;border-bottom:2px solid #c5ccd8}
 ul.notes{font-size:.9rem;padding-left:1.2rem}
 footer{font-size:.8rem;color:#6b7280;margin-top:2rem}
@@ -71,7 +73,7 @@ fn category_name(key: &str) -> &str {
 
 /// An HTML table; columns from `num_from` on are right-aligned numbers. Cells are escaped here.
 fn table(header: &[&str], rows: &[Vec<String>], num_from: usize, class: &str) -> String {
-    let mut out = format!("<table class=\"{class}\">\n<thead><tr>");
+    let mut out = format!("<div class=\"scroll\"><table class=\"{class}\">\n<thead><tr>");
     for (i, h) in header.iter().enumerate() {
         let c = if i >= num_from { " class=\"num\"" } else { "" };
         let _ = write!(out, "<th scope=\"col\"{c}>{}</th>", esc(h));
@@ -90,7 +92,7 @@ fn table(header: &[&str], rows: &[Vec<String>], num_from: usize, class: &str) ->
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody></table>\n");
+    out.push_str("</tbody></table></div>\n");
     out
 }
 

@@ -196,8 +196,9 @@ fn nice_ticks(lo: f64, hi: f64, target: usize) -> (Vec<f64>, f64) {
 /// Decade bounds around `[lo, hi]` (both > 0) and ticks: every decade, plus 2x and 5x when a
 /// decade is at least `dense_px` wide on an axis of `px` pixels.
 fn log_ticks(lo: f64, hi: f64, px: f64, dense_px: f64) -> (f64, f64, Vec<f64>) {
-    let e_lo = lo.log10().floor() as i32;
-    let mut e_hi = hi.log10().ceil() as i32;
+    // The tolerance keeps 10^4 computed as 10000.000000000002 in the decade ending at 10^4.
+    let e_lo = (lo.log10() + 1e-9).floor() as i32;
+    let mut e_hi = (hi.log10() - 1e-9).ceil() as i32;
     if e_hi <= e_lo {
         e_hi = e_lo + 1;
     }
@@ -994,6 +995,9 @@ mod tests {
         // Same range on 400 px: 100 px per decade, decades only.
         let (_, _, t) = log_ticks(0.031, 10.31, 400.0, 120.0);
         assert_eq!(t.len(), 5);
+        // Bounds on a decade stay there, even when computed with a rounding error.
+        let (lo, hi, _) = log_ticks(1.0, 10f64.powf(4.0) * (1.0 + 1e-15), 400.0, 120.0);
+        assert!(close(lo, 1.0) && close(hi, 10_000.0), "{lo} {hi}");
     }
 
     #[test]
