@@ -292,3 +292,29 @@ pub fn render(r: &Report, detail: bool) -> String {
     }
     document(&format!("ewsim: {}", r.scenario), &sections)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_escapes_the_title_and_keeps_sections_in_order() {
+        let page = document("a<b & c", &["<p>one</p>".into(), "<p>two</p>".into()]);
+        assert!(page.contains("<title>a&lt;b &amp; c</title>"));
+        let (one, two) = (page.find("<p>one</p>"), page.find("<p>two</p>"));
+        assert!(one.is_some() && two.is_some() && one < two);
+        assert!(page.contains("default-src 'none'"));
+        assert!(!page.contains("<script") && !page.contains("<link"));
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn tables_escape_cells_and_align_numbers() {
+        let t = table(&["a", "n"], &[vec!["<x>".into(), "1.5".into()]], 1, "k");
+        assert!(
+            t.contains("<td>&lt;x&gt;</td><td class=\"num\">1.5</td>"),
+            "{t}"
+        );
+        assert!(t.contains("<th scope=\"col\" class=\"num\">n</th>"), "{t}");
+    }
+}
