@@ -50,6 +50,8 @@ pub enum Format {
     Json,
     /// Markdown tables for design documents.
     Markdown,
+    /// One self-contained HTML page with inline SVG charts (no network needed to view it).
+    Html,
 }
 
 #[derive(clap::Args)]

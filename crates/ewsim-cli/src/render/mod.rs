@@ -1,8 +1,10 @@
 //! Renderers: one per output format over the library's row model.
 
 mod csv;
+pub mod html;
 mod json;
 mod markdown;
+pub mod svg;
 mod table;
 
 use crate::Format;
@@ -16,6 +18,7 @@ pub fn render(report: &Report, format: Format, detail: bool) -> String {
         Format::Csv => csv::render(report, detail),
         Format::Json => json::render(report),
         Format::Markdown => markdown::render(report, detail),
+        Format::Html => html::render(report, detail),
     }
 }
 

@@ -1,0 +1,368 @@
+//! End-to-end check of `ewsim run --format html` in a real browser: headless Chromium loads the
+//! page from disk, takes a screenshot and dumps the DOM after layout.
+//!
+//! What can fail: any console message (a blocked external resource under the page's
+//! Content-Security-Policy, a parse error), a blank or missing screenshot, a chart with no size, a
+//! chart text that spills outside its chart (labels placed by estimated text widths), and bar /
+//! segment / mark counts that differ from the figures in the CSV output of the same scenario.
+//!
+//! Needs Chromium (`apt-get install -y chromium`; or set `EWSIM_CHROMIUM` to a Chrome binary). When
+//! it is missing the test fails, unless `EWSIM_SKIP_BROWSER=1` is set.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A scratch directory unique to this test run.
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("ewsim-html-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("temp dir");
+    d
+}
+
+/// `EWSIM_CHROMIUM`, or the first of chromium / chromium-browser / google-chrome on `PATH`.
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("EWSIM_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    for dir in std::env::split_paths(&path) {
+        for name in ["chromium", "chromium-browser", "google-chrome"] {
+            let p = dir.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// Runs a command, killing it after `limit`.
+fn run_with_timeout(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starts the browser");
+    // Drain both pipes on threads so a chatty browser cannot block on a full pipe.
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let t_out = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = out.read_to_end(&mut b);
+        b
+    });
+    let t_err = std::thread::spawn(move || {
+        let mut b = Vec::new();
+        let _ = err.read_to_end(&mut b);
+        b
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("browser did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    Output {
+        status,
+        stdout: t_out.join().expect("stdout thread"),
+        stderr: t_err.join().expect("stderr thread"),
+    }
+}
+
+/// Headless Chromium on `page` with a fresh profile and no background network traffic.
+fn chromium(bin: &Path, dir: &Path, profile: &str, extra: &[String], page: &Path) -> Output {
+    let mut cmd = Command::new(bin);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--enable-logging=stderr",
+        "--v=0",
+    ])
+    .arg(format!("--user-data-dir={}", dir.join(profile).display()))
+    .args(extra)
+    .arg(format!("file://{}", page.display()));
+    let o = run_with_timeout(&mut cmd, Duration::from_secs(120));
+    assert!(
+        o.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
+/// Console messages Chromium logged (`...:INFO:CONSOLE:...` lines, any level).
+fn console_lines(o: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .filter(|l| l.contains(":CONSOLE"))
+        .map(String::from)
+        .collect()
+}
+
+/// Layout checks run inside the page (the test copy only; the report has no script): every chart
+/// has a size, every chart text lies within its chart, and counts of what was drawn.
+const CHECK_SCRIPT: &str = r#"<script>
+(function () {
+  var errs = [];
+  var svgs = document.querySelectorAll("svg.chart");
+  svgs.forEach(function (s, i) {
+    var r = s.getBoundingClientRect();
+    if (!(r.width > 0 && r.height > 0)) errs.push("chart " + i + " has no size");
+    s.querySelectorAll("text").forEach(function (t) {
+      var b = t.getBoundingClientRect();
+      if (b.width > 0 && (b.left < r.left - 1 || b.right > r.right + 1 ||
+                          b.top < r.top - 1 || b.bottom > r.bottom + 1))
+        errs.push("chart " + i + ": text outside the chart: " + t.textContent);
+    });
+  });
+  function count(sel, sized) {
+    return Array.prototype.filter.call(document.querySelectorAll(sel), function (e) {
+      var b = e.getBoundingClientRect();
+      return !sized || (b.width > 0 && b.height > 0);
+    }).length;
+  }
+  document.body.setAttribute("data-check", errs.length ? "FAIL " + errs.join("; ") :
+    "ok charts=" + svgs.length +
+    " bars=" + count("svg.stacked-bars g.bar", false) +
+    " segments=" + count("svg.stacked-bars rect.seg", true) +
+    " rows=" + count("svg.dot-rows g.row", false) +
+    " marks=" + count("svg.dot-rows g.row .mark", true));
+})();
+</script>"#;
+
+/// From the CSV of the same scenario: options, non-zero cost segments (categories plus the rest
+/// of the total), options with latency.
+fn expected_counts() -> (usize, usize, usize) {
+    let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args([
+            "run",
+            "scenarios/eks-10tb.yaml",
+            "--format",
+            "csv",
+            "--samples",
+            "2000",
+        ])
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim");
+    assert_eq!(o.status.code(), Some(0));
+    let mut reader = csv::Reader::from_reader(o.stdout.as_slice());
+    let header = reader.headers().expect("header").clone();
+    let col = |n: &str| header.iter().position(|h| h == n).expect("column");
+    let cats = [
+        "transfer_usd",
+        "cross_vpc_usd",
+        "load_balancer_usd",
+        "lattice_usd",
+        "mesh_compute_usd",
+        "dns_usd",
+    ]
+    .map(col);
+    let (total, p50) = (col("monthly_cost_usd"), col("p50_ms"));
+    let (mut options, mut segments, mut with_latency) = (0, 0, 0);
+    for r in reader.records() {
+        let r = r.expect("record");
+        let cents = |i: usize| -> i64 {
+            let v: f64 = r[i].parse().expect("number");
+            (v * 100.0).round() as i64
+        };
+        options += 1;
+        let parts: Vec<i64> = cats.iter().map(|&i| cents(i)).collect();
+        segments += parts.iter().filter(|&&c| c > 0).count();
+        if cents(total) - parts.iter().sum::<i64>() > 1 {
+            segments += 1; // line items outside the categories: the "Other" segment
+        }
+        if !r[p50].is_empty() {
+            with_latency += 1;
+        }
+    }
+    (options, segments, with_latency)
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(bin) = find_chromium() else {
+        if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("EWSIM_SKIP_BROWSER=1: skipping the browser check");
+            return;
+        }
+        panic!(
+            "Chromium not found: install it (`apt-get install -y chromium`), point EWSIM_CHROMIUM \
+             at a Chrome binary, or set EWSIM_SKIP_BROWSER=1 to skip this check"
+        );
+    };
+    let dir = scratch("browser");
+    let page = dir.join("report.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args(["run", "scenarios/eks-10tb.yaml", "--format", "html"])
+        .args(["--samples", "2000", "--out"])
+        .arg(&page)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&page).expect("report written");
+
+    // 1. Screenshot of the page as written: no console message, a real image.
+    let png = dir.join("report.png");
+    let shot = chromium(
+        &bin,
+        &dir,
+        "profile-shot",
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,2000".into(),
+            "--hide-scrollbars".into(),
+        ],
+        &page,
+    );
+    assert_eq!(console_lines(&shot), Vec::<String>::new(), "console output");
+    let bytes = std::fs::read(&png).expect("screenshot written");
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    assert_eq!((be(16), be(20)), (1280, 2000), "screenshot size");
+    // A blank white 1280x2000 page compresses to about 12 kB; charts and tables make it far larger.
+    assert!(
+        bytes.len() > 60_000,
+        "screenshot looks blank: {} bytes",
+        bytes.len()
+    );
+
+    // 2. The DOM after layout, with the check script added to a copy (the page's policy forbids
+    // scripts; the copy allows inline ones and nothing else).
+    let csp = "default-src 'none';";
+    assert!(html.contains(csp), "page has a Content-Security-Policy");
+    let checked = html
+        .replacen(csp, "default-src 'none'; script-src 'unsafe-inline';", 1)
+        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
+    let check_page = dir.join("check.html");
+    std::fs::write(&check_page, checked).expect("write check page");
+    let dom = chromium(
+        &bin,
+        &dir,
+        "profile-dom",
+        &["--dump-dom".into(), "--window-size=1280,2000".into()],
+        &check_page,
+    );
+    assert_eq!(console_lines(&dom), Vec::<String>::new(), "console output");
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let check = dom
+        .split("data-check=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("the check script did not run: {dom}"));
+    let (options, segments, with_latency) = expected_counts();
+    assert_eq!(options, 17, "eks-10tb has 17 options");
+    assert_eq!(
+        check,
+        format!(
+            "ok charts=2 bars={options} segments={segments} rows={options} marks={}",
+            4 * with_latency
+        )
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Runs `ewsim` in the repository root.
+fn ewsim(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim")
+}
+
+/// The page without a browser: scenario text escaped, nothing external, header facts, and one bar
+/// segment checked against hand arithmetic.
+#[test]
+fn html_page_is_self_contained_and_escapes_scenario_text() {
+    let dir = scratch("static");
+    let yaml = std::fs::read_to_string(root().join("scenarios/eks-10tb.yaml")).expect("scenario");
+    let yaml = yaml
+        .replace(
+            "name: \"EKS 10 TB/month, 3 AZs (AWS billing)\"",
+            "name: \"<script>alert(1)</script> & 'q'\"",
+        )
+        .replace(
+            "- {name: clusterip, kind: clusterip}",
+            "- {name: clusterip, kind: clusterip, description: \"<img src=x onerror=alert(2)>\"}",
+        );
+    let file = dir.join("evil.yaml");
+    std::fs::write(&file, yaml).expect("write fixture");
+    let file = file.display().to_string();
+    let o = ewsim(&["run", &file, "--format", "html", "--no-latency", "--detail"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let page = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    // Scenario text is escaped wherever it appears (title, heading, notes).
+    assert!(
+        !page.contains("<script") && !page.contains("<img"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "<title>ewsim: &lt;script&gt;alert(1)&lt;/script&gt; &amp; &#39;q&#39;</title>"
+        )
+    );
+    assert!(page.contains("&lt;img src=x onerror=alert(2)&gt;"));
+    // Nothing to fetch: no src / href attribute, CSS url() or import; the only URL is the SVG
+    // namespace (escaped scenario text cannot form an attribute: its quotes became &quot;).
+    for bad in ["src=\"", "href=\"", "url(", "@import"] {
+        assert!(!page.contains(bad), "page contains {bad}");
+    }
+    assert_eq!(
+        page.matches("://").count(),
+        page.matches("xmlns=\"http://www.w3.org/2000/svg\"").count()
+    );
+    // Every report states region, price table date, conventions; without latency it says so.
+    assert!(page.contains("<dd>us-east-1</dd>"));
+    assert!(page.contains("as of 2026-10-01, USD"));
+    assert!(page.contains(
+        "hours_per_month=730 inter_az=both-sides capacity_units=hourly-max gigabyte=binary"
+    ));
+    assert!(page.contains("not simulated (--no-latency)"));
+    assert_eq!(page.matches("<svg").count(), 1, "cost chart only");
+    // --detail: line items with one total row per option (17).
+    assert_eq!(page.matches("<tr class=\"total\">").count(), 17);
+    // clusterip's only cost: 10 TB = 10240 GB, 2/3 crosses AZs = 6826.67 GB, charged $0.01 on
+    // each side = $136.53. The largest total, internal-alb-instance's $371.41, puts the axis top
+    // at 400 (step 100), over a 300 px plot: 136.5333 / 400 x 300 = 102.4 px.
+    let first_bar = page.split("<g class=\"bar\">").nth(1).expect("a bar");
+    assert!(
+        first_bar.starts_with("<title>clusterip: $136.53</title>"),
+        "{first_bar}"
+    );
+    assert!(first_bar.contains(" height=\"102.4\" "), "{first_bar}");
+    assert_eq!(first_bar.matches("<rect class=\"seg\"").count(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
