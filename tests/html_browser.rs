@@ -145,7 +145,9 @@ const CHECK_SCRIPT: &str = r#"<script>
     " bars=" + count("svg.stacked-bars g.bar", false) +
     " segments=" + count("svg.stacked-bars rect.seg", true) +
     " rows=" + count("svg.dot-rows g.row", false) +
-    " marks=" + count("svg.dot-rows g.row .mark", true));
+    " marks=" + count("svg.dot-rows g.row .mark", true) +
+    " series=" + count("svg.line-chart g.series", false) +
+    " markers=" + count("svg.line-chart g.marker", true));
 })();
 </script>"#;
 
@@ -281,7 +283,7 @@ fn html_report_renders_in_headless_chromium() {
     assert_eq!(
         check,
         format!(
-            "ok charts=2 bars={options} segments={segments} rows={options} marks={}",
+            "ok charts=2 bars={options} segments={segments} rows={options} marks={} series=0 markers=0",
             4 * with_latency
         )
     );
@@ -364,5 +366,88 @@ fn html_page_is_self_contained_and_escapes_scenario_text() {
     );
     assert!(first_bar.contains(" height=\"102.4\" "), "{first_bar}");
     assert_eq!(first_bar.matches("<rect class=\"seg\"").count(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The sweep page in the browser: the line chart has one series per option and a marker per
+/// distinct break-even position, laid out inside the chart, with no console message.
+#[test]
+fn sweep_page_renders_in_headless_chromium() {
+    let Some(bin) = find_chromium() else {
+        if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") {
+            eprintln!("EWSIM_SKIP_BROWSER=1: skipping the browser check");
+            return;
+        }
+        panic!(
+            "Chromium not found: install it (`apt-get install -y chromium`) or set EWSIM_SKIP_BROWSER=1"
+        );
+    };
+    let dir = scratch("sweep");
+    let page = dir.join("sweep.html");
+    let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .args([
+            "sweep",
+            "scenarios/eks-10tb.yaml",
+            "--set",
+            "traffic=1TB..100TB",
+        ])
+        .args(["--steps", "12", "--no-latency", "--format", "html", "--out"])
+        .arg(&page)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&page).expect("page written");
+    let png = dir.join("sweep.png");
+    let shot = chromium(
+        &bin,
+        &dir,
+        "profile-shot",
+        &[
+            format!("--screenshot={}", png.display()),
+            "--window-size=1280,1600".into(),
+        ],
+        &page,
+    );
+    assert_eq!(console_lines(&shot), Vec::<String>::new(), "console output");
+    assert!(
+        std::fs::metadata(&png).expect("screenshot").len() > 30_000,
+        "blank screenshot"
+    );
+    let checked = html
+        .replacen(
+            "default-src 'none';",
+            "default-src 'none'; script-src 'unsafe-inline';",
+            1,
+        )
+        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
+    let check_page = dir.join("check.html");
+    std::fs::write(&check_page, checked).expect("write check page");
+    let dom = chromium(
+        &bin,
+        &dir,
+        "profile-dom",
+        &["--dump-dom".into()],
+        &check_page,
+    );
+    assert_eq!(console_lines(&dom), Vec::<String>::new(), "console output");
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    let check = dom
+        .split("data-check=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("the check script did not run: {dom}"));
+    // 17 options -> 17 series. The break-evens of eks-10tb over 1-100 TB all lie between 2.11 and
+    // 2.19 TB (the zonal NLB's $16.43 of hours against per-GB options: 16.425 / (1/75 - 0.006)
+    // = 2,240 GB for ClusterIP), within 1% of the 99 TB span of each other: one marker.
+    assert_eq!(
+        check,
+        "ok charts=1 bars=0 segments=0 rows=0 marks=0 series=17 markers=1"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,6 +2,7 @@
 //! all modelling lives in the library.
 
 mod render;
+mod sweep;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
@@ -25,6 +26,9 @@ enum Command {
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
     Explain(ExplainArgs),
+    /// Step one numeric scenario value over a range (`--set traffic=1TB..100TB`): cost and latency
+    /// per option per step, break-even points, and a cost chart.
+    Sweep(sweep::SweepArgs),
 }
 
 #[derive(clap::Args)]
@@ -143,6 +147,17 @@ fn evaluate_file(
     file: &Path,
     pricing: Option<&Path>,
 ) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
+    let (loaded, table) = load_inputs(file, pricing)?;
+    let report = ewsim::evaluate(&loaded.scenario, &table).map_err(|e| input(e, Some(&loaded)))?;
+    Ok((loaded.scenario, report))
+}
+
+/// Loads a scenario and the price table it is evaluated with: the region's built-in table with
+/// `pricing` overrides applied, or `pricing` as a whole table for a region without a built-in one.
+fn load_inputs(
+    file: &Path,
+    pricing: Option<&Path>,
+) -> Result<(loader::LoadedScenario, PriceTable), Failure> {
     let loaded = loader::load_scenario_file(file)?;
     let s = &loaded.scenario;
     let mut table = match PriceTable::builtin(&s.region) {
@@ -187,8 +202,7 @@ fn evaluate_file(
         }
         table.merge(o);
     }
-    let report = ewsim::evaluate(s, &table).map_err(|e| input(e, Some(&loaded)))?;
-    Ok((loaded.scenario, report))
+    Ok((loaded, table))
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
@@ -226,6 +240,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Sweep(args) => sweep::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

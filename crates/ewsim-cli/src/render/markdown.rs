@@ -3,7 +3,7 @@
 use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
 use ewsim::Report;
 
-fn table(rows: &[Vec<String>]) -> String {
+pub(super) fn table(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
         out.push_str(&format!("| {} |\n", r.join(" | ")));

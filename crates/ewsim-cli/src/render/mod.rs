@@ -5,6 +5,7 @@ pub mod html;
 mod json;
 mod markdown;
 pub mod svg;
+pub mod sweep;
 mod table;
 
 use crate::Format;

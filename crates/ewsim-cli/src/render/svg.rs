@@ -17,10 +17,6 @@ const PALETTE: [&str; 10] = [
 ];
 /// Series beyond the palette's length reuse its colours with these dash patterns (11th to 20th
 /// dashed, 21st to 30th dotted, ...), so 17 series stay distinguishable.
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 const DASHES: [&str; 4] = ["", "6 3", "2 3", "8 3 2 3"];
 /// Width of every chart (user units; the page scales it down to fit).
 const WIDTH: f64 = 800.0;
@@ -42,10 +38,6 @@ const MAX_LABEL: usize = 28;
 const LABEL_ANGLE: f64 = 40.0;
 
 /// One line of a [`LineChart`]: points `(x, y)`, drawn in increasing x.
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 pub struct Series {
     /// Legend name.
     pub name: String,
@@ -54,10 +46,6 @@ pub struct Series {
 }
 
 /// A vertical dashed line with a label (a break-even point, the scenario's current value).
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 pub struct Marker {
     /// Position on the x axis.
     pub x: f64,
@@ -66,10 +54,6 @@ pub struct Marker {
 }
 
 /// A chart of y against x for several series, e.g. monthly cost per option across a sweep.
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 pub struct LineChart {
     /// Title (also the accessible name).
     pub title: String,
@@ -359,10 +343,6 @@ enum Swatch {
     /// A filled square (bar segments).
     Fill,
     /// A line with a dash pattern and a dot (line series).
-    #[allow(
-        dead_code,
-        reason = "the line chart is for `ewsim sweep`, wired in separately"
-    )]
     Line(&'static str),
     /// A mark of a shape (dot chart levels).
     Mark(usize),
@@ -525,10 +505,6 @@ fn no_data(out: &mut String, cx: f64, cy: f64) {
 
 /// A line chart: one `<svg>` with axes, one polyline (and dots) per series, dashed markers and a
 /// legend below the plot, which grows in rows as series are added.
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 pub fn line_chart(c: &LineChart) -> String {
     let ok = |x: f64, y: f64| x.is_finite() && y.is_finite() && (!c.log_x || x > 0.0);
     let series: Vec<Vec<(f64, f64)>> = c
@@ -640,10 +616,6 @@ fn colour(i: usize) -> &'static str {
 }
 
 /// Dash pattern of series `i`: solid for the first palette's worth, then dashed, dotted, ...
-#[allow(
-    dead_code,
-    reason = "the line chart is for `ewsim sweep`, wired in separately"
-)]
 fn dash(i: usize) -> &'static str {
     DASHES[(i / PALETTE.len()) % DASHES.len()]
 }

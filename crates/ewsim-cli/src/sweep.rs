@@ -1,0 +1,71 @@
+//! `ewsim sweep`: arguments and orchestration; the sweep itself is `ewsim::sweep`.
+
+use crate::{Failure, Format, input, load_inputs, render, write_output};
+use ewsim::sweep::{Scale, SweepSpec};
+use std::path::PathBuf;
+
+/// Step one numeric scenario value over a range: cost and latency per option per step, and the
+/// break-even points where two options change cost order.
+#[derive(clap::Args)]
+pub struct SweepArgs {
+    /// Scenario file (YAML, `version: 1`).
+    file: PathBuf,
+    /// The value and its range: `traffic=1TB..100TB` (total volume of every edge),
+    /// `services[backend].replicas=2..12`, `prices.inter_az_gb=0.005..0.02`, any numeric path.
+    #[arg(long = "set", value_name = "PATH=FROM..TO")]
+    set: String,
+    /// Number of steps, both ends included.
+    #[arg(long, default_value_t = 25)]
+    steps: usize,
+    /// Equal ratios between steps instead of equal differences.
+    #[arg(long)]
+    log: bool,
+    /// Output format (CSV: one row per step and option).
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Also write the cost chart (SVG, break-evens marked) to FILE.
+    #[arg(long, value_name = "FILE")]
+    chart: Option<PathBuf>,
+    /// Price table or override file (YAML) applied over the region's built-in table.
+    #[arg(long, value_name = "FILE")]
+    pricing: Option<PathBuf>,
+    /// Simulated requests per option per step for latency.
+    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    samples: u64,
+    /// Seed of the latency simulation (default: the scenario's `latency.seed`); every step uses it.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Skip the latency simulation (cost only, faster).
+    #[arg(long)]
+    no_latency: bool,
+}
+
+/// Runs `ewsim sweep`.
+pub fn run(args: &SweepArgs) -> Result<(), Failure> {
+    let (loaded, table) = load_inputs(&args.file, args.pricing.as_deref())?;
+    if args.samples == 0 {
+        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    }
+    let scale = if args.log { Scale::Log } else { Scale::Linear };
+    let spec = SweepSpec::parse(&args.set, args.steps, scale, &loaded)
+        .map_err(|m| Failure::Input(format!("error: --set: {m}")))?;
+    let latency = (!args.no_latency).then(|| {
+        (
+            args.samples,
+            args.seed.unwrap_or(loaded.scenario.latency.seed),
+        )
+    });
+    let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency)
+        .map_err(|e| input(e, Some(&loaded)))?;
+    if let Some(chart) = &args.chart {
+        write_output(Some(chart), &render::sweep::chart(&result)).map_err(Failure::Runtime)?;
+    }
+    write_output(
+        args.out.as_deref(),
+        &render::sweep::render(&result, args.format),
+    )
+    .map_err(Failure::Runtime)
+}
