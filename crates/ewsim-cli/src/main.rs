@@ -1,6 +1,7 @@
 //! `ewsim`: the command-line face of the ewsim library. Parses arguments, reads files, renders;
 //! all modelling lives in the library.
 
+mod recommend;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -25,6 +26,9 @@ enum Command {
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
     Explain(ExplainArgs),
+    /// Which options meet required capabilities (`--require l7-routing,waf` or `--example NAME`),
+    /// ranked by monthly cost then p99, and why the others are excluded.
+    Recommend(recommend::RecommendArgs),
 }
 
 #[derive(clap::Args)]
@@ -224,6 +228,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Recommend(args) => recommend::recommend(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

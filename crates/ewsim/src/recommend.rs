@@ -415,7 +415,7 @@ impl CapabilityTable {
         let list: Vec<String> = self
             .capabilities
             .iter()
-            .map(|c| format!("{} ({})", c.name, c.description))
+            .map(|c| format!("{}: {}", c.name, c.description))
             .collect();
         format!("known capabilities: {}", list.join("; "))
     }

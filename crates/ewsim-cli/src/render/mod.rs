@@ -5,6 +5,8 @@ mod json;
 mod markdown;
 mod table;
 
+pub use table::{align, header as table_header};
+
 use crate::Format;
 use ewsim::Report;
 use rust_decimal::Decimal;
