@@ -52,7 +52,8 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let table = CapabilityTable::builtin().map_err(|e| Failure::Runtime(e.to_string()))?;
     let examples = guide_examples(&table).map_err(|e| Failure::Runtime(e.to_string()))?;
     if args.list {
-        return write_output(args.out.as_deref(), &list(&table, &examples)).map_err(Failure::Runtime);
+        return write_output(args.out.as_deref(), &list(&table, &examples))
+            .map_err(Failure::Runtime);
     }
     let (requirements, example) = match (&args.require, &args.example) {
         (Some(r), _) => (
@@ -105,10 +106,7 @@ fn usd(v: Decimal) -> String {
 }
 
 fn pct(v: Decimal) -> String {
-    format!(
-        "{}%",
-        (v * Decimal::from(100)).round_dp(2).normalize()
-    )
+    format!("{}%", (v * Decimal::from(100)).round_dp(2).normalize())
 }
 
 fn p99(v: Option<f64>) -> String {
@@ -254,7 +252,11 @@ fn table_text(
     out
 }
 
-fn markdown(report: &ewsim::Report, rec: &Recommendation, example: Option<&GuideExample>) -> String {
+fn markdown(
+    report: &ewsim::Report,
+    rec: &Recommendation,
+    example: Option<&GuideExample>,
+) -> String {
     let mut out = format!(
         "**{}**: region {}, prices as of {}, {}\n\n",
         report.scenario,

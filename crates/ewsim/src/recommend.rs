@@ -174,7 +174,8 @@ fn kind_settings(kind: &str) -> Vec<(&'static str, &'static [&'static str])> {
 pub fn option_settings(spec: &OptionSpec) -> BTreeMap<&'static str, String> {
     let mut m = BTreeMap::new();
     let b = |v: bool| v.to_string();
-    let lb = |m: &mut BTreeMap<&'static str, String>, lb: &crate::scenario::LoadBalancerSettings| {
+    let lb = |m: &mut BTreeMap<&'static str, String>,
+              lb: &crate::scenario::LoadBalancerSettings| {
         let tt = match lb.target_type {
             TargetType::Ip => "ip",
             TargetType::Instance => "instance",
@@ -246,7 +247,10 @@ impl CapabilityTable {
             diags.push(Diagnostic::at(path, format!("{file}: {msg}")));
         };
         if raw.version != 1 {
-            err("version".into(), format!("unsupported version {}", raw.version));
+            err(
+                "version".into(),
+                format!("unsupported version {}", raw.version),
+            );
         }
         let mut capabilities: Vec<Capability> = Vec::new();
         for (i, c) in raw.capabilities.iter().enumerate() {
@@ -338,7 +342,11 @@ impl CapabilityTable {
                             format!("{p}.when.{s}"),
                             format!(
                                 "kind `{kind}` has no setting `{s}` an override can test (settings: {})",
-                                settings.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+                                settings
+                                    .iter()
+                                    .map(|(n, _)| *n)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         ),
                         Some((_, allowed)) if !allowed.contains(&v.as_str()) => err(
@@ -524,7 +532,11 @@ struct RawExamples {
 
 /// The shipped guide rows, validated against `table` (every required name must exist, names unique).
 pub fn guide_examples(table: &CapabilityTable) -> Result<Vec<GuideExample>, InputError> {
-    parse_examples(GUIDE_SCENARIOS_YAML, "capabilities/guide-scenarios.yaml", table)
+    parse_examples(
+        GUIDE_SCENARIOS_YAML,
+        "capabilities/guide-scenarios.yaml",
+        table,
+    )
 }
 
 /// Parses and validates a requirement-set file like `capabilities/guide-scenarios.yaml`.
@@ -728,7 +740,10 @@ mod tests {
         assert_eq!(t.kinds.len(), OptionKind::ALL.len());
         assert!(t.capabilities.len() >= 12);
         let ex = guide_examples(&t).expect("shipped examples are valid");
-        assert_eq!(ex.iter().map(|e| e.row).collect::<Vec<_>>(), (1..=8).collect::<Vec<_>>());
+        assert_eq!(
+            ex.iter().map(|e| e.row).collect::<Vec<_>>(),
+            (1..=8).collect::<Vec<_>>()
+        );
     }
 
     #[test]
@@ -754,7 +769,10 @@ mod tests {
 
     #[test]
     fn yaml_shape_errors_have_a_line() {
-        let bad = OPTIONS_YAML.replace("as_of: \"2026-11-26\"\n\ncapabilities:", "as_of: \"2026-11-26\"\ncolour: red\ncapabilities:");
+        let bad = OPTIONS_YAML.replace(
+            "as_of: \"2026-11-26\"\n\ncapabilities:",
+            "as_of: \"2026-11-26\"\ncolour: red\ncapabilities:",
+        );
         let e = CapabilityTable::parse(&bad, "t.yaml").expect_err("unknown key");
         let loc = e.diagnostics[0].location.as_ref().expect("location");
         // The line of the inserted key, counted in the edited text.
@@ -801,14 +819,23 @@ mod tests {
         let has = |s: &OptionSpec, c: &str| t.resolve(s).expect("kind")[c].value;
         // Ambient: ztunnel is L4 only; a waypoint adds L7 (Istio ambient overview).
         assert!(!has(&spec("kind: istio-ambient"), "l7-routing"));
-        assert!(has(&spec("kind: istio-ambient, waypoint: true"), "l7-routing"));
-        assert!(has(&spec("kind: istio-ambient, waypoint: true"), "observability"));
+        assert!(has(
+            &spec("kind: istio-ambient, waypoint: true"),
+            "l7-routing"
+        ));
+        assert!(has(
+            &spec("kind: istio-ambient, waypoint: true"),
+            "observability"
+        ));
         // ALB mutual TLS only when the listener verifies client certificates.
         assert!(!has(&spec("kind: internal-alb"), "mtls"));
         assert!(has(&spec("kind: internal-alb, mtls: true"), "mtls"));
         // NLB zone-local needs zonal DNS *and* no cross-zone balancing.
         assert!(!has(&spec("kind: internal-nlb"), "zone-local"));
-        assert!(has(&spec("kind: internal-nlb, client_zone_affinity: true"), "zone-local"));
+        assert!(has(
+            &spec("kind: internal-nlb, client_zone_affinity: true"),
+            "zone-local"
+        ));
         assert!(!has(
             &spec("kind: internal-nlb, client_zone_affinity: true, cross_zone: true"),
             "zone-local"
