@@ -606,3 +606,67 @@ fn hop_catalogue_entries_can_be_overridden_from_the_scenario() {
         stderr(&o)
     );
 }
+
+#[test]
+fn recommend_unknown_capability_exits_2_with_the_names() {
+    let o = ewsim(&[
+        "recommend",
+        "scenarios/eks-10tb.yaml",
+        "--require",
+        "mtls,l8-routing",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unknown capability `l8-routing`"), "{err}");
+    // Every capability the issue names is offered in the hint.
+    for name in [
+        "l4",
+        "l7-routing",
+        "mtls",
+        "iam-auth",
+        "waf",
+        "static-ip",
+        "multi-cluster",
+        "multi-account",
+        "no-extra-component",
+        "statefulset-addressing",
+        "zone-local",
+        "observability",
+    ] {
+        assert!(
+            err.contains(&format!("{name}: ")),
+            "{name} missing from {err}"
+        );
+    }
+    assert!(stdout(&o).is_empty());
+}
+
+#[test]
+fn recommend_example_json_names_the_winner_and_exclusions() {
+    // Guide row 7: only VPC Lattice shares across accounts with IAM auth (capabilities/options.yaml).
+    let o = ewsim(&[
+        "recommend",
+        "scenarios/multi-cluster.yaml",
+        "--example",
+        "multi-account",
+        "--format",
+        "json",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    assert_eq!(v["recommended"], "lattice");
+    assert_eq!(v["example"]["row"], 7);
+    let excluded = v["excluded"].as_array().expect("excluded");
+    assert_eq!(excluded.len(), 4);
+    assert!(
+        excluded.iter().all(|x| x["missing"]
+            .as_array()
+            .is_some_and(|m| m.iter().any(|m| m["capability"] == "iam-auth"
+                && m["source"]["url"].as_str().is_some_and(|u| !u.is_empty()))))
+    );
+    let bad = ewsim(&["recommend", "scenarios/eks-10tb.yaml", "--example", "nope"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("dr-low-traffic"), "{}", stderr(&bad));
+}

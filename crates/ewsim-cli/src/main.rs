@@ -1,6 +1,7 @@
 //! `ewsim`: the command-line face of the ewsim library. Parses arguments, reads files, renders;
 //! all modelling lives in the library.
 
+mod recommend;
 mod render;
 mod sweep;
 
@@ -29,6 +30,9 @@ enum Command {
     /// Step one numeric scenario value over a range (`--set traffic=1TB..100TB`): cost and latency
     /// per option per step, break-even points, and a cost chart.
     Sweep(sweep::SweepArgs),
+    /// Which options meet required capabilities (`--require l7-routing,waf` or `--example NAME`),
+    /// ranked by monthly cost then p99, and why the others are excluded.
+    Recommend(recommend::RecommendArgs),
 }
 
 #[derive(clap::Args)]
@@ -241,6 +245,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
         Command::Sweep(args) => sweep::run(args),
+        Command::Recommend(args) => recommend::recommend(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

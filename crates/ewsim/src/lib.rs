@@ -8,6 +8,7 @@ pub mod loader;
 pub mod path_latency;
 pub mod placement;
 pub mod pricing;
+pub mod recommend;
 pub mod report;
 pub mod routing;
 pub mod scenario;

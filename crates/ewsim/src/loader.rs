@@ -555,6 +555,15 @@ pub(crate) fn from_yaml<T: serde::de::DeserializeOwned>(
     serde_saphyr::from_str(text)
 }
 
+/// Deserialises YAML text like [`from_yaml`], reporting a syntax or shape error (unknown key,
+/// wrong type) as an [`InputError`] at `file:line:column`; used by the capability tables.
+pub(crate) fn from_yaml_located<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, InputError> {
+    serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, file))
+}
+
 /// Parses a scenario from YAML text. `file` names the source in diagnostics.
 pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputError> {
     parse_scenario_with(text, file, &BTreeMap::new())

@@ -8,6 +8,8 @@ pub mod svg;
 pub mod sweep;
 mod table;
 
+pub use table::{align, header as table_header};
+
 use crate::Format;
 use ewsim::Report;
 use rust_decimal::Decimal;
