@@ -97,6 +97,7 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         Format::Markdown => markdown(&report, &rec, example),
         Format::Json => json_text(&report, &table, &rec, example),
         Format::Csv => csv_text(&rec),
+        Format::Html => html_page(&report, &rec, example),
     };
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
 }
@@ -250,6 +251,78 @@ fn table_text(
         }
     }
     out
+}
+
+/// The recommendation as a self-contained page: the verdict, the ranked and the excluded options.
+fn html_page(
+    report: &ewsim::Report,
+    rec: &Recommendation,
+    example: Option<&GuideExample>,
+) -> String {
+    use crate::render::html;
+    let esc = crate::render::svg::esc;
+    let title = format!("ewsim recommend: {}", report.scenario);
+    let mut head = format!(
+        "<header>\n<h1>{}</h1>\n<p>region {} | prices {} (as of {}) | {}</p>\n",
+        esc(&title),
+        esc(&report.region),
+        esc(&report.price_table),
+        esc(&report.price_table_as_of),
+        esc(&report.conventions())
+    );
+    if let Some(e) = example {
+        head.push_str(&format!(
+            "<p>Guide row {} ({}): {}. The guide recommends: {}.</p>\n",
+            e.row,
+            esc(&e.name),
+            esc(&e.guide_scenario),
+            esc(&e.guide_solution)
+        ));
+    }
+    head.push_str(&format!(
+        "<p>Requires: {}.</p>\n<p><strong>{}</strong></p>\n</header>",
+        esc(&rec.requirements.join(", ")),
+        esc(&verdict(rec))
+    ));
+    let mut header = vec!["rank", "option", "kind", "USD/month"];
+    if rec.latency_ranked {
+        header.push("p99 ms");
+    }
+    header.push("dropped");
+    let ranked = html::table(&header, &ranked_rows(rec), 3, "summary");
+    let excluded: Vec<Vec<String>> = rec
+        .excluded
+        .iter()
+        .map(|x| {
+            let m: Vec<String> = x.missing.iter().map(missing_text).collect();
+            vec![
+                x.option.clone(),
+                x.kind.to_string(),
+                usd(x.monthly_cost_usd),
+                m.join("; "),
+            ]
+        })
+        .collect();
+    let excluded = html::table(
+        &["option", "kind", "USD/month", "lacks"],
+        &excluded,
+        2,
+        "summary",
+    );
+    html::document(
+        &title,
+        &[
+            head,
+            format!(
+                "<section>\n<h2>Eligible options</h2>\n{}\n</section>",
+                ranked
+            ),
+            format!(
+                "<section>\n<h2>Excluded options</h2>\n{}\n</section>",
+                excluded
+            ),
+        ],
+    )
 }
 
 fn markdown(

@@ -71,8 +71,9 @@ fn category_name(key: &str) -> &str {
     }
 }
 
-/// An HTML table; columns from `num_from` on are right-aligned numbers. Cells are escaped here.
-fn table(header: &[&str], rows: &[Vec<String>], num_from: usize, class: &str) -> String {
+/// An HTML table in a horizontally scrolling box; columns from `num_from` on are right-aligned
+/// numbers. Cells are escaped here.
+pub fn table(header: &[&str], rows: &[Vec<String>], num_from: usize, class: &str) -> String {
     let mut out = format!("<div class=\"scroll\"><table class=\"{class}\">\n<thead><tr>");
     for (i, h) in header.iter().enumerate() {
         let c = if i >= num_from { " class=\"num\"" } else { "" };

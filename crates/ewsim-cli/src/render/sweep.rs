@@ -346,7 +346,7 @@ fn html_page(r: &SweepResult) -> String {
         ),
         format!(
             "<section id=\"steps\">\n<h2>Monthly cost (USD) per step</h2>\n{}\n</section>",
-            html_table(&step_rows(r))
+            rows_table(&step_rows(r))
         ),
     ];
     if let Some(rows) = p99_rows(r) {
@@ -354,30 +354,14 @@ fn html_page(r: &SweepResult) -> String {
             "<section id=\"p99\">\n<h2>p99 latency against {}</h2>\n<figure>\n{}\n</figure>\n{}\n</section>",
             esc(&r.spec.parameter.name),
             line(r, "p99 latency", "p99 latency (ms)", false, |o| o.p99_ms),
-            html_table(&rows)
+            rows_table(&rows)
         ));
     }
     html::document(&l[0], &sections)
 }
 
-/// A wide table in a horizontally scrolling box (one column per option).
-fn html_table(rows: &[Vec<String>]) -> String {
-    let esc = svg::esc;
-    let mut tbl =
-        String::from("<div style=\"overflow-x:auto\">\n<table class=\"summary\">\n<thead><tr>");
-    for (i, h) in rows[0].iter().enumerate() {
-        let class = if i >= 2 { " class=\"num\"" } else { "" };
-        tbl.push_str(&format!("<th{class}>{}</th>", esc(h)));
-    }
-    tbl.push_str("</tr></thead>\n<tbody>\n");
-    for row in &rows[1..] {
-        tbl.push_str("<tr>");
-        for (i, c) in row.iter().enumerate() {
-            let class = if i >= 2 { " class=\"num\"" } else { "" };
-            tbl.push_str(&format!("<td{class}>{}</td>", esc(c)));
-        }
-        tbl.push_str("</tr>\n");
-    }
-    tbl.push_str("</tbody>\n</table>\n</div>");
-    tbl
+/// A table whose first row is its header.
+fn rows_table(rows: &[Vec<String>]) -> String {
+    let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    html::table(&header, &rows[1..], 2, "summary")
 }
