@@ -555,3 +555,40 @@ fn sweep_break_even_zonal_nlb_against_clusterip_by_hand() {
     assert!(result.break_evens.iter().all(|b| !b.cheapest_changes));
     assert_eq!(result.steps.len(), 25);
 }
+
+#[test]
+fn traffic_range_spreads_cost_like_its_lognormal_quantiles() {
+    // `volume: 8TB to 15TB` is a lognormal with 8 TB at P5 and 15 TB at P95:
+    //   mu = ln(sqrt(8 x 15)) = ln(10.9545 TB); sigma = ln(15 / 8) / (2 x 1.644854) = 0.191085.
+    //   P10 = 10.9545 x exp(-1.281552 x 0.191085) = 10.9545 x 0.782780 = 8.5750 TB = 8,780.8 GB
+    //   P50 = 10.9545 TB = 11,217.4 GB;  P90 = 10.9545 / 0.782780 = 13.9942 TB = 14,330.1 GB.
+    // ClusterIP costs V/75 (2/3 of the bytes cross zones, $0.01 each way), which is monotone, so
+    // its cost quantiles are the volume quantiles / 75: $117.08, $149.56, $191.07.
+    use ewsim::uncertainty::{DrawConfig, evaluate_draws};
+    let path = format!(
+        "{}/../../scenarios/uncertain-traffic.yaml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).expect("scenario");
+    let loaded = parse_scenario(&text, "uncertain-traffic.yaml").expect("valid");
+    assert_eq!(loaded.uncertain.len(), 1);
+    assert_eq!(loaded.uncertain[0].path, "traffic[0].volume");
+    // The point report prices the median: sqrt(8,192 x 15,360) = 11,217.36 GB -> $149.56.
+    assert_eq!(cost(&run_text(&text, "u.yaml"), "clusterip"), dec!(149.56));
+    let table = PriceTable::builtin("us-east-1").expect("table");
+    let config = DrawConfig {
+        draws: 4000,
+        seed: 7,
+        latency_samples: None,
+    };
+    let u = evaluate_draws(&loaded, &table, config).expect("draws");
+    let c = &u.options[0].cost_usd;
+    let near = |got: Decimal, want: Decimal| (got - want).abs() / want < dec!(0.02);
+    assert!(near(c.p10, dec!(117.08)), "P10 {}", c.p10);
+    assert!(near(c.p50, dec!(149.56)), "P50 {}", c.p50);
+    assert!(near(c.p90, dec!(191.07)), "P90 {}", c.p90);
+    // Same seed, same figures; another seed, other draws.
+    assert_eq!(evaluate_draws(&loaded, &table, config).expect("draws"), u);
+    let other = evaluate_draws(&loaded, &table, DrawConfig { seed: 8, ..config }).expect("draws");
+    assert_ne!(other.options[0].cost_usd, u.options[0].cost_usd);
+}

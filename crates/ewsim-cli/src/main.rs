@@ -87,6 +87,10 @@ struct RunArgs {
     /// Skip the latency simulation (cost only).
     #[arg(long)]
     no_latency: bool,
+    /// Random draws of the scenario's ranges (`volume: 8TB to 15TB`) for the P10 / P50 / P90
+    /// figures; ignored when the scenario has no range.
+    #[arg(long, value_name = "N", default_value_t = ewsim::uncertainty::DEFAULT_DRAWS)]
+    draws: usize,
 }
 
 /// Exit codes: 0 success, 1 runtime failure, 2 invalid input.
@@ -113,9 +117,13 @@ fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (scenario, mut report) = evaluate_file(&args.file, args.pricing.as_deref())?;
-    if args.samples == Some(0) {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    let (loaded, table) = load_inputs(&args.file, args.pricing.as_deref())?;
+    let scenario = &loaded.scenario;
+    let mut report = ewsim::evaluate(scenario, &table).map_err(|e| input(e, Some(&loaded)))?;
+    if args.samples == Some(0) || args.draws == 0 {
+        return Err(Failure::Input(
+            "error: --samples and --draws must be at least 1".into(),
+        ));
     }
     if !args.no_latency {
         // A status line on a terminal when the simulation takes more than a moment.
@@ -129,11 +137,25 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
                 report.options.len()
             );
         }
-        ewsim::path_latency::simulate_report(&scenario, &mut report, args.samples, args.seed)
+        ewsim::path_latency::simulate_report(scenario, &mut report, args.samples, args.seed)
             .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
         if show {
             eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
         }
+    }
+    if !loaded.uncertain.is_empty() {
+        // Each draw simulates a tenth of the point report's requests: the spread over draws, not
+        // the sampling noise of one draw, is what the P10 / P90 show.
+        let samples = args.samples.unwrap_or(scenario.latency.samples);
+        let config = ewsim::uncertainty::DrawConfig {
+            draws: args.draws,
+            seed: args.seed.unwrap_or(scenario.latency.seed),
+            latency_samples: (!args.no_latency).then_some((samples / 10).max(1_000)),
+        };
+        report.uncertainty = Some(
+            ewsim::uncertainty::evaluate_draws(&loaded, &table, config)
+                .map_err(|e| input(e, Some(&loaded)))?,
+        );
     }
     let text = render::render(&report, args.format, args.detail);
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)

@@ -37,6 +37,9 @@ pub struct Report {
     pub topology: Topology,
     /// Latency percentiles per option, when simulated ([`crate::path_latency::simulate_report`]).
     pub latency: Option<crate::path_latency::LatencyReport>,
+    /// P10 / P50 / P90 per option over draws of the scenario's ranges, when it has any
+    /// ([`crate::uncertainty::evaluate_draws`]); the point figures above are at the medians.
+    pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
 }
 
 /// The evaluation of one option.
@@ -168,6 +171,7 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         states: crate::states::state_reports(s, &topo, &loads, &state_routes),
         topology: topo,
         latency: None,
+        uncertainty: None,
     })
 }
 

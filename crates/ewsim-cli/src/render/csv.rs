@@ -30,6 +30,13 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "p999_ms",
     "latency_samples",
     "latency_seed",
+    "cost_p10_usd",
+    "cost_p50_usd",
+    "cost_p90_usd",
+    "p99_ms_p10",
+    "p99_ms_p50",
+    "p99_ms_p90",
+    "uncertainty_draws",
 ];
 
 /// Detail columns, in order.
@@ -102,6 +109,13 @@ pub fn render(r: &Report, detail: bool) -> String {
                 Some(l) => row.extend([l.samples.to_string(), l.seed.to_string()]),
                 None => row.extend([String::new(), String::new()]),
             }
+            row.extend(super::spread_cells(r, i));
+            row.push(
+                r.uncertainty
+                    .as_ref()
+                    .map(|u| u.config.draws.to_string())
+                    .unwrap_or_default(),
+            );
             rows.push(row);
         }
     }

@@ -3,7 +3,10 @@
 //! (the sweep) reuse; [`render`] is the `ewsim run` page.
 
 use super::svg::{self, DotRows, StackedBars, esc};
-use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
+use super::{
+    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
+    uncertainty_lines, usd,
+};
 use ewsim::Report;
 use ewsim::report::CATEGORIES;
 use rust_decimal::Decimal;
@@ -216,6 +219,16 @@ pub fn render(r: &Report, detail: bool) -> String {
         "<section id=\"summary\">\n<h2>Summary</h2>\n{}",
         table(&header, &summary_cells(r, " *"), 2, "summary")
     );
+    let spread = uncertainty_lines(r);
+    if !spread.is_empty() {
+        summary
+            .push_str("<h3>Ranges: P10 / P50 / P90 over input draws</h3>\n<ul class=\"notes\">\n");
+        for l in &spread {
+            let _ = writeln!(summary, "<li>{}</li>", esc(l.trim()));
+        }
+        summary.push_str("</ul>\n");
+        summary.push_str(&table(&SPREAD_HEADER, &spread_rows(r), 1, "ranges"));
+    }
     let entries = entry_point_rows(r);
     if !entries.is_empty() {
         summary.push_str("<h3>End-to-end latency per entry point (call graph)</h3>\n");

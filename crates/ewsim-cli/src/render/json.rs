@@ -69,6 +69,12 @@ pub fn render(r: &Report) -> String {
                     "p99_ci_ms": x.p99_ci_ms.map(|(lo, hi)| json!([lo, hi])),
                     "p99_ci_confidence": x.confidence,
                 })),
+                "ranges": r.uncertainty.as_ref().and_then(|u| u.options.get(i)).map(|x| json!({
+                    "monthly_cost_usd": {"p10": x.cost_usd.p10.to_string(), "p50": x.cost_usd.p50.to_string(), "p90": x.cost_usd.p90.to_string()},
+                    "cross_az_gb_month": {"p10": x.cross_az_gb.p10.to_string(), "p50": x.cross_az_gb.p50.to_string(), "p90": x.cross_az_gb.p90.to_string()},
+                    "p50_ms": x.p50_ms.map(|p| json!({"p10": p.p10, "p50": p.p50, "p90": p.p90})),
+                    "p99_ms": x.p99_ms.map(|p| json!({"p10": p.p10, "p50": p.p50, "p90": p.p90})),
+                })),
             })
         })
         .collect();
@@ -89,6 +95,20 @@ pub fn render(r: &Report) -> String {
             "rng": l.rng,
             "edges": per_option(r, &l.edges),
             "entry_points": per_option(r, &l.entry_points),
+        })),
+        "uncertainty": r.uncertainty.as_ref().map(|u| json!({
+            "draws": u.config.draws,
+            "seed": u.config.seed,
+            "latency_samples_per_draw": u.config.latency_samples,
+            "inputs": u.inputs.iter().map(|i| json!({
+                "path": i.path,
+                "text": i.text,
+                "distribution": i.dist.as_str(),
+                "low": i.low.to_string(),
+                "high": i.high.to_string(),
+                "median": i.median().to_string(),
+                "unit": i.kind.unit(),
+            })).collect::<Vec<_>>(),
         })),
         "options": options,
         "states": r.states.iter().map(|st| json!({

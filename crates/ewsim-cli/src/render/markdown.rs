@@ -1,6 +1,9 @@
 //! Markdown for design documents.
 
-use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
+use super::{
+    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
+    uncertainty_lines, usd,
+};
 use ewsim::Report;
 
 pub(super) fn table(rows: &[Vec<String>]) -> String {
@@ -81,6 +84,17 @@ pub fn render(r: &Report, detail: bool) -> String {
         rows.extend(summary_cells(r, " (assumed)"));
     }
     out.push_str(&table(&rows));
+    let spread = uncertainty_lines(r);
+    if !detail && !spread.is_empty() {
+        out.push_str("\n### Ranges (P10 / P50 / P90 over input draws)\n\n");
+        for l in &spread {
+            out.push_str(&format!("- {}\n", l.trim()));
+        }
+        out.push('\n');
+        let mut rows = vec![SPREAD_HEADER.map(String::from).to_vec()];
+        rows.extend(spread_rows(r));
+        out.push_str(&table(&rows));
+    }
     let entries = entry_point_rows(r);
     if !detail && !entries.is_empty() {
         out.push_str("\n### End-to-end latency per entry point\n\n");

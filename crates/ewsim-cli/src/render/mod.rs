@@ -49,6 +49,81 @@ fn percentiles(report: &Report, i: usize) -> [String; 4] {
     }
 }
 
+/// Cost P10 / P50 / P90 (USD, to the cent) and p99 P10 / P50 / P90 (ms) of option `i` over the
+/// draws of the scenario's ranges; empty strings without ranges (or latency, for the p99 cells).
+fn spread_cells(report: &Report, i: usize) -> [String; 6] {
+    let Some(o) = report.uncertainty.as_ref().and_then(|u| u.options.get(i)) else {
+        return Default::default();
+    };
+    let c = &o.cost_usd;
+    let [a, b, d] = match &o.p99_ms {
+        Some(p) => [p.p10, p.p50, p.p90].map(|v| format!("{v:.3}")),
+        None => Default::default(),
+    };
+    [usd(c.p10), usd(c.p50), usd(c.p90), a, b, d]
+}
+
+/// The lines naming the uncertain inputs and the draws, when the scenario has ranges.
+fn uncertainty_lines(report: &Report) -> Vec<String> {
+    let Some(u) = &report.uncertainty else {
+        return Vec::new();
+    };
+    let mut out = vec![format!(
+        "uncertainty: {} draws, seed {}, {}; point figures at the medians, ranges are P10 / P50 / P90",
+        u.config.draws,
+        u.config.seed,
+        match u.config.latency_samples {
+            Some(n) => format!("{n} simulated requests per option per draw"),
+            None => "latency not simulated".to_string(),
+        }
+    )];
+    for i in &u.inputs {
+        let unit = i.kind.unit();
+        out.push(format!(
+            "  {} = {} ({} {}, median {}{})",
+            i.path,
+            i.text,
+            i.dist.as_str(),
+            match i.dist {
+                ewsim::uncertainty::RangeDist::Uniform => "between the ends",
+                _ => "with the ends at P5 and P95",
+            },
+            qty(i.median(), 4),
+            if unit.is_empty() || unit == "share" {
+                String::new()
+            } else {
+                format!(" {unit}")
+            }
+        ));
+    }
+    out
+}
+
+/// Rows `option, cost P10, P50, P90, p99 P10, P50, P90` for the uncertainty tables.
+fn spread_rows(report: &Report) -> Vec<Vec<String>> {
+    report
+        .options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut row = vec![o.name.clone()];
+            row.extend(spread_cells(report, i));
+            row
+        })
+        .collect()
+}
+
+/// Header of [`spread_rows`].
+const SPREAD_HEADER: [&str; 7] = [
+    "option",
+    "cost P10",
+    "cost P50",
+    "cost P90",
+    "p99 ms P10",
+    "p99 ms P50",
+    "p99 ms P90",
+];
+
 /// The line naming the latency simulation's size, seed and generator.
 fn latency_line(report: &Report) -> Option<String> {
     report.latency.as_ref().map(|l| {

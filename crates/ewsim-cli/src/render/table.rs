@@ -1,6 +1,9 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
-use super::{ENTRY_HEADER, entry_point_rows, latency_line, qty, summary_cells, usd};
+use super::{
+    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
+    uncertainty_lines, usd,
+};
 use ewsim::Report;
 
 /// Left-aligns the first `left` columns and right-aligns the rest.
@@ -110,6 +113,20 @@ pub fn render(r: &Report, detail: bool) -> String {
         }
         rows.extend(summary_cells(r, " *"));
         out.push_str(&align(&rows, 2));
+    }
+    let spread = uncertainty_lines(r);
+    if !detail && !spread.is_empty() {
+        out.push('\n');
+        out.push_str(&spread.join("\n"));
+        out.push('\n');
+        let mut rows = vec![SPREAD_HEADER.map(String::from).to_vec()];
+        rows.extend(spread_rows(r));
+        if r.latency.is_none() {
+            for row in &mut rows {
+                row.truncate(4);
+            }
+        }
+        out.push_str(&align(&rows, 1));
     }
     let entries = entry_point_rows(r);
     if !detail && !entries.is_empty() {
