@@ -670,3 +670,146 @@ fn recommend_example_json_names_the_winner_and_exclusions() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("dr-low-traffic"), "{}", stderr(&bad));
 }
+
+#[test]
+fn sweep_csv_is_tidy_and_names_the_break_even() {
+    let o = ewsim(&[
+        "sweep",
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=1TB..3TB",
+        "--steps",
+        "3",
+        "--no-latency",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let header: Vec<String> = r
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    assert_eq!(
+        header[..6],
+        [
+            "parameter",
+            "value",
+            "unit",
+            "option",
+            "kind",
+            "monthly_cost_usd"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
+    // 3 steps x 17 options, one row each.
+    assert_eq!(rows.len(), 3 * 17);
+    // At 2 TB, ClusterIP costs 2,048 x 2/3 x $0.01 x 2 = $27.31.
+    let at_2tb = rows
+        .iter()
+        .find(|r| &r[1] == "2" && &r[3] == "clusterip")
+        .expect("clusterip at 2 TB");
+    assert_eq!((&at_2tb[2], &at_2tb[5]), ("TB", "27.31"));
+    // The table names the zonal NLB / ClusterIP break-even (16.425 x 75 / 0.55 GB = 2.1873 TB).
+    let o = ewsim(&[
+        "sweep",
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=1TB..3TB",
+        "--steps",
+        "3",
+        "--no-latency",
+    ]);
+    assert!(
+        stdout(&o).contains(
+            "internal-nlb-zonal-dns becomes cheaper than clusterip above 2.1873 TB ($29.86/month each)"
+        ),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn sweep_bad_set_exits_2_naming_the_settable_values() {
+    let o = ewsim(&[
+        "sweep",
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "services[db].replicas=1..3",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no entry `db` in `services` (known: frontend, backend)"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ewsim(&["sweep", "scenarios/eks-10tb.yaml", "--set", "zones=1..3"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("traffic[0].bytes_per_request"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ewsim(&["sweep", "scenarios/eks-10tb.yaml", "--set", "traffic=1TB"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("expected FROM..TO"), "{}", stderr(&o));
+}
+
+#[test]
+fn ranges_report_p10_p50_p90_identically_for_any_thread_count() {
+    let run = |threads: &str| {
+        Command::new(env!("CARGO_BIN_EXE_ewsim"))
+            .args(["run", "scenarios/uncertain-traffic.yaml", "--format", "csv"])
+            .args(["--samples", "20000", "--draws", "40"])
+            .env("RAYON_NUM_THREADS", threads)
+            .current_dir(root())
+            .output()
+            .expect("runs ewsim")
+    };
+    let (one, two) = (run("1"), run("2"));
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+    assert_eq!(stdout(&one), stdout(&two));
+    let out = stdout(&one);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let col = |n: &str| h.iter().position(|x| x == n).expect(n);
+    let row = r.records().next().expect("clusterip").expect("row");
+    let v = |n: &str| row[col(n)].parse::<f64>().expect(n);
+    // The point figure is the median volume's cost: sqrt(8,192 x 15,360) GB / 75 = $149.56.
+    assert_eq!(v("monthly_cost_usd"), 149.56);
+    assert!(v("cost_p10_usd") < v("cost_p50_usd") && v("cost_p50_usd") < v("cost_p90_usd"));
+    // All draws lie inside the 1%..99% band of the lognormal: 7.06 TB to 17.0 TB -> $96 to $232.
+    assert!(v("cost_p10_usd") > 96.0 && v("cost_p90_usd") < 232.0);
+    assert!(v("p99_ms_p10") <= v("p99_ms_p90"));
+    assert_eq!(&row[col("uncertainty_draws")], "40");
+    // A scenario without ranges leaves the range columns empty.
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--format",
+        "csv",
+        "--no-latency",
+    ]);
+    let out = stdout(&o);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let i = h.iter().position(|x| x == "cost_p10_usd").expect("column");
+    assert!(r.records().all(|x| x.expect("row")[i].is_empty()));
+}
+
+#[test]
+fn a_bad_range_is_located() {
+    let dir = scratch("range");
+    let text = std::fs::read_to_string(root().join("scenarios/uncertain-traffic.yaml"))
+        .expect("scenario")
+        .replace("8TB to 15TB", "15TB to 8TB");
+    let f = write(&dir, "bad.yaml", &text);
+    let o = ewsim(&["run", &f, "--no-latency"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(e.contains("bad.yaml:17:"), "{e}");
+    assert!(e.contains("the low end is above the high end"), "{e}");
+}
