@@ -1,18 +1,21 @@
 //! `ewsim`: the command-line face of the ewsim library. Parses arguments, reads files, renders;
 //! all modelling lives in the library.
 
+mod calc;
+mod diff;
+mod emit;
 mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
 use ewsim::{InputError, PriceTable};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Cost and latency of East-West traffic on Kubernetes / EKS, per connection option.
 #[derive(Parser)]
-#[command(name = "ewsim", version, about, long_about = None)]
+#[command(name = "ewsim", version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,6 +25,11 @@ struct Cli {
 enum Command {
     /// Evaluate a scenario file and print (or write) the comparison.
     Run(RunArgs),
+    /// Price the common case from flags alone (one cluster, one traffic edge), printing the same
+    /// report as `run`; `--print-scenario` writes the equivalent scenario YAML instead.
+    Calc(calc::CalcArgs),
+    /// Compare two JSON reports: per option, the change in monthly cost and p99.
+    Diff(diff::DiffArgs),
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
     Explain(ExplainArgs),
@@ -56,34 +64,25 @@ pub enum Format {
 struct RunArgs {
     /// Scenario file (YAML, `version: 1`).
     file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// One row per line item instead of one row per option.
-    #[arg(long)]
-    detail: bool,
-    /// Price table or override file (YAML) applied over the region's built-in table.
-    #[arg(long, value_name = "FILE")]
-    pricing: Option<PathBuf>,
-    /// Simulated requests per option for latency (default: the scenario's `latency.samples`, 200,000).
-    #[arg(long, value_name = "N")]
-    samples: Option<u64>,
-    /// Seed of the latency simulation (default: the scenario's `latency.seed`, 1).
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Skip the latency simulation (cost only).
-    #[arg(long)]
-    no_latency: bool,
+    #[command(flatten)]
+    report: emit::ReportArgs,
 }
 
-/// Exit codes: 0 success, 1 runtime failure, 2 invalid input.
+/// Why a command failed, mapped to its exit code (see `EXIT_CODES`): 0 success, 1 runtime
+/// failure, 2 invalid input, 3 budget exceeded.
 enum Failure {
+    /// Exit 1: the input was fine but something failed (unreadable file, unwritable output).
     Runtime(String),
+    /// Exit 2: invalid input (scenario, report, flag); nothing was written.
     Input(String),
+    /// Exit 3: a `--fail-above-*` budget was exceeded; the report was written in full first.
+    Gate(String),
 }
+
+/// The exit-code table shown by `--help`.
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (unreadable file, unwritable \
+output); 2 invalid input (scenario, JSON report, flags); 3 budget exceeded (--fail-above-usd, \
+--fail-above-p99-ms; the report is written first).";
 
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
@@ -103,30 +102,8 @@ fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (scenario, mut report) = evaluate_file(&args.file, args.pricing.as_deref())?;
-    if args.samples == Some(0) {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
-    }
-    if !args.no_latency {
-        // A status line on a terminal when the simulation takes more than a moment.
-        let samples = args.samples.unwrap_or(scenario.latency.samples);
-        let work = samples.saturating_mul(report.options.len() as u64);
-        let show = std::io::stderr().is_terminal() && work >= 5_000_000;
-        let started = std::time::Instant::now();
-        if show {
-            eprint!(
-                "simulating latency: {} options x {samples} requests ...",
-                report.options.len()
-            );
-        }
-        ewsim::path_latency::simulate_report(&scenario, &mut report, args.samples, args.seed)
-            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
-        if show {
-            eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
-        }
-    }
-    let text = render::render(&report, args.format, args.detail);
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+    let (scenario, report) = evaluate_file(&args.file, args.report.pricing.as_deref())?;
+    emit::emit(&scenario, report, &args.report)
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
@@ -141,7 +118,14 @@ fn evaluate_file(
     file: &Path,
     pricing: Option<&Path>,
 ) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
-    let loaded = loader::load_scenario_file(file)?;
+    evaluate_loaded(loader::load_scenario_file(file)?, pricing)
+}
+
+/// Evaluates a loaded scenario under its region's price table (built-in, plus `pricing` overrides).
+fn evaluate_loaded(
+    loaded: loader::LoadedScenario,
+    pricing: Option<&Path>,
+) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
     let s = &loaded.scenario;
     let mut table = match PriceTable::builtin(&s.region) {
         Ok(t) => t,
@@ -224,6 +208,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Calc(args) => calc::calc(args),
+        Command::Diff(args) => diff::diff(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -234,6 +220,10 @@ fn main() -> ExitCode {
         Err(Failure::Input(m)) => {
             eprintln!("{m}");
             ExitCode::from(2)
+        }
+        Err(Failure::Gate(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(3)
         }
     }
 }

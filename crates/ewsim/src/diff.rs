@@ -109,14 +109,15 @@ impl DiffRow {
         Some(self.new_cost_usd? - self.old_cost_usd?)
     }
 
-    /// Cost change in percent of the old cost; `None` when the old cost is zero (no finite
-    /// percentage) or the option is in one report only.
+    /// Cost change in percent of the old cost: 0 from $0 to $0; `None` from $0 to more (no
+    /// finite percentage) or when the option is in one report only.
     pub fn delta_pct(&self) -> Option<Decimal> {
         let old = self.old_cost_usd?;
+        let delta = self.delta_usd()?;
         if old.is_zero() {
-            return None;
+            return delta.is_zero().then_some(Decimal::ZERO);
         }
-        Some(self.delta_usd()? * Decimal::ONE_HUNDRED / old)
+        Some(delta * Decimal::ONE_HUNDRED / old)
     }
 
     /// New minus old p99 (ms), when both sides have one.
@@ -184,12 +185,17 @@ pub fn compare(old: &Figures, new: &Figures) -> Diff {
 /// `schema_version` (or something that is not an ewsim report) by what is wrong.
 pub fn parse_json_report(text: &str, file: &str) -> Result<Figures, InputError> {
     let v: Value = serde_json::from_str(text).map_err(|e| {
-        let mut d = Diagnostic::at("", format!("not valid JSON: {e}"));
-        // serde_json reports line 0 for errors without a position (e.g. an I/O error).
+        // serde_json's message ends with its own " at line L column C": keep only the cause.
+        let msg = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let cause = msg.strip_suffix(&suffix).unwrap_or(&msg);
+        let mut d = Diagnostic::at("", format!("not valid JSON: {cause}"));
+        // Column 0 means "before the first character" of the line (e.g. at end of file); line 0
+        // (no position) prints as the file name alone.
         d.location = Some(Location {
             file: file.to_string(),
             line: e.line() as u64,
-            column: e.column() as u64,
+            column: (e.column() as u64).max(1),
         });
         InputError::single(d)
     })?;
@@ -296,12 +302,14 @@ mod tests {
         let old = figures(vec![
             opt("clusterip", "68.266666666666666666666666667", Some(4.0)),
             opt("topology-aware", "0", Some(3.5)),
+            opt("itp-local", "0", None),
             opt("lattice", "400", None),
         ]);
         let new = figures(vec![
             opt("clusterip", "136.53333333333333333333333333", Some(4.25)),
             opt("topology-aware", "30.72", Some(3.5)),
             opt("internal-alb", "234.88", Some(5.0)),
+            opt("itp-local", "0.00", None),
         ]);
         let d = compare(&old, &new);
         let names: Vec<(&str, Status)> = d
@@ -315,6 +323,7 @@ mod tests {
                 ("clusterip", Status::Both),
                 ("topology-aware", Status::Both),
                 ("internal-alb", Status::Added),
+                ("itp-local", Status::Both),
                 ("lattice", Status::Removed)
             ]
         );
@@ -335,8 +344,11 @@ mod tests {
         assert_eq!(t.delta_pct(), None);
         assert_eq!(t.delta_p99_ms(), Some(0.0));
         assert_eq!(d.rows[2].delta_usd(), None);
-        assert_eq!(d.rows[3].old_cost_usd, Some(Decimal::from(400)));
+        // $0 -> $0 is no change: 0%.
+        assert_eq!(d.rows[3].delta_pct(), Some(Decimal::ZERO));
         assert_eq!(d.rows[3].delta_p99_ms(), None);
+        assert_eq!(d.rows[4].old_cost_usd, Some(Decimal::from(400)));
+        assert_eq!(d.rows[4].delta_p99_ms(), None);
     }
 
     #[test]
@@ -376,7 +388,17 @@ mod tests {
         let e = parse_json_report("{\n  \"schema_version\": 1,\n  oops\n}", "old.json")
             .expect_err("malformed")
             .to_string();
-        assert!(e.starts_with("old.json:3:3: error: not valid JSON"), "{e}");
+        assert_eq!(
+            e,
+            "old.json:3:3: error: not valid JSON: key must be a string"
+        );
+        let e = parse_json_report("{\"schema_version\": 1,\n", "old.json")
+            .expect_err("truncated")
+            .to_string();
+        assert_eq!(
+            e,
+            "old.json:2:1: error: not valid JSON: EOF while parsing a value"
+        );
         let e = parse_json_report(r#"{"schema_version": 2, "options": []}"#, "old.json")
             .expect_err("other version")
             .to_string();
