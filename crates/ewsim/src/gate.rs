@@ -196,15 +196,14 @@ pub fn within(report: &Report, chosen: usize, budget: &Budget) -> String {
             .unwrap_or_default();
         parts.push(format!("${cost:.2}/month <= ${max:.2}"));
     }
-    if let Some(max) = budget.max_p99_ms {
-        if let Some(v) = report
+    if let Some(max) = budget.max_p99_ms
+        && let Some(v) = report
             .latency
             .as_ref()
             .and_then(|l| l.options.get(chosen))
             .and_then(Option::as_ref)
-        {
-            parts.push(format!("p99 {:.3} ms <= {max:.3} ms", v.p99_ms));
-        }
+    {
+        parts.push(format!("p99 {:.3} ms <= {max:.3} ms", v.p99_ms));
     }
     format!("within budget: option {name}: {}", parts.join(", "))
 }
