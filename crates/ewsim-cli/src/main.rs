@@ -24,11 +24,14 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate a scenario file and print (or write) the comparison.
+    #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
     /// Price the common case from flags alone (one cluster, one traffic edge), printing the same
     /// report as `run`; `--print-scenario` writes the equivalent scenario YAML instead.
+    #[command(after_help = EXIT_CODES)]
     Calc(calc::CalcArgs),
     /// Compare two JSON reports: per option, the change in monthly cost and p99.
+    #[command(after_help = EXIT_CODES)]
     Diff(diff::DiffArgs),
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
