@@ -813,3 +813,413 @@ fn a_bad_range_is_located() {
     assert!(e.contains("bad.yaml:17:"), "{e}");
     assert!(e.contains("the low end is above the high end"), "{e}");
 }
+
+// ---- calc, diff, budget gates, exit codes 0 / 1 / 2 / 3 ----
+
+const CALC: &[&str] = &[
+    "calc",
+    "--traffic",
+    "10TB",
+    "--zones",
+    "3",
+    "--request-size",
+    "16KiB",
+    "--options",
+    "clusterip,topology-aware,internal-alb,lattice",
+];
+
+fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
+    base.iter().chain(more).copied().collect()
+}
+
+/// The CSV rows as (option, monthly_cost_usd).
+fn costs(csv_text: &str) -> Vec<(String, String)> {
+    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let c = h
+        .iter()
+        .position(|x| x == "monthly_cost_usd")
+        .expect("cost column");
+    r.records()
+        .map(|x| x.expect("record"))
+        .map(|x| (x[0].to_string(), x[c].to_string()))
+        .collect()
+}
+
+#[test]
+fn calc_equals_run_on_the_printed_scenario() {
+    let dir = scratch("calc");
+    let o = ewsim(&with(CALC, &["--print-scenario"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let yaml = stdout(&o);
+    assert!(yaml.contains("\nversion: 1 "), "{yaml}");
+    let file = write(&dir, "calc.yaml", &yaml);
+    let args = ["--format", "csv", "--samples", "20000"];
+    let calc = ewsim(&with(CALC, &args));
+    let run = ewsim(&with(&["run", &file], &args));
+    assert_eq!(calc.status.code(), Some(0), "{}", stderr(&calc));
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(stdout(&calc), stdout(&run));
+    // By hand: 10 TB = 10,240 GB; ClusterIP over 3 balanced zones sends 2/3 across, charged at
+    // $0.01/GB on both sides: 10,240 x 2/3 x 0.01 x 2 = 136.53. Topology Aware Routing keeps
+    // every byte in zone. The ALB adds 730 h x $0.0225 = 16.425 and 10,240 GB / 730 h = 14.03
+    // LCU x $0.008 x 730 = 81.92 to the client -> ALB crossing 136.53: 234.88.
+    let got = costs(&stdout(&calc));
+    assert_eq!(got[0], ("clusterip".into(), "136.53".into()));
+    assert_eq!(got[1], ("topology-aware".into(), "0.00".into()));
+    assert_eq!(got[2], ("internal-alb".into(), "234.88".into()));
+    assert_eq!(got.len(), 4);
+}
+
+#[test]
+fn calc_bad_flags_exit_2_naming_the_flag() {
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--options",
+        "clusterip,fastest",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error: --options: unknown option kind `fastest`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("known kinds: clusterip, headless, itp-local"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+    let o = ewsim(&["calc", "--traffic", "ten", "--zones", "0"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.contains("--traffic: `ten` is not a number"), "{err}");
+    assert!(err.contains("--zones: 0 zones"), "{err}");
+    // Found only at evaluation: located in the generated text, with a pointer to it.
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "1TB",
+        "--instance-type",
+        "m9.huge",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(err.starts_with("<calc>:"), "{err}");
+    assert!(err.contains("--print-scenario"), "{err}");
+}
+
+/// Two hand-made saved reports: cost exact strings and p99s chosen for easy arithmetic.
+fn saved_reports(dir: &Path) -> (String, String) {
+    let report = |opts: &str| {
+        format!(
+            r#"{{"schema_version": 1, "scenario": "s", "region": "us-east-1", "options": [{opts}]}}"#
+        )
+    };
+    let opt = |name: &str, exact: &str, p99: &str| {
+        format!(
+            r#"{{"name": "{name}", "kind": "{name}", "monthly_cost_usd_exact": "{exact}", "latency": {{"p99_ms": {p99}}}}}"#
+        )
+    };
+    let old = report(
+        &[
+            opt("clusterip", "68.266666666666666666666666667", "2.5"),
+            opt("internal-alb", "98.12", "5.0"),
+            opt("lattice", "400", "7.0"),
+        ]
+        .join(","),
+    );
+    let new = report(
+        &[
+            opt("clusterip", "136.53333333333333333333333333", "2.25"),
+            opt("internal-alb", "234.88", "5.5"),
+            opt("istio-sidecar", "139.10", "3.4"),
+        ]
+        .join(","),
+    );
+    (write(dir, "old.json", &old), write(dir, "new.json", &new))
+}
+
+#[test]
+fn diff_reports_per_option_deltas_by_hand() {
+    let dir = scratch("diff");
+    let (old, new) = saved_reports(&dir);
+    let o = ewsim(&["diff", &old, &new, "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // clusterip: 136.5333 - 68.2667 = 68.27 (+100%); p99 2.25 - 2.5 = -0.25 ms.
+    // internal-alb: 234.88 - 98.12 = 136.76, / 98.12 = +139.38%; p99 +0.5 ms.
+    assert_eq!(
+        stdout(&o),
+        "option,kind,status,old_monthly_cost_usd,new_monthly_cost_usd,delta_usd,delta_pct,old_p99_ms,new_p99_ms,delta_p99_ms\n\
+         clusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,2.250,-0.250\n\
+         internal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,5.500,0.500\n\
+         istio-sidecar,istio-sidecar,added,,139.10,,,,3.400,\n\
+         lattice,lattice,removed,400.00,,,,7.000,,\n"
+    );
+    let o = ewsim(&["diff", &old, &new]);
+    let table = stdout(&o);
+    let alb = table
+        .lines()
+        .find(|l| l.starts_with("internal-alb"))
+        .expect("row");
+    assert!(
+        alb.contains("+136.76") && alb.contains("+139.38%") && alb.contains("+0.500"),
+        "{alb}"
+    );
+    let o = ewsim(&["diff", &old, &new, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let c = &v["options"][0];
+    // Exact: 136.53333333333333333333333333 - 68.266666666666666666666666667.
+    assert_eq!(c["delta_usd_exact"], "68.266666666666666666666666663");
+    assert_eq!(c["delta_usd"], 68.27);
+    assert_eq!(v["options"][3]["status"], "removed");
+    let o = ewsim(&["diff", &old, &new, "--format", "markdown"]);
+    assert!(
+        stdout(&o).contains("| lattice | lattice | removed | 400.00 | - |"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn diff_bad_reports_exit_2_or_1() {
+    let dir = scratch("diff-bad");
+    let (old, _) = saved_reports(&dir);
+    let bad = write(
+        &dir,
+        "bad.json",
+        "{\n  \"schema_version\": 1,\n  \"options\": [\n}\n",
+    );
+    let o = ewsim(&["diff", &bad, &old]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("{bad}:4:1: error: not valid JSON")),
+        "{}",
+        stderr(&o)
+    );
+    let v2 = write(&dir, "v2.json", r#"{"schema_version": 2, "options": []}"#);
+    let o = ewsim(&["diff", &old, &v2]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("schema_version 2; this ewsim reads and writes schema_version 1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ewsim(&["diff", &old, "does/not/exist.json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot read does/not/exist.json"));
+}
+
+#[test]
+fn run_compare_to_a_saved_report() {
+    let dir = scratch("compare");
+    let (old, _) = saved_reports(&dir);
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--request-size",
+        "16KiB",
+        "--options",
+        "clusterip,internal-alb",
+        "--no-latency",
+        "--format",
+        "csv",
+        "--compare-to",
+        &old,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // This run: clusterip 136.53, internal-alb 234.88 (hand arithmetic above); lattice only old.
+    assert!(
+        out.contains("\nclusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,,\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("\ninternal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,,\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nlattice,lattice,removed,400.00,"), "{out}");
+}
+
+#[test]
+fn exit_codes_end_to_end() {
+    let dir = scratch("exit");
+    // 0: an ordinary run.
+    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--no-latency"]);
+    assert_eq!(o.status.code(), Some(0));
+    // 1: --out into a directory that does not exist: nothing is created.
+    let missing = dir.join("no-such-dir").join("report.csv");
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--no-latency",
+        "--out",
+        &missing.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
+    assert!(!missing.exists());
+    // 1: a runtime failure (unreadable --pricing file) leaves an existing --out file untouched.
+    let keep = write(&dir, "keep.csv", "previous contents\n");
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--pricing",
+        "does/not/exist.yaml",
+        "--out",
+        &keep,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stderr(&o).contains("cannot read does/not/exist.yaml"));
+    assert_eq!(
+        std::fs::read_to_string(&keep).expect("kept"),
+        "previous contents\n"
+    );
+    // 2: bad input, and a bad gate leaves the existing --out file alone.
+    let one = [
+        "calc",
+        "--traffic",
+        "10TB",
+        "--request-size",
+        "16KiB",
+        "--options",
+        "internal-alb",
+    ];
+    let two = [
+        "calc",
+        "--traffic",
+        "10TB",
+        "--options",
+        "clusterip,internal-alb",
+    ];
+    for (args, cause) in [
+        (
+            with(&two, &["--no-latency", "--fail-above-usd", "200"]),
+            "--gate-option: the scenario has 2 options",
+        ),
+        (
+            with(
+                &two,
+                &[
+                    "--no-latency",
+                    "--fail-above-usd",
+                    "200",
+                    "--gate-option",
+                    "nlb",
+                ],
+            ),
+            "no option named `nlb` (hint: options: clusterip, internal-alb)",
+        ),
+        (
+            with(&one, &["--no-latency", "--fail-above-p99-ms", "5"]),
+            "cannot be used with",
+        ),
+        (
+            with(&one, &["--fail-above-usd", "lots"]),
+            "`lots` is not an amount of USD",
+        ),
+    ] {
+        let o = ewsim(&with(&args, &["--out", &keep]));
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains(cause), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            std::fs::read_to_string(&keep).expect("kept"),
+            "previous contents\n"
+        );
+    }
+    // 3: over budget. The whole report is still written first, then the verdict, then exit 3.
+    // Internal ALB: 16.425 + 81.92 + 136.5333 = $234.88 > $200.
+    let out = dir.join("gated.json").display().to_string();
+    let o = ewsim(&with(
+        &one,
+        &[
+            "--no-latency",
+            "--fail-above-usd",
+            "200",
+            "--format",
+            "json",
+            "--out",
+            &out,
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "budget exceeded: option internal-alb costs $234.88/month > $200.00\n"
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).expect("written"))
+            .expect("complete JSON");
+    assert_eq!(v["options"][0]["monthly_cost_usd"], 234.88);
+    // The same option within budget: 0, with the verdict on stderr.
+    let o = ewsim(&with(&one, &["--no-latency", "--fail-above-usd", "234.88"]));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("within budget: option internal-alb: $234.88/month <= $234.88"));
+    assert!(stdout(&o).contains("internal-alb"));
+    // The named option among several, to standard output.
+    let o = ewsim(&with(
+        &two,
+        &[
+            "--no-latency",
+            "--fail-above-usd",
+            "$100",
+            "--gate-option",
+            "clusterip",
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(3));
+    assert!(stdout(&o).contains("clusterip"), "report first");
+    assert_eq!(
+        stderr(&o),
+        "budget exceeded: option clusterip costs $136.53/month > $100.00\n"
+    );
+}
+
+#[test]
+fn p99_gate_uses_the_simulated_latency() {
+    // Topology Aware Routing keeps every request in zone; Lattice adds its processing: a p99
+    // limit between them passes the first and fails the second, whatever the sampling noise.
+    let base = [
+        "calc",
+        "--traffic",
+        "10TB",
+        "--request-size",
+        "16KiB",
+        "--options",
+        "topology-aware,lattice",
+        "--samples",
+        "20000",
+        "--format",
+        "csv",
+    ];
+    let o = ewsim(&with(
+        &base,
+        &[
+            "--fail-above-p99-ms",
+            "3",
+            "--gate-option",
+            "topology-aware",
+        ],
+    ));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = ewsim(&with(
+        &base,
+        &["--fail-above-p99-ms", "3", "--gate-option", "lattice"],
+    ));
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.starts_with("latency budget exceeded: option lattice p99 "),
+        "{err}"
+    );
+    assert!(err.trim_end().ends_with(" ms > 3.000 ms"), "{err}");
+    assert_eq!(
+        costs(&stdout(&o)).len(),
+        2,
+        "report written before the verdict"
+    );
+}

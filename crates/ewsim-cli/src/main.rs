@@ -1,6 +1,9 @@
 //! `ewsim`: the command-line face of the ewsim library. Parses arguments, reads files, renders;
 //! all modelling lives in the library.
 
+mod calc;
+mod diff;
+mod emit;
 mod recommend;
 mod render;
 mod sweep;
@@ -8,13 +11,13 @@ mod sweep;
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
 use ewsim::{InputError, PriceTable};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Cost and latency of East-West traffic on Kubernetes / EKS, per connection option.
 #[derive(Parser)]
-#[command(name = "ewsim", version, about, long_about = None)]
+#[command(name = "ewsim", version, about, long_about = None, after_help = EXIT_CODES)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -23,7 +26,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Evaluate a scenario file and print (or write) the comparison.
+    #[command(after_help = EXIT_CODES)]
     Run(RunArgs),
+    /// Price the common case from flags alone (one cluster, one traffic edge), printing the same
+    /// report as `run`; `--print-scenario` writes the equivalent scenario YAML instead.
+    #[command(after_help = EXIT_CODES)]
+    Calc(calc::CalcArgs),
+    /// Compare two JSON reports: per option, the change in monthly cost and p99.
+    #[command(after_help = EXIT_CODES)]
+    Diff(diff::DiffArgs),
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
     Explain(ExplainArgs),
@@ -66,38 +77,25 @@ pub enum Format {
 struct RunArgs {
     /// Scenario file (YAML, `version: 1`).
     file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
-    /// One row per line item instead of one row per option.
-    #[arg(long)]
-    detail: bool,
-    /// Price table or override file (YAML) applied over the region's built-in table.
-    #[arg(long, value_name = "FILE")]
-    pricing: Option<PathBuf>,
-    /// Simulated requests per option for latency (default: the scenario's `latency.samples`, 200,000).
-    #[arg(long, value_name = "N")]
-    samples: Option<u64>,
-    /// Seed of the latency simulation (default: the scenario's `latency.seed`, 1).
-    #[arg(long, value_name = "S")]
-    seed: Option<u64>,
-    /// Skip the latency simulation (cost only).
-    #[arg(long)]
-    no_latency: bool,
-    /// Random draws of the scenario's ranges (`volume: 8TB to 15TB`) for the P10 / P50 / P90
-    /// figures; ignored when the scenario has no range.
-    #[arg(long, value_name = "N", default_value_t = ewsim::uncertainty::DEFAULT_DRAWS)]
-    draws: usize,
+    #[command(flatten)]
+    report: emit::ReportArgs,
 }
 
-/// Exit codes: 0 success, 1 runtime failure, 2 invalid input.
+/// Why a command failed, mapped to its exit code (see `EXIT_CODES`): 0 success, 1 runtime
+/// failure, 2 invalid input, 3 budget exceeded.
 enum Failure {
+    /// Exit 1: the input was fine but something failed (unreadable file, unwritable output).
     Runtime(String),
+    /// Exit 2: invalid input (scenario, report, flag); nothing was written.
     Input(String),
+    /// Exit 3: a `--fail-above-*` budget was exceeded; the report was written in full first.
+    Gate(String),
 }
+
+/// The exit-code table shown by `--help`.
+const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (unreadable file, unwritable \
+output); 2 invalid input (scenario, JSON report, flags); 3 budget exceeded (--fail-above-usd, \
+--fail-above-p99-ms; the report is written first).";
 
 impl From<LoadError> for Failure {
     fn from(e: LoadError) -> Self {
@@ -117,48 +115,9 @@ fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
 }
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (loaded, table) = load_inputs(&args.file, args.pricing.as_deref())?;
-    let scenario = &loaded.scenario;
-    let mut report = ewsim::evaluate(scenario, &table).map_err(|e| input(e, Some(&loaded)))?;
-    if args.samples == Some(0) || args.draws == 0 {
-        return Err(Failure::Input(
-            "error: --samples and --draws must be at least 1".into(),
-        ));
-    }
-    if !args.no_latency {
-        // A status line on a terminal when the simulation takes more than a moment.
-        let samples = args.samples.unwrap_or(scenario.latency.samples);
-        let work = samples.saturating_mul(report.options.len() as u64);
-        let show = std::io::stderr().is_terminal() && work >= 5_000_000;
-        let started = std::time::Instant::now();
-        if show {
-            eprint!(
-                "simulating latency: {} options x {samples} requests ...",
-                report.options.len()
-            );
-        }
-        ewsim::path_latency::simulate_report(scenario, &mut report, args.samples, args.seed)
-            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
-        if show {
-            eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
-        }
-    }
-    if !loaded.uncertain.is_empty() {
-        // Each draw simulates a tenth of the point report's requests: the spread over draws, not
-        // the sampling noise of one draw, is what the P10 / P90 show.
-        let samples = args.samples.unwrap_or(scenario.latency.samples);
-        let config = ewsim::uncertainty::DrawConfig {
-            draws: args.draws,
-            seed: args.seed.unwrap_or(scenario.latency.seed),
-            latency_samples: (!args.no_latency).then_some((samples / 10).max(1_000)),
-        };
-        report.uncertainty = Some(
-            ewsim::uncertainty::evaluate_draws(&loaded, &table, config)
-                .map_err(|e| input(e, Some(&loaded)))?,
-        );
-    }
-    let text = render::render(&report, args.format, args.detail);
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+    let (loaded, table) = load_inputs(&args.file, args.report.pricing.as_deref())?;
+    let report = evaluate(&loaded, &table)?;
+    emit::emit(&loaded, &table, report, &args.report)
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
@@ -174,17 +133,31 @@ fn evaluate_file(
     pricing: Option<&Path>,
 ) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
     let (loaded, table) = load_inputs(file, pricing)?;
-    let report = ewsim::evaluate(&loaded.scenario, &table).map_err(|e| input(e, Some(&loaded)))?;
+    let report = evaluate(&loaded, &table)?;
     Ok((loaded.scenario, report))
 }
 
-/// Loads a scenario and the price table it is evaluated with: the region's built-in table with
-/// `pricing` overrides applied, or `pricing` as a whole table for a region without a built-in one.
+/// Loads a scenario file and the price table it is evaluated with.
 fn load_inputs(
     file: &Path,
     pricing: Option<&Path>,
 ) -> Result<(loader::LoadedScenario, PriceTable), Failure> {
     let loaded = loader::load_scenario_file(file)?;
+    let table = price_table(&loaded, pricing)?;
+    Ok((loaded, table))
+}
+
+/// Evaluates a loaded scenario, with its diagnostics located in its file.
+fn evaluate(loaded: &loader::LoadedScenario, table: &PriceTable) -> Result<ewsim::Report, Failure> {
+    ewsim::evaluate(&loaded.scenario, table).map_err(|e| input(e, Some(loaded)))
+}
+
+/// The price table a scenario is evaluated with: its region's built-in table with `pricing`
+/// overrides applied, or `pricing` as a whole table for a region without a built-in one.
+fn price_table(
+    loaded: &loader::LoadedScenario,
+    pricing: Option<&Path>,
+) -> Result<PriceTable, Failure> {
     let s = &loaded.scenario;
     let mut table = match PriceTable::builtin(&s.region) {
         Ok(t) => t,
@@ -199,7 +172,7 @@ fn load_inputs(
             let t = loader::parse_price_table(&text, &path.display().to_string()).map_err(|f| {
                 let mut e = e;
                 e.diagnostics.extend(f.diagnostics);
-                input(e, Some(&loaded))
+                input(e, Some(loaded))
             })?;
             if t.region != s.region {
                 return Err(Failure::Input(format!(
@@ -211,7 +184,7 @@ fn load_inputs(
             }
             t
         }
-        Err(e) => return Err(input(e, Some(&loaded))),
+        Err(e) => return Err(input(e, Some(loaded))),
     };
     if let Some(p) = pricing
         && table.origin != p.display().to_string()
@@ -228,7 +201,7 @@ fn load_inputs(
         }
         table.merge(o);
     }
-    Ok((loaded, table))
+    Ok(table)
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
@@ -266,6 +239,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Calc(args) => calc::calc(args),
+        Command::Diff(args) => diff::diff(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Recommend(args) => recommend::recommend(args),
     };
@@ -278,6 +253,10 @@ fn main() -> ExitCode {
         Err(Failure::Input(m)) => {
             eprintln!("{m}");
             ExitCode::from(2)
+        }
+        Err(Failure::Gate(m)) => {
+            eprintln!("{m}");
+            ExitCode::from(3)
         }
     }
 }

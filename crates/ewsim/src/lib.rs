@@ -1,8 +1,11 @@
 //! ewsim: cost and latency of East-West (service-to-service) traffic on Kubernetes / Amazon EKS.
 
+pub mod calc;
 pub mod cost;
+pub mod diff;
 pub mod error;
 pub mod explain;
+pub mod gate;
 pub mod latency;
 pub mod loader;
 pub mod path_latency;

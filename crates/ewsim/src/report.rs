@@ -176,8 +176,35 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
 }
 
 /// Rounds money to the cent for display (banker's rounding is avoided: half away from zero).
+/// Shares such as 2/3 are 28-digit `Decimal`s, so a sum that is a half cent by hand can come out
+/// a few units of 10^-26 below it (344.105 as 344.10499...976); rounding to 12 places first
+/// removes that residue before the cent is chosen.
 pub fn cents(v: Decimal) -> Decimal {
-    v.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
+    v.round_dp_with_strategy(12, MidpointAwayFromZero)
+        .round_dp_with_strategy(2, MidpointAwayFromZero)
+}
+
+#[cfg(test)]
+mod cents_tests {
+    use super::*;
+
+    #[test]
+    fn half_cents_computed_through_thirds_round_up() {
+        // 15 TB over 3 zones behind an ALB: 730 h x $0.0225 = 16.425, 15,360 GB / 730 h LCUs x
+        // $0.008 x 730 h = 122.88, 15,360 x 2/3 x $0.02 = 204.80: 344.105 by hand -> $344.11.
+        // Two of three zones' shares of 1/3 each (each rounded down in the 28th digit).
+        let third = Decimal::ONE / Decimal::from(3);
+        let transfer = Decimal::from(15_360) * (third + third) * Decimal::new(2, 2);
+        let total = Decimal::new(16_425, 3) + Decimal::new(12_288, 2) + transfer;
+        assert!(
+            total < Decimal::new(344_105, 3),
+            "the residue this guards against"
+        );
+        assert_eq!(cents(total), Decimal::new(34_411, 2));
+        assert_eq!(cents(Decimal::new(-16_425, 3)), Decimal::new(-1_643, 2));
+        assert_eq!(cents(Decimal::new(136_533, 3)), Decimal::new(13_653, 2));
+    }
 }
 
 /// Cost categories of the summary (a line item's category follows from its component id).

@@ -502,7 +502,7 @@ fn break_evens(
 ) -> Result<Vec<BreakEven>, InputError> {
     // Work in increasing order of the swept value, whatever the direction of the sweep.
     let mut order: Vec<&SweepStep> = steps.iter().collect();
-    order.sort_by(|a, b| a.value.cmp(&b.value));
+    order.sort_by_key(|s| s.value);
     let mut brackets = Vec::new();
     for a in 0..options.len() {
         for b in a + 1..options.len() {

@@ -203,8 +203,16 @@ pub struct UncertaintyReport {
     pub options: Vec<OptionSpread>,
 }
 
-/// One draw's figures per option: cost, cross-zone GB, p50, p99.
-type DrawFigures = Vec<(Decimal, Decimal, Option<f64>, Option<f64>)>;
+/// One option's figures in one draw.
+struct Figure {
+    cost: Decimal,
+    cross_az_gb: Decimal,
+    p50_ms: Option<f64>,
+    p99_ms: Option<f64>,
+}
+
+/// One draw's figures, per option.
+type DrawFigures = Vec<Figure>;
 
 /// Evaluates the scenario text once per draw of its uncertain inputs and summarises each option's
 /// figures as P10 / P50 / P90. The inputs are the ranges the loader found
@@ -238,10 +246,10 @@ pub fn evaluate_draws(
     let n_options = draws.first().map_or(0, Vec::len);
     let options = (0..n_options)
         .map(|i| {
-            let col = |f: &dyn Fn(&(Decimal, Decimal, Option<f64>, Option<f64>)) -> Decimal| {
+            let column = |f: fn(&Figure) -> Decimal| {
                 decimal_spread(draws.iter().map(|d| f(&d[i])).collect())
             };
-            let lat = |f: &dyn Fn(&(Decimal, Decimal, Option<f64>, Option<f64>)) -> Option<f64>| {
+            let latency = |f: fn(&Figure) -> Option<f64>| {
                 draws
                     .iter()
                     .map(|d| f(&d[i]))
@@ -249,10 +257,10 @@ pub fn evaluate_draws(
                     .and_then(f64_spread)
             };
             OptionSpread {
-                cost_usd: col(&|x| x.0),
-                cross_az_gb: col(&|x| x.1),
-                p50_ms: lat(&|x| x.2),
-                p99_ms: lat(&|x| x.3),
+                cost_usd: column(|x| x.cost),
+                cross_az_gb: column(|x| x.cross_az_gb),
+                p50_ms: latency(|x| x.p50_ms),
+                p99_ms: latency(|x| x.p99_ms),
             }
         })
         .collect();
@@ -289,12 +297,12 @@ fn evaluate_one(
                 .as_ref()
                 .and_then(|l| l.options.get(i))
                 .and_then(Option::as_ref);
-            (
-                o.cost.total,
-                o.cost.cross_az_gb,
-                lat.map(|r| r.p50_ms),
-                lat.map(|r| r.p99_ms),
-            )
+            Figure {
+                cost: o.cost.total,
+                cross_az_gb: o.cost.cross_az_gb,
+                p50_ms: lat.map(|r| r.p50_ms),
+                p99_ms: lat.map(|r| r.p99_ms),
+            }
         })
         .collect())
 }

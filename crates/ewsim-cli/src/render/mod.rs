@@ -1,6 +1,7 @@
 //! Renderers: one per output format over the library's row model.
 
 mod csv;
+pub mod diff;
 pub mod html;
 mod json;
 mod markdown;

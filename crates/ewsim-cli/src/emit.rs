@@ -1,0 +1,156 @@
+//! The report half shared by `run` and `calc`: output flags, latency simulation, rendering (or the
+//! comparison with a saved report), writing, then the budget gates.
+
+use crate::{Failure, Format, render, write_output};
+use clap::Args;
+use ewsim::gate::Budget;
+use rust_decimal::Decimal;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// Output, simulation and gate flags of `run` and `calc` (flattened into both).
+#[derive(Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to FILE instead of standard output (written whole or not at all).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// One row per line item instead of one row per option.
+    #[arg(long)]
+    pub detail: bool,
+    /// Price table or override file (YAML) applied over the region's built-in table.
+    #[arg(long, value_name = "FILE")]
+    pub pricing: Option<PathBuf>,
+    /// Simulated requests per option for latency (default: the scenario's `latency.samples`, 200,000).
+    #[arg(long, value_name = "N")]
+    pub samples: Option<u64>,
+    /// Seed of the latency simulation (default: the scenario's `latency.seed`, 1).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
+    /// Skip the latency simulation (cost only).
+    #[arg(long)]
+    pub no_latency: bool,
+    /// Output the per-option change against a saved JSON report (`--format json` of an earlier
+    /// run) instead of the report itself, like `ewsim diff OLD.json NEW.json`.
+    #[arg(long, value_name = "OLD.json", conflicts_with = "detail")]
+    pub compare_to: Option<PathBuf>,
+    /// Exit 3 (after writing the output) when the gated option's monthly cost, to the cent, is
+    /// above USD (e.g. `200` or `200.00`).
+    #[arg(long, value_name = "USD", value_parser = parse_usd)]
+    pub fail_above_usd: Option<Decimal>,
+    /// Exit 3 (after writing the output) when the gated option's p99 latency is above MS.
+    #[arg(long, value_name = "MS", conflicts_with = "no_latency", value_parser = parse_ms)]
+    pub fail_above_p99_ms: Option<f64>,
+    /// The option held to the `--fail-above-*` budget; required when the scenario has several.
+    #[arg(long, value_name = "NAME")]
+    pub gate_option: Option<String>,
+    /// Random draws of the scenario's ranges (`volume: 8TB to 15TB`) for the P10 / P50 / P90
+    /// figures; ignored when the scenario has no range.
+    #[arg(long, value_name = "N", default_value_t = ewsim::uncertainty::DEFAULT_DRAWS)]
+    pub draws: usize,
+}
+
+/// `200`, `200.00` or `$200`: a non-negative amount of USD.
+fn parse_usd(s: &str) -> Result<Decimal, String> {
+    let t = s.trim().trim_start_matches('$');
+    let v = Decimal::from_str(t).map_err(|_| format!("`{s}` is not an amount of USD"))?;
+    if v.is_sign_negative() {
+        return Err(format!("`{s}` is negative"));
+    }
+    Ok(v)
+}
+
+/// A non-negative, finite number of milliseconds.
+fn parse_ms(s: &str) -> Result<f64, String> {
+    match s.trim().trim_end_matches("ms").trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!(
+            "`{s}` is not a non-negative number of milliseconds"
+        )),
+    }
+}
+
+/// Simulates latency (unless `--no-latency`), renders the report (or its comparison with
+/// `--compare-to`), writes it whole, then holds the gated option to the budget. Every input
+/// check (gate option, samples, the old report) happens before anything is written.
+pub fn emit(
+    loaded: &ewsim::loader::LoadedScenario,
+    table: &ewsim::PriceTable,
+    mut report: ewsim::Report,
+    args: &ReportArgs,
+) -> Result<(), Failure> {
+    let scenario = &loaded.scenario;
+    let budget = Budget {
+        max_usd: args.fail_above_usd,
+        max_p99_ms: args.fail_above_p99_ms,
+        option: args.gate_option.clone(),
+    };
+    let gated = if budget.is_set() || budget.option.is_some() {
+        Some(ewsim::gate::choose(&report, &budget).map_err(|e| Failure::Input(e.to_string()))?)
+    } else {
+        None
+    };
+    if args.samples == Some(0) || args.draws == 0 {
+        return Err(Failure::Input(
+            "error: --samples and --draws must be at least 1".into(),
+        ));
+    }
+    let old = match &args.compare_to {
+        Some(p) => Some(crate::diff::read_report(p)?),
+        None => None,
+    };
+    if !args.no_latency {
+        // A status line on a terminal when the simulation takes more than a moment.
+        let samples = args.samples.unwrap_or(scenario.latency.samples);
+        let work = samples.saturating_mul(report.options.len() as u64);
+        let show = std::io::stderr().is_terminal() && work >= 5_000_000;
+        let started = std::time::Instant::now();
+        if show {
+            eprint!(
+                "simulating latency: {} options x {samples} requests ...",
+                report.options.len()
+            );
+        }
+        ewsim::path_latency::simulate_report(scenario, &mut report, args.samples, args.seed)
+            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
+        if show {
+            eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
+        }
+    }
+    if !loaded.uncertain.is_empty() {
+        // Each draw simulates a tenth of the point report's requests: the spread over draws, not
+        // the sampling noise of one draw, is what the P10 / P90 show.
+        let samples = args.samples.unwrap_or(scenario.latency.samples);
+        let config = ewsim::uncertainty::DrawConfig {
+            draws: args.draws,
+            seed: args.seed.unwrap_or(scenario.latency.seed),
+            latency_samples: (!args.no_latency).then_some((samples / 10).max(1_000)),
+        };
+        report.uncertainty = Some(
+            ewsim::uncertainty::evaluate_draws(loaded, table, config)
+                .map_err(|e| crate::input(e, Some(loaded)))?,
+        );
+    }
+    let text = match (&old, &args.compare_to) {
+        (Some(old), Some(path)) => {
+            let new = ewsim::diff::Figures::from_report(&report);
+            let d = ewsim::diff::compare(old, &new);
+            let labels = [path.display().to_string(), "this run".to_string()];
+            render::diff::render(&d, args.format, [old, &new], &labels)
+        }
+        _ => render::render(&report, args.format, args.detail),
+    };
+    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)?;
+    if let Some(i) = gated.filter(|_| budget.is_set()) {
+        let breaches = ewsim::gate::check(&report, i, &budget);
+        if !breaches.is_empty() {
+            let lines: Vec<String> = breaches.iter().map(ToString::to_string).collect();
+            return Err(Failure::Gate(lines.join("\n")));
+        }
+        eprintln!("{}", ewsim::gate::within(&report, i, &budget));
+    }
+    Ok(())
+}

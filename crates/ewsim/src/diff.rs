@@ -1,0 +1,424 @@
+//! Comparison of two reports: per option, the change in monthly cost and in p99 latency.
+//!
+//! Pure: reports come in as [`Figures`], either taken from an evaluated [`Report`] or parsed from
+//! the text of a saved JSON report ([`parse_json_report`]). Reading the file is left to the caller
+//! (the CLI), because the library does no file I/O outside `loader.rs`; parsing text is not I/O.
+//! Money stays `Decimal`: the JSON's exact `monthly_cost_usd_exact` strings are parsed, never the
+//! rounded float.
+
+use crate::error::{Diagnostic, InputError, Location};
+use crate::report::{Report, SCHEMA_VERSION};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::str::FromStr;
+
+/// The figures of one report that a comparison needs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    /// Scenario name.
+    pub scenario: String,
+    /// Pricing region.
+    pub region: String,
+    /// Options in report order.
+    pub options: Vec<OptionFigures>,
+}
+
+/// One option's figures.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionFigures {
+    /// Option name (the key options are matched by).
+    pub name: String,
+    /// Option kind.
+    pub kind: String,
+    /// Exact monthly cost (USD).
+    pub cost_usd: Decimal,
+    /// p99 latency (ms), when simulated and something was delivered.
+    pub p99_ms: Option<f64>,
+}
+
+impl Figures {
+    /// The figures of an evaluated report (with latency when it was simulated).
+    pub fn from_report(r: &Report) -> Figures {
+        Figures {
+            scenario: r.scenario.clone(),
+            region: r.region.clone(),
+            options: r
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, o)| OptionFigures {
+                    name: o.name.clone(),
+                    kind: o.kind.to_string(),
+                    cost_usd: o.cost.total,
+                    p99_ms: r
+                        .latency
+                        .as_ref()
+                        .and_then(|l| l.options.get(i))
+                        .and_then(Option::as_ref)
+                        .map(|x| x.p99_ms),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Whether an option is in both reports or only one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// In both reports.
+    Both,
+    /// Only in the new report.
+    Added,
+    /// Only in the old report.
+    Removed,
+}
+
+impl Status {
+    /// The spelling used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Both => "changed",
+            Status::Added => "added",
+            Status::Removed => "removed",
+        }
+    }
+}
+
+/// One option's comparison; figures of a side the option is missing from are `None`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffRow {
+    /// Option name.
+    pub option: String,
+    /// Option kind (the new report's when in both).
+    pub kind: String,
+    /// In both reports, or only one.
+    pub status: Status,
+    /// Old monthly cost (USD, exact).
+    pub old_cost_usd: Option<Decimal>,
+    /// New monthly cost (USD, exact).
+    pub new_cost_usd: Option<Decimal>,
+    /// Old p99 (ms).
+    pub old_p99_ms: Option<f64>,
+    /// New p99 (ms).
+    pub new_p99_ms: Option<f64>,
+}
+
+impl DiffRow {
+    /// New minus old cost (exact), when the option is in both reports.
+    pub fn delta_usd(&self) -> Option<Decimal> {
+        Some(self.new_cost_usd? - self.old_cost_usd?)
+    }
+
+    /// Cost change in percent of the old cost: 0 from $0 to $0; `None` from $0 to more (no
+    /// finite percentage) or when the option is in one report only.
+    pub fn delta_pct(&self) -> Option<Decimal> {
+        let old = self.old_cost_usd?;
+        let delta = self.delta_usd()?;
+        if old.is_zero() {
+            return delta.is_zero().then_some(Decimal::ZERO);
+        }
+        Some(delta * Decimal::ONE_HUNDRED / old)
+    }
+
+    /// New minus old p99 (ms), when both sides have one.
+    pub fn delta_p99_ms(&self) -> Option<f64> {
+        Some(self.new_p99_ms? - self.old_p99_ms?)
+    }
+}
+
+/// A comparison of two reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    /// Old report's scenario name.
+    pub old_scenario: String,
+    /// New report's scenario name.
+    pub new_scenario: String,
+    /// Rows in the new report's option order, then the options only in the old report in its order.
+    pub rows: Vec<DiffRow>,
+}
+
+/// Compares two reports, matching options by name.
+pub fn compare(old: &Figures, new: &Figures) -> Diff {
+    let mut rows: Vec<DiffRow> = new
+        .options
+        .iter()
+        .map(|n| {
+            let o = old.options.iter().find(|o| o.name == n.name);
+            DiffRow {
+                option: n.name.clone(),
+                kind: n.kind.clone(),
+                status: if o.is_some() {
+                    Status::Both
+                } else {
+                    Status::Added
+                },
+                old_cost_usd: o.map(|o| o.cost_usd),
+                new_cost_usd: Some(n.cost_usd),
+                old_p99_ms: o.and_then(|o| o.p99_ms),
+                new_p99_ms: n.p99_ms,
+            }
+        })
+        .collect();
+    rows.extend(
+        old.options
+            .iter()
+            .filter(|o| !new.options.iter().any(|n| n.name == o.name))
+            .map(|o| DiffRow {
+                option: o.name.clone(),
+                kind: o.kind.clone(),
+                status: Status::Removed,
+                old_cost_usd: Some(o.cost_usd),
+                new_cost_usd: None,
+                old_p99_ms: o.p99_ms,
+                new_p99_ms: None,
+            }),
+    );
+    Diff {
+        old_scenario: old.scenario.clone(),
+        new_scenario: new.scenario.clone(),
+        rows,
+    }
+}
+
+/// Parses the text of a JSON report written by `ewsim run --format json`. `file` names the source
+/// in errors: malformed JSON is reported at its line and column, a report of another
+/// `schema_version` (or something that is not an ewsim report) by what is wrong.
+pub fn parse_json_report(text: &str, file: &str) -> Result<Figures, InputError> {
+    let v: Value = serde_json::from_str(text).map_err(|e| {
+        // serde_json's message ends with its own " at line L column C": keep only the cause.
+        let msg = e.to_string();
+        let suffix = format!(" at line {} column {}", e.line(), e.column());
+        let cause = msg.strip_suffix(&suffix).unwrap_or(&msg);
+        let mut d = Diagnostic::at("", format!("not valid JSON: {cause}"));
+        // Column 0 means "before the first character" of the line (e.g. at end of file); line 0
+        // (no position) prints as the file name alone.
+        d.location = Some(Location {
+            file: file.to_string(),
+            line: e.line() as u64,
+            column: (e.column() as u64).max(1),
+        });
+        InputError::single(d)
+    })?;
+    let fail = |path: &str, msg: String| {
+        let mut d = Diagnostic::at(path, msg);
+        d.location = Some(Location {
+            file: file.to_string(),
+            line: 0,
+            column: 0,
+        });
+        InputError::single(d)
+    };
+    let version = v.get("schema_version").ok_or_else(|| {
+        fail(
+            "schema_version",
+            "missing: not an ewsim JSON report (write one with `ewsim run --format json`)".into(),
+        )
+    })?;
+    if version.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
+        return Err(fail(
+            "schema_version",
+            format!(
+                "this report has schema_version {version}; this ewsim reads and writes \
+                 schema_version {SCHEMA_VERSION} (re-run the older scenario with this ewsim)"
+            ),
+        ));
+    }
+    let text_field = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
+    let list = v
+        .get("options")
+        .and_then(Value::as_array)
+        .ok_or_else(|| fail("options", "missing or not a list".into()))?;
+    let mut options = Vec::with_capacity(list.len());
+    for (i, o) in list.iter().enumerate() {
+        let at = |k: &str| format!("options[{i}].{k}");
+        let name = o
+            .get("name")
+            .and_then(Value::as_str)
+            .ok_or_else(|| fail(&at("name"), "missing or not a string".into()))?;
+        let exact = o
+            .get("monthly_cost_usd_exact")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                fail(
+                    &at("monthly_cost_usd_exact"),
+                    "missing or not a string".into(),
+                )
+            })?;
+        let cost_usd = Decimal::from_str(exact)
+            .or_else(|_| Decimal::from_scientific(exact))
+            .map_err(|_| {
+                fail(
+                    &at("monthly_cost_usd_exact"),
+                    format!("`{exact}` is not a decimal number"),
+                )
+            })?;
+        let p99_ms = o
+            .get("latency")
+            .and_then(|l| l.get("p99_ms"))
+            .and_then(Value::as_f64);
+        options.push(OptionFigures {
+            name: name.to_string(),
+            kind: o
+                .get("kind")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string(),
+            cost_usd,
+            p99_ms,
+        });
+    }
+    Ok(Figures {
+        scenario: text_field("scenario"),
+        region: text_field("region"),
+        options,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opt(name: &str, cost: &str, p99: Option<f64>) -> OptionFigures {
+        OptionFigures {
+            name: name.into(),
+            kind: name.into(),
+            cost_usd: Decimal::from_str(cost).expect("decimal"),
+            p99_ms: p99,
+        }
+    }
+
+    fn figures(options: Vec<OptionFigures>) -> Figures {
+        Figures {
+            scenario: "s".into(),
+            region: "us-east-1".into(),
+            options,
+        }
+    }
+
+    #[test]
+    fn deltas_by_hand() {
+        // ClusterIP one-sided (guide) -> both-sided (AWS): 68.2666... -> 136.5333...
+        // (10,240 GB x 2/3 x $0.01, then x 2). Delta = 68.2666..., +100%.
+        let old = figures(vec![
+            opt("clusterip", "68.266666666666666666666666667", Some(4.0)),
+            opt("topology-aware", "0", Some(3.5)),
+            opt("itp-local", "0", None),
+            opt("lattice", "400", None),
+        ]);
+        let new = figures(vec![
+            opt("clusterip", "136.53333333333333333333333333", Some(4.25)),
+            opt("topology-aware", "30.72", Some(3.5)),
+            opt("internal-alb", "234.88", Some(5.0)),
+            opt("itp-local", "0.00", None),
+        ]);
+        let d = compare(&old, &new);
+        let names: Vec<(&str, Status)> = d
+            .rows
+            .iter()
+            .map(|r| (r.option.as_str(), r.status))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("clusterip", Status::Both),
+                ("topology-aware", Status::Both),
+                ("internal-alb", Status::Added),
+                ("itp-local", Status::Both),
+                ("lattice", Status::Removed)
+            ]
+        );
+        let c = &d.rows[0];
+        // 136.53333333333333333333333333 - 68.266666666666666666666666667 = 68.266666666666666666666666663
+        assert_eq!(
+            c.delta_usd().map(crate::report::cents),
+            Some(Decimal::new(6827, 2))
+        );
+        assert_eq!(
+            c.delta_pct().map(|p| p.round_dp(2)),
+            Some(Decimal::new(10000, 2))
+        );
+        assert_eq!(c.delta_p99_ms(), Some(0.25));
+        // From $0: no finite percentage, the dollar delta is exact.
+        let t = &d.rows[1];
+        assert_eq!(t.delta_usd(), Some(Decimal::new(3072, 2)));
+        assert_eq!(t.delta_pct(), None);
+        assert_eq!(t.delta_p99_ms(), Some(0.0));
+        assert_eq!(d.rows[2].delta_usd(), None);
+        // $0 -> $0 is no change: 0%.
+        assert_eq!(d.rows[3].delta_pct(), Some(Decimal::ZERO));
+        assert_eq!(d.rows[3].delta_p99_ms(), None);
+        assert_eq!(d.rows[4].old_cost_usd, Some(Decimal::from(400)));
+        assert_eq!(d.rows[4].delta_p99_ms(), None);
+    }
+
+    #[test]
+    fn a_cut_is_a_negative_percentage() {
+        // 234.88 -> 77.87: -157.01, -157.01 / 234.88 = -66.847...%.
+        let d = compare(
+            &figures(vec![opt("nlb", "234.88", None)]),
+            &figures(vec![opt("nlb", "77.87", None)]),
+        );
+        assert_eq!(d.rows[0].delta_usd(), Some(Decimal::new(-15701, 2)));
+        assert_eq!(
+            d.rows[0].delta_pct().map(|p| p.round_dp(2)),
+            Some(Decimal::new(-6685, 2))
+        );
+    }
+
+    #[test]
+    fn json_report_parsing_keeps_exact_decimals() {
+        let text = r#"{"schema_version": 1, "scenario": "x", "region": "us-east-1", "options": [
+            {"name": "clusterip", "kind": "clusterip", "monthly_cost_usd": 136.53,
+             "monthly_cost_usd_exact": "136.53333333333333333333333333",
+             "latency": {"p99_ms": 4.5}},
+            {"name": "lattice", "kind": "lattice", "monthly_cost_usd": 319.46,
+             "monthly_cost_usd_exact": "319.4560", "latency": null}]}"#;
+        let f = parse_json_report(text, "old.json").expect("parses");
+        assert_eq!(
+            f.options[0].cost_usd,
+            Decimal::from_str("136.53333333333333333333333333").expect("decimal")
+        );
+        assert_eq!(f.options[0].p99_ms, Some(4.5));
+        assert_eq!(f.options[1].p99_ms, None);
+        assert_eq!(f.scenario, "x");
+    }
+
+    #[test]
+    fn json_errors_say_where_and_why() {
+        let e = parse_json_report("{\n  \"schema_version\": 1,\n  oops\n}", "old.json")
+            .expect_err("malformed")
+            .to_string();
+        assert_eq!(
+            e,
+            "old.json:3:3: error: not valid JSON: key must be a string"
+        );
+        let e = parse_json_report("{\"schema_version\": 1,\n", "old.json")
+            .expect_err("truncated")
+            .to_string();
+        assert_eq!(
+            e,
+            "old.json:2:1: error: not valid JSON: EOF while parsing a value"
+        );
+        let e = parse_json_report(r#"{"schema_version": 2, "options": []}"#, "old.json")
+            .expect_err("other version")
+            .to_string();
+        assert!(
+            e.starts_with("old.json: error: schema_version: this report has schema_version 2; this ewsim reads and writes schema_version 1"),
+            "{e}"
+        );
+        let e = parse_json_report(r#"{"options": []}"#, "a.json")
+            .expect_err("no version")
+            .to_string();
+        assert!(e.contains("not an ewsim JSON report"), "{e}");
+        let e = parse_json_report(
+            r#"{"schema_version": 1, "options": [{"name": "a", "monthly_cost_usd_exact": "x"}]}"#,
+            "a.json",
+        )
+        .expect_err("bad number")
+        .to_string();
+        assert!(
+            e.contains("options[0].monthly_cost_usd_exact: `x` is not a decimal number"),
+            "{e}"
+        );
+    }
+}
