@@ -2,6 +2,8 @@
 //! all modelling lives in the library.
 
 mod render;
+mod schema;
+mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
@@ -25,6 +27,10 @@ enum Command {
     /// Explain how each option routes each traffic edge: topology hints state and reason, where
     /// each client zone's requests go, cross-zone and dropped shares, hop sequence.
     Explain(ExplainArgs),
+    /// Print the JSON Schema of the scenario format (for editor completion and CI checks).
+    Schema(schema::SchemaArgs),
+    /// Check a scenario without running it and list every problem at once.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(clap::Args)]
@@ -224,6 +230,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Run(args) => run(args),
         Command::Explain(args) => explain(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,6 +11,7 @@ pub mod pricing;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod schema;
 pub mod states;
 pub mod topology;
 pub mod traffic;

@@ -413,6 +413,44 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
     d
 }
 
+/// Every problem of a scenario at once, as `ewsim validate` reports them: the loader's conversion
+/// problems, the price table's (`table` is the error when none could be chosen for the region)
+/// and the semantic problems of what converted, located and in file order.
+///
+/// An entry that failed to convert is reported once, by its conversion problem: it stands in
+/// under its name (so "unknown service" does not follow), and semantic problems inside it, in
+/// totals it takes part in (`states` sums) or about a cluster when none converted are left out.
+pub fn check(
+    partial: &crate::loader::PartialScenario,
+    table: Result<&PriceTable, &crate::InputError>,
+) -> Vec<Diagnostic> {
+    let s = &partial.loaded.scenario;
+    let mut out = partial.problems.clone();
+    let semantic = match table {
+        Ok(t) => {
+            let mut t = t.clone();
+            for (k, v) in &s.prices {
+                if let Some(key) = crate::pricing::PriceKey::parse(k) {
+                    t.set(key, *v, "scenario prices:");
+                }
+            }
+            validate(s, &t)
+        }
+        Err(e) => e.diagnostics.clone(),
+    };
+    let inside = |path: &str, entry: &str| {
+        path.strip_prefix(entry)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    let states_partial = partial.stand_ins.iter().any(|p| p.starts_with("states["));
+    out.extend(semantic.into_iter().filter(|d| {
+        !partial.stand_ins.iter().any(|e| inside(&d.path, e))
+            && !(states_partial && d.path == "states")
+            && !(s.clusters.is_empty() && d.path.ends_with(".cluster"))
+    }));
+    partial.loaded.source_map.resolve(out)
+}
+
 fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
     let v: Vec<&str> = it.collect();
     if v.is_empty() {
