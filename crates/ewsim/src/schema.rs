@@ -1009,6 +1009,58 @@ mod tests {
         walk(&scenario_schema(), "#");
     }
 
+    /// yaml-language-server validates with draft-07 semantics: keep to keywords that mean the
+    /// same there (`$defs` is reached by JSON pointer, which draft-07 tools resolve too).
+    #[test]
+    fn only_keywords_draft_07_tools_understand() {
+        const KNOWN: &[&str] = &[
+            "$schema",
+            "$defs",
+            "$ref",
+            "title",
+            "description",
+            "examples",
+            "type",
+            "enum",
+            "const",
+            "properties",
+            "additionalProperties",
+            "required",
+            "items",
+            "oneOf",
+            "allOf",
+            "if",
+            "then",
+        ];
+        fn walk(v: &Value, at: &str, in_props: bool) {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        // Property names and `$defs` names are not keywords.
+                        let names = in_props;
+                        if !names {
+                            assert!(
+                                KNOWN.contains(&k.as_str()),
+                                "{at}/{k} is not a known keyword"
+                            );
+                        }
+                        let child_is_map = k == "properties" || k == "$defs";
+                        if names {
+                            walk(x, &format!("{at}/{k}"), false);
+                        } else if child_is_map {
+                            walk(x, &format!("{at}/{k}"), true);
+                        } else if k != "enum" && k != "examples" && k != "const" {
+                            walk(x, &format!("{at}/{k}"), false);
+                        }
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|x| walk(x, at, false)),
+                _ => {}
+            }
+        }
+        walk(&scenario_schema(), "#", false);
+    }
+
     /// The committed schema file, read at test time.
     fn committed() -> String {
         let path = concat!(
