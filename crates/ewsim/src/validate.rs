@@ -443,11 +443,12 @@ pub fn check(
             .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
     };
     let states_partial = partial.stand_ins.iter().any(|p| p.starts_with("states["));
-    out.extend(semantic.into_iter().filter(|d| {
-        !partial.stand_ins.iter().any(|e| inside(&d.path, e))
-            && !(states_partial && d.path == "states")
-            && !(s.clusters.is_empty() && d.path.ends_with(".cluster"))
-    }));
+    let follow_on = |d: &Diagnostic| {
+        partial.stand_ins.iter().any(|e| inside(&d.path, e))
+            || (states_partial && d.path == "states")
+            || (s.clusters.is_empty() && d.path.ends_with(".cluster"))
+    };
+    out.extend(semantic.into_iter().filter(|d| !follow_on(d)));
     partial.loaded.source_map.resolve(out)
 }
 
