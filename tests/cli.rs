@@ -810,7 +810,7 @@ fn a_bad_range_is_located() {
     let o = ewsim(&["run", &f, "--no-latency"]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
-    assert!(e.contains("bad.yaml:17:"), "{e}");
+    assert!(e.contains("bad.yaml:18:"), "{e}");
     assert!(e.contains("the low end is above the high end"), "{e}");
 }
 
@@ -1222,4 +1222,98 @@ fn p99_gate_uses_the_simulated_latency() {
         2,
         "report written before the verdict"
     );
+}
+
+#[test]
+fn validate_lists_every_problem_with_its_line_and_exits_2() {
+    let d = scratch("validate-problems");
+    // One conversion problem (line 10: an unknown volume unit) and two semantic ones (line 5: an
+    // instance type without a price; line 11: a call to an undeclared service).
+    let f = write(
+        &d,
+        "three.yaml",
+        "version: 1\n\
+         region: us-east-1\n\
+         zones:\n  - {name: us-east-1a, nodes: {count: 2, type: m5.large}}\n  - {name: us-east-1b, nodes: {count: 2, type: m5.huge}}\n\
+         services:\n  - {name: frontend, replicas: 4}\n  - {name: backend, replicas: 4}\n\
+         traffic:\n  - {from: frontend, to: backend, volume: 10 parsecs}\n  - {from: frontend, to: cache, volume: 1 TB}\n\
+         options:\n  - {name: clusterip, kind: clusterip}\n",
+    );
+    let o = ewsim(&["validate", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    // Columns by hand: `m5.huge` starts at column 48 of line 5, `10 parsecs` at 43 of line 10,
+    // `cache` at 26 of line 11.
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "{f}:5:48: error: zones[1].nodes.type: instance type `m5.huge`"
+        )),
+        "{err}"
+    );
+    assert!(lines[0].contains("(hint: known: "), "{err}");
+    assert!(
+        lines[1].starts_with(&format!(
+            "{f}:10:43: error: traffic[0].volume: `10 parsecs`: unknown volume unit"
+        )),
+        "{err}"
+    );
+    assert!(
+        lines[2].starts_with(&format!(
+            "{f}:11:26: error: traffic[1].to: traffic to unknown service `cache`"
+        )),
+        "{err}"
+    );
+    assert_eq!(lines[3], format!("{f}: 3 problems"));
+}
+
+#[test]
+fn validate_a_shipped_scenario_says_ok() {
+    // eks-10tb.yaml declares frontend and backend, one edge and the 17 options of README's table.
+    let o = ewsim(&["validate", "scenarios/eks-10tb.yaml"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o),
+        "ok: scenarios/eks-10tb.yaml: 2 services, 1 traffic edges, 17 options\n"
+    );
+}
+
+#[test]
+fn validate_yaml_errors_exit_2_and_missing_files_exit_1() {
+    let d = scratch("validate-yaml");
+    let f = write(&d, "typo.yaml", "version: 1\nregoin: us-east-1\n");
+    let o = ewsim(&["validate", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).starts_with(&format!("{f}:2:1: error: unknown field `regoin`")),
+        "{}",
+        stderr(&o)
+    );
+    let o = ewsim(&["validate", "scenarios/no-such-file.yaml"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = ewsim(&[
+        "validate",
+        "scenarios/eks-10tb.yaml",
+        "--pricing",
+        "no-such.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn schema_prints_the_committed_schema_and_writes_out() {
+    let committed = std::fs::read_to_string(root().join("scenarios/scenario.schema.json"))
+        .expect("committed schema");
+    let o = ewsim(&["schema"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), committed);
+    let d = scratch("schema-out");
+    let out = d.join("s.json");
+    let o = ewsim(&["schema", "--out", &out.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&out).expect("written"), committed);
+    let v: serde_json::Value = serde_json::from_str(&committed).expect("JSON");
+    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }

@@ -6,7 +6,9 @@ mod diff;
 mod emit;
 mod recommend;
 mod render;
+mod schema;
 mod sweep;
+mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use ewsim::loader::{self, LoadError};
@@ -44,6 +46,10 @@ enum Command {
     /// Which options meet required capabilities (`--require l7-routing,waf` or `--example NAME`),
     /// ranked by monthly cost then p99, and why the others are excluded.
     Recommend(recommend::RecommendArgs),
+    /// Print the JSON Schema of the scenario format (for editor completion and CI checks).
+    Schema(schema::SchemaArgs),
+    /// Check a scenario without running it and list every problem at once.
+    Validate(validate::ValidateArgs),
 }
 
 #[derive(clap::Args)]
@@ -158,50 +164,10 @@ fn price_table(
     loaded: &loader::LoadedScenario,
     pricing: Option<&Path>,
 ) -> Result<PriceTable, Failure> {
-    let s = &loaded.scenario;
-    let mut table = match PriceTable::builtin(&s.region) {
-        Ok(t) => t,
-        Err(e) if pricing.is_some() => {
-            // A full table for a region without a built-in one.
-            let path = pricing.unwrap_or(Path::new(""));
-            let text = std::fs::read_to_string(path).map_err(|err| {
-                Failure::Runtime(format!("error: cannot read {}: {err}", path.display()))
-            })?;
-            // A file that is not a full table cannot stand in for a missing built-in one: say
-            // both what is missing and what is wrong with the file.
-            let t = loader::parse_price_table(&text, &path.display().to_string()).map_err(|f| {
-                let mut e = e;
-                e.diagnostics.extend(f.diagnostics);
-                input(e, Some(loaded))
-            })?;
-            if t.region != s.region {
-                return Err(Failure::Input(format!(
-                    "error: {} is a table for {}, the scenario is in {}",
-                    path.display(),
-                    t.region,
-                    s.region
-                )));
-            }
-            t
-        }
-        Err(e) => return Err(input(e, Some(loaded))),
-    };
-    if let Some(p) = pricing
-        && table.origin != p.display().to_string()
-    {
-        let o = loader::load_price_file(p)?;
-        if let Some(r) = &o.region
-            && *r != s.region
-        {
-            return Err(Failure::Input(format!(
-                "error: {} is for region {r}, the scenario is in {}",
-                p.display(),
-                s.region
-            )));
-        }
-        table.merge(o);
-    }
-    Ok(table)
+    loader::load_price_table(&loaded.scenario.region, pricing).map_err(|e| match e {
+        LoadError::Input(e) => input(e, Some(loaded)),
+        io => io.into(),
+    })
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
@@ -243,6 +209,8 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args),
         Command::Sweep(args) => sweep::run(args),
         Command::Recommend(args) => recommend::recommend(args),
+        Command::Schema(args) => schema::run(args),
+        Command::Validate(args) => validate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -15,6 +15,7 @@ pub mod recommend;
 pub mod report;
 pub mod routing;
 pub mod scenario;
+pub mod schema;
 pub mod states;
 pub mod sweep;
 pub mod topology;

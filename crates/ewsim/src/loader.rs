@@ -456,6 +456,8 @@ struct Conv {
     fields: BTreeMap<String, NumericField>,
     /// Values written as ranges.
     ranges: Vec<UncertainInput>,
+    /// Raw indices of the list entries that converted, by list path (`services`, `zones`).
+    kept: BTreeMap<String, Vec<usize>>,
 }
 
 impl Conv {
@@ -579,6 +581,28 @@ pub fn parse_scenario_with(
     file: &str,
     overrides: &BTreeMap<String, Decimal>,
 ) -> Result<LoadedScenario, InputError> {
+    let partial = parse_partial_with(text, file, overrides)?;
+    if partial.problems.is_empty() {
+        Ok(partial.loaded)
+    } else {
+        Err(InputError {
+            diagnostics: partial.problems,
+        })
+    }
+}
+
+/// Parses a scenario as far as it converts, for reporting every problem at once
+/// ([`crate::validate::check`]). Fails only when the YAML itself cannot be read into the
+/// scenario's shape (syntax, unknown key, missing key); conversion problems are collected.
+pub fn parse_scenario_partial(text: &str, file: &str) -> Result<PartialScenario, InputError> {
+    parse_partial_with(text, file, &BTreeMap::new())
+}
+
+fn parse_partial_with(
+    text: &str,
+    file: &str,
+    overrides: &BTreeMap<String, Decimal>,
+) -> Result<PartialScenario, InputError> {
     let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| yaml_error(&e, file))?;
     let mut c = Conv {
         map: SourceMap::empty(file),
@@ -586,6 +610,7 @@ pub fn parse_scenario_with(
         overrides: overrides.clone(),
         fields: BTreeMap::new(),
         ranges: Vec::new(),
+        kept: BTreeMap::new(),
     };
 
     c.map.record("version", &raw.version.referenced);
@@ -742,6 +767,7 @@ pub fn parse_scenario_with(
             }
         };
         if let Some(replicas) = replicas {
+            c.keep("services", i);
             if let Some(v) = &s.colocate_with {
                 c.map.record(&format!("{p}.colocate_with"), &v.referenced);
             }
@@ -758,6 +784,7 @@ pub fn parse_scenario_with(
     let mut traffic = Vec::new();
     for (i, e) in raw.traffic.value.iter().enumerate() {
         if let Some(edge) = convert_edge(&mut c, &format!("traffic[{i}]"), e) {
+            c.keep("traffic", i);
             traffic.push(edge);
         }
     }
@@ -766,6 +793,7 @@ pub fn parse_scenario_with(
     let mut options = Vec::new();
     for (i, o) in raw.options.value.iter().enumerate() {
         if let Some(opt) = convert_option(&mut c, &format!("options[{i}]"), o) {
+            c.keep("options", i);
             options.push(opt);
         }
     }
@@ -773,7 +801,7 @@ pub fn parse_scenario_with(
     let states = convert_states(&mut c, &raw);
     let latency = convert_latency(&mut c, &raw);
     let call_graph = convert_call_graph(&mut c, &raw);
-    let scenario = Scenario {
+    let mut scenario = Scenario {
         name: raw.name.clone().unwrap_or_else(|| file.to_string()),
         description: raw.description.clone(),
         region: raw.region.value.clone(),
@@ -796,18 +824,191 @@ pub fn parse_scenario_with(
             ));
         }
     }
-    if c.diags.is_empty() {
-        Ok(LoadedScenario {
+    let stand_ins = stand_in_failed_entries(&raw, &mut scenario, &c.kept);
+    let problems = c.map.resolve(c.diags);
+    Ok(PartialScenario {
+        loaded: LoadedScenario {
             scenario,
             source_map: c.map,
             numeric: c.fields,
             uncertain: c.ranges,
             text: text.to_string(),
-        })
-    } else {
-        let diags = c.map.resolve(c.diags);
-        Err(InputError { diagnostics: diags })
+        },
+        problems,
+        stand_ins,
+    })
+}
+
+/// A scenario converted as far as possible, with every conversion problem (see
+/// [`parse_scenario_partial`]). Only for reporting problems: never evaluate it.
+#[derive(Debug, Clone)]
+pub struct PartialScenario {
+    /// The scenario. List entries that failed to convert are stand-ins at their own index that
+    /// keep the names written in the file (so references to them still resolve); their other
+    /// values are placeholders.
+    pub loaded: LoadedScenario,
+    /// Conversion problems, in file order (empty when the scenario converted completely).
+    pub problems: Vec<Diagnostic>,
+    /// Paths of the stand-in entries (`traffic[2]`, `clusters[0].zones[1]`).
+    pub stand_ins: Vec<String>,
+}
+
+impl Conv {
+    /// Records that entry `i` of the list at `list` converted.
+    fn keep(&mut self, list: &str, i: usize) {
+        self.kept.entry(list.to_string()).or_default().push(i);
     }
+}
+
+/// Puts a stand-in at the index of every list entry that failed to convert, so model indices
+/// equal file indices and names stay declared; returns the stand-ins' paths.
+fn stand_in_failed_entries(
+    raw: &RawScenario,
+    s: &mut Scenario,
+    kept: &BTreeMap<String, Vec<usize>>,
+) -> Vec<String> {
+    fn fill<R, T>(
+        list: &str,
+        raw: &[Spanned<R>],
+        model: &mut Vec<T>,
+        kept: &BTreeMap<String, Vec<usize>>,
+        out: &mut Vec<String>,
+        stand_in: impl Fn(&R) -> T,
+    ) {
+        let ok = kept.get(list).map(Vec::as_slice).unwrap_or(&[]);
+        for (i, r) in raw.iter().enumerate() {
+            if !ok.contains(&i) && i <= model.len() {
+                model.insert(i, stand_in(&r.value));
+                out.push(format!("{list}[{i}]"));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let zone = |z: &RawZone| Zone {
+        name: z.name.value.clone(),
+        nodes: NodeGroup {
+            count: 1,
+            instance_type: z
+                .nodes
+                .as_ref()
+                .map(|n| n.value.instance_type.value.clone())
+                .unwrap_or_default(),
+            allocatable_cpu: None,
+            attributes: NodeAttributes::default(),
+        },
+    };
+    match (&raw.zones, &raw.clusters, s.clusters.first_mut()) {
+        (Some(z), None, Some(cl)) => fill("zones", &z.value, &mut cl.zones, kept, &mut out, zone),
+        (None, Some(list), _) => {
+            for (k, (r, cl)) in list.value.iter().zip(s.clusters.iter_mut()).enumerate() {
+                let path = format!("clusters[{k}].zones");
+                fill(
+                    &path,
+                    &r.value.zones.value,
+                    &mut cl.zones,
+                    kept,
+                    &mut out,
+                    zone,
+                );
+            }
+        }
+        _ => {}
+    }
+    let default_cluster = s
+        .clusters
+        .first()
+        .map(|c| c.name.clone())
+        .unwrap_or_default();
+    fill(
+        "services",
+        &raw.services.value,
+        &mut s.services,
+        kept,
+        &mut out,
+        |r| Service {
+            name: r.name.value.clone(),
+            cluster: r
+                .cluster
+                .as_ref()
+                .map(|c| c.value.clone())
+                .unwrap_or_else(|| default_cluster.clone()),
+            replicas: Replicas::Spread(0),
+            colocate_with: r.colocate_with.as_ref().map(|v| v.value.clone()),
+        },
+    );
+    fill(
+        "traffic",
+        &raw.traffic.value,
+        &mut s.traffic,
+        kept,
+        &mut out,
+        |r| TrafficEdge {
+            from: r.from.value.clone(),
+            to: r.to.value.clone(),
+            volume: TrafficVolume::Rate {
+                rps: Decimal::ZERO,
+                request_bytes: Decimal::ZERO,
+                response_bytes: Decimal::ZERO,
+            },
+            connections: None,
+            protocol: Protocol::Tcp,
+        },
+    );
+    fill(
+        "options",
+        &raw.options.value,
+        &mut s.options,
+        kept,
+        &mut out,
+        |r| OptionSpec {
+            name: r.name.value.clone(),
+            description: None,
+            kind: OptionKind::ClusterIp,
+            assume_cross_az_share: None,
+            traffic_distribution: None,
+        },
+    );
+    if let Some(states) = &raw.states {
+        fill(
+            "states",
+            &states.value,
+            &mut s.states,
+            kept,
+            &mut out,
+            |r| ReplicaState {
+                name: r.name.value.clone(),
+                time: StateTime::Share(Decimal::ZERO),
+                replicas: Vec::new(),
+            },
+        );
+    }
+    out
+}
+
+/// The keys of every raw scenario type, probed from serde's derive, for the schema drift test.
+#[cfg(test)]
+pub(crate) fn raw_scenario_fields() -> Vec<(&'static str, &'static [&'static str])> {
+    use crate::schema::probe::struct_fields as f;
+    vec![
+        ("RawScenario", f::<RawScenario>()),
+        ("RawCallGraph", f::<RawCallGraph>()),
+        ("RawEntryPoint", f::<RawEntryPoint>()),
+        ("RawServiceCalls", f::<RawServiceCalls>()),
+        ("RawCall", f::<RawCall>()),
+        ("RawLatency", f::<RawLatency>()),
+        ("RawServerTime", f::<RawServerTime>()),
+        ("RawState", f::<RawState>()),
+        ("RawBilling", f::<RawBilling>()),
+        ("RawCluster", f::<RawCluster>()),
+        ("RawZone", f::<RawZone>()),
+        ("RawNodes", f::<RawNodes>()),
+        ("RawService", f::<RawService>()),
+        ("RawEdge", f::<RawEdge>()),
+        ("RawConnections", f::<RawConnections>()),
+        ("RawOverhead", f::<RawOverhead>()),
+        ("RawOption", f::<RawOption>()),
+        ("HopOverride", f::<crate::latency::HopOverride>()),
+    ]
 }
 
 fn convert_clusters(c: &mut Conv, raw: &RawScenario) -> Vec<Cluster> {
@@ -882,6 +1083,7 @@ fn convert_zones(c: &mut Conv, path: &str, raw: &[Spanned<RawZone>]) -> Vec<Zone
             .as_ref()
             .and_then(|v| c.quantity(&format!("{np}.cpu"), v, Quantity::Cpu));
         let attributes = node_attributes(c, &np, &n.value);
+        c.keep(path, i);
         zones.push(Zone {
             name: z.value.name.value.clone(),
             nodes: NodeGroup {
@@ -951,6 +1153,7 @@ fn convert_states(c: &mut Conv, raw: &RawScenario) -> Vec<ReplicaState> {
             }
         }
         if let Some(time) = time {
+            c.keep("states", i);
             out.push(ReplicaState {
                 name: st.value.name.value.clone(),
                 time,
@@ -1086,7 +1289,7 @@ fn convert_edge(c: &mut Conv, p: &str, e: &Spanned<RawEdge>) -> Option<TrafficEd
 }
 
 /// Settings and the option kinds they apply to, for "does not apply" errors.
-const SETTINGS: &[(&str, &[&str])] = &[
+pub(crate) const SETTINGS: &[(&str, &[&str])] = &[
     ("count", &["internal-alb", "internal-nlb", "route53-nlb"]),
     (
         "target_type",
@@ -1733,6 +1936,50 @@ pub fn load_price_file(path: &std::path::Path) -> Result<PriceOverrides, LoadErr
     let text = std::fs::read_to_string(path)
         .map_err(|e| LoadError::Io(format!("cannot read {file}: {e}")))?;
     parse_price_overrides(&text, &file).map_err(LoadError::Input)
+}
+
+/// The price table for a scenario's region, chosen as `ewsim run` does: the built-in table with a
+/// `pricing` file's overrides merged, or, for a region without a built-in table, the full table
+/// in `pricing`. A table for another region is an input error at `region`.
+pub fn load_price_table(
+    region: &str,
+    pricing: Option<&std::path::Path>,
+) -> Result<PriceTable, LoadError> {
+    let other_region = |file: &std::path::Path, r: &str| {
+        LoadError::Input(InputError::single(Diagnostic::at(
+            "region",
+            format!(
+                "{} is for region {r}, the scenario is in {region}",
+                file.display()
+            ),
+        )))
+    };
+    match (PriceTable::builtin(region), pricing) {
+        (Ok(t), None) => Ok(t),
+        (Ok(mut t), Some(p)) => {
+            let o = load_price_file(p)?;
+            if let Some(r) = o.region.as_deref().filter(|r| *r != region) {
+                return Err(other_region(p, r));
+            }
+            t.merge(o);
+            Ok(t)
+        }
+        (Err(e), None) => Err(LoadError::Input(e)),
+        (Err(mut e), Some(p)) => {
+            let file = p.display().to_string();
+            let text = std::fs::read_to_string(p)
+                .map_err(|err| LoadError::Io(format!("cannot read {file}: {err}")))?;
+            match parse_price_table(&text, &file) {
+                Ok(t) if t.region != region => Err(other_region(p, &t.region)),
+                Ok(t) => Ok(t),
+                // Say both what is missing and what is wrong with the file.
+                Err(f) => {
+                    e.diagnostics.extend(f.diagnostics);
+                    Err(LoadError::Input(e))
+                }
+            }
+        }
+    }
 }
 
 /// Why a file could not be loaded.

@@ -413,6 +413,45 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
     d
 }
 
+/// Every problem of a scenario at once, as `ewsim validate` reports them: the loader's conversion
+/// problems, the price table's (`table` is the error when none could be chosen for the region)
+/// and the semantic problems of what converted, located and in file order.
+///
+/// An entry that failed to convert is reported once, by its conversion problem: it stands in
+/// under its name (so "unknown service" does not follow), and semantic problems inside it, in
+/// totals it takes part in (`states` sums) or about a cluster when none converted are left out.
+pub fn check(
+    partial: &crate::loader::PartialScenario,
+    table: Result<&PriceTable, &crate::InputError>,
+) -> Vec<Diagnostic> {
+    let s = &partial.loaded.scenario;
+    let mut out = partial.problems.clone();
+    let semantic = match table {
+        Ok(t) => {
+            let mut t = t.clone();
+            for (k, v) in &s.prices {
+                if let Some(key) = crate::pricing::PriceKey::parse(k) {
+                    t.set(key, *v, "scenario prices:");
+                }
+            }
+            validate(s, &t)
+        }
+        Err(e) => e.diagnostics.clone(),
+    };
+    let inside = |path: &str, entry: &str| {
+        path.strip_prefix(entry)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+    };
+    let states_partial = partial.stand_ins.iter().any(|p| p.starts_with("states["));
+    let follow_on = |d: &Diagnostic| {
+        partial.stand_ins.iter().any(|e| inside(&d.path, e))
+            || (states_partial && d.path == "states")
+            || (s.clusters.is_empty() && d.path.ends_with(".cluster"))
+    };
+    out.extend(semantic.into_iter().filter(|d| !follow_on(d)));
+    partial.loaded.source_map.resolve(out)
+}
+
 fn names<'a>(it: impl Iterator<Item = &'a str>) -> String {
     let v: Vec<&str> = it.collect();
     if v.is_empty() {
@@ -647,5 +686,73 @@ mod tests {
         // Both nodes of zone a down: its explicit replica cannot run.
         let p = problems(", not_ready: 1, control_plane: 1");
         assert!(p[0].starts_with("services[0].replicas.a: "), "{p:?}");
+    }
+
+    #[test]
+    fn check_reports_conversion_and_semantic_problems_together_without_follow_on_noise() {
+        let text = "version: 1\nregion: us-east-1\n\
+            zones:\n  - {name: a, nodes: {count: 0, type: m5.large}}\n  - {name: b, nodes: {count: 1, type: m5.large}}\n\
+            services:\n  - {name: s, replicas: {a: 1, b: 1}}\n  - {name: t, replicas: two}\n\
+            traffic:\n  - {from: s, to: t, volume: 1 GB}\n  - {from: s, to: u, volume: 1 GB}\n\
+            options:\n  - {name: o, kind: nope}\n  - {name: o, kind: clusterip}\n\
+            states:\n  - {name: d, share: lots}\n  - {name: n, share: 0.5}\n";
+        let partial =
+            crate::loader::parse_scenario_partial(text, "t.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let table = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
+        let got: Vec<String> = super::check(&partial, Ok(&table))
+            .iter()
+            .map(|d| {
+                let l = d.location.as_ref().map(|l| l.line).unwrap_or(0);
+                format!("{l} {}", d.path)
+            })
+            .collect();
+        // By hand, one line per problem in file order: zone a's count 0 (line 4), `two` (8),
+        // the undeclared `u` (11), kind `nope` (13), the second `o` (14, named against
+        // options[0]: the failed option keeps its index), share `lots` (16). No "unknown service
+        // `t`", no "undeclared zone `a`", no states sum of 0.5.
+        assert_eq!(
+            got,
+            vec![
+                "4 zones[0].nodes.count",
+                "8 services[1].replicas",
+                "11 traffic[1].to",
+                "13 options[0].kind",
+                "14 options[1].name",
+                "16 states[0].share",
+            ]
+        );
+        let dup = super::check(&partial, Ok(&table))
+            .into_iter()
+            .find(|d| d.path == "options[1].name")
+            .map(|d| d.message);
+        assert_eq!(
+            dup.as_deref(),
+            Some("option name `o` is already used by options[0]")
+        );
+        assert_eq!(
+            partial.stand_ins,
+            vec!["zones[0]", "services[1]", "options[0]", "states[0]"]
+        );
+        // The strict loader reports the conversion problems only, and fails.
+        let strict = crate::loader::parse_scenario(text, "t.yaml").err();
+        assert_eq!(strict.map(|e| e.diagnostics.len()), Some(4));
+    }
+
+    #[test]
+    fn check_reports_a_region_without_prices_at_region() {
+        let text = "version: 1\nregion: eu-west-9\n\
+            zones: [{name: a, nodes: {count: 1, type: m5.large}}]\n\
+            services: [{name: s, replicas: 1}]\n\
+            traffic: [{from: s, to: s, volume: 1 TB}]\noptions: [{name: o, kind: clusterip}]\n";
+        let partial =
+            crate::loader::parse_scenario_partial(text, "t.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let err = PriceTable::builtin("eu-west-9").err();
+        let err = err.unwrap_or_else(|| panic!("eu-west-9 has a built-in table"));
+        let got = super::check(&partial, Err(&err));
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(
+            got[0].to_string().split(": error").next(),
+            Some("t.yaml:2:9")
+        );
     }
 }
