@@ -1317,3 +1317,45 @@ fn schema_prints_the_committed_schema_and_writes_out() {
     let v: serde_json::Value = serde_json::from_str(&committed).expect("JSON");
     assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
 }
+
+#[test]
+fn extreme_volumes_are_input_errors_and_zero_traffic_still_has_latency() {
+    // Far beyond any workload: an input error naming the flag, never an arithmetic panic.
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "79228162514264337593543950335PB",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("is too large"), "{}", stderr(&o));
+    let o = ewsim(&[
+        "sweep",
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=1TB..9999999999999999PB",
+        "--steps",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    // No traffic at all: $0 for ClusterIP (nothing crosses), and a request still has a latency.
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "0TB",
+        "--options",
+        "clusterip",
+        "--format",
+        "csv",
+        "--samples",
+        "2000",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut r = csv::Reader::from_reader(out.as_bytes());
+    let h = r.headers().expect("header").clone();
+    let row = r.records().next().expect("row").expect("row");
+    let col = |n: &str| h.iter().position(|x| x == n).expect(n);
+    assert_eq!(&row[col("monthly_cost_usd")], "0.00");
+    assert!(row[col("p99_ms")].parse::<f64>().expect("p99") > 0.0);
+}

@@ -9,7 +9,8 @@ use ewsim::loader;
 /// Flags of `ewsim calc`.
 #[derive(Args)]
 pub struct CalcArgs {
-    /// Traffic volume per month, request + response (e.g. `10TB`; TB = 1,024 GB).
+    /// Traffic volume per month, request + response (e.g. `10TB`; TB = 1,024 GB), or a 90% range
+    /// (`"8TB to 15TB"`) for P10 / P50 / P90 figures.
     #[arg(long, value_name = "VOLUME")]
     traffic: String,
     /// Availability zones, named after the region: `us-east-1a`, `us-east-1b`, ...

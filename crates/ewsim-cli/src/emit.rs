@@ -121,13 +121,13 @@ pub fn emit(
         }
     }
     if !loaded.uncertain.is_empty() {
-        // Each draw simulates a tenth of the point report's requests: the spread over draws, not
+        // Each draw simulates a twentieth of the point report's requests: the spread over draws, not
         // the sampling noise of one draw, is what the P10 / P90 show.
         let samples = args.samples.unwrap_or(scenario.latency.samples);
         let config = ewsim::uncertainty::DrawConfig {
             draws: args.draws,
             seed: args.seed.unwrap_or(scenario.latency.seed),
-            latency_samples: (!args.no_latency).then_some((samples / 10).max(1_000)),
+            latency_samples: (!args.no_latency).then_some((samples / 20).max(1_000)),
         };
         report.uncertainty = Some(
             ewsim::uncertainty::evaluate_draws(loaded, table, config)

@@ -11,7 +11,7 @@ pub struct SweepArgs {
     /// Scenario file (YAML, `version: 1`).
     file: PathBuf,
     /// The value and its range: `traffic=1TB..100TB` (total volume of every edge),
-    /// `services[backend].replicas=2..12`, `prices.inter_az_gb=0.005..0.02`, any numeric path.
+    /// `services[backend].replicas=2..12`, `prices.alb_hour=0.01..0.05`: any numeric value the file sets, or any `prices.<key>`.
     #[arg(long = "set", value_name = "PATH=FROM..TO")]
     set: String,
     /// Number of steps, both ends included.
@@ -33,7 +33,7 @@ pub struct SweepArgs {
     #[arg(long, value_name = "FILE")]
     pricing: Option<PathBuf>,
     /// Simulated requests per option per step for latency.
-    #[arg(long, value_name = "N", default_value_t = 20_000)]
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
     samples: u64,
     /// Seed of the latency simulation (default: the scenario's `latency.seed`); every step uses it.
     #[arg(long, value_name = "S")]
@@ -51,7 +51,7 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
     }
     let scale = if args.log { Scale::Log } else { Scale::Linear };
     let spec = SweepSpec::parse(&args.set, args.steps, scale, &loaded)
-        .map_err(|m| Failure::Input(format!("error: --set: {m}")))?;
+        .map_err(|m| Failure::Input(format!("error: --set / --steps: {m}")))?;
     let latency = (!args.no_latency).then(|| {
         (
             args.samples,
@@ -60,12 +60,16 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
     });
     let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency)
         .map_err(|e| input(e, Some(&loaded)))?;
-    if let Some(chart) = &args.chart {
-        write_output(Some(chart), &render::sweep::chart(&result)).map_err(Failure::Runtime)?;
-    }
+    // The report first: a chart is never left behind without the report it belongs to.
     write_output(
         args.out.as_deref(),
         &render::sweep::render(&result, args.format),
     )
-    .map_err(Failure::Runtime)
+    .map_err(Failure::Runtime)?;
+    match &args.chart {
+        Some(chart) => {
+            write_output(Some(chart), &render::sweep::chart(&result)).map_err(Failure::Runtime)
+        }
+        None => Ok(()),
+    }
 }

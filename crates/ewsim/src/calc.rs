@@ -28,7 +28,8 @@ pub const MAX_ZONES: u32 = 26;
 /// so the generated scenario shows them unchanged.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CalcInput {
-    /// Traffic volume per month, request plus response (`10TB`; `TB` = 1,024 GB).
+    /// Traffic volume per month, request plus response (`10TB`; `TB` = 1,024 GB), or a range
+    /// (`8TB to 15TB`, a 90% interval).
     pub traffic: String,
     /// Number of availability zones, named `<region>a`, `<region>b`, ...
     pub zones: u32,
@@ -74,8 +75,17 @@ impl CalcInput {
     /// so bad input is reported against what the user typed rather than the generated YAML.
     pub fn check(&self) -> Result<(), InputError> {
         let mut d = Vec::new();
-        if let Err(m) = units::parse_volume_gb(&self.traffic) {
-            d.push(Diagnostic::at("--traffic", m).with_hint("a monthly volume such as `10TB`"));
+        // A range (`8TB to 15TB`) is an uncertain volume, reported as P10 / P50 / P90.
+        let volume =
+            match crate::uncertainty::parse_range("", &self.traffic, units::Quantity::Volume) {
+                Some(r) => r.map(|_| ()),
+                None => units::parse_volume_gb(&self.traffic).map(|_| ()),
+            };
+        if let Err(m) = volume {
+            d.push(
+                Diagnostic::at("--traffic", m)
+                    .with_hint("a monthly volume such as `10TB`, or a range such as `8TB to 15TB`"),
+            );
         }
         if let Some(size) = &self.request_size {
             match units::parse_bytes(size) {

@@ -480,7 +480,7 @@ impl Conv {
             Some(x) => Ok(kind.conform(*x)),
             None => match crate::uncertainty::parse_range(path, &v.value.0, kind) {
                 Some(Ok(range)) => {
-                    let median = kind.conform(range.median());
+                    let median = range.median();
                     self.ranges.push(range);
                     Ok(median)
                 }
@@ -572,7 +572,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputErr
 }
 
 /// Parses a scenario with some numeric values replaced, by scenario path (`traffic[0].volume`,
-/// `services[1].replicas`, `prices.inter_az_gb`), each in its value's canonical unit (see
+/// `services[1].replicas`, `prices.inter_az_per_gb_each_direction`), each in its value's canonical unit (see
 /// [`LoadedScenario::numeric`]). Sweeps and uncertainty draws re-read the file this way, so every
 /// replaced value goes through the same conversion and validation as a written one. A path that
 /// names no numeric value of the scenario is an input error; `prices.<key>` may add a price.
@@ -633,11 +633,11 @@ fn parse_partial_with(
         if let Some(h) = &b.hours_per_month
             && let Some(v) = c.quantity("billing.hours_per_month", h, Quantity::Number)
         {
-            if v.is_zero() {
+            if v.is_zero() || v > Decimal::from(744) {
                 c.err(
                     "billing.hours_per_month",
                     &h.referenced,
-                    "hours per month must be positive",
+                    "hours per month must be above 0 and at most 744 (31 days)",
                 );
             }
             billing.hours_per_month = v;

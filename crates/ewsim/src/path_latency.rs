@@ -218,7 +218,7 @@ fn option_model(
     i: usize,
 ) -> Result<CompiledPath, LatencyError> {
     let opt = &report.options[i];
-    let weights: Vec<f64> = opt
+    let mut weights: Vec<f64> = opt
         .edges
         .iter()
         .map(|e| {
@@ -230,6 +230,15 @@ fn option_model(
                 * (1.0 - e.route.dropped.to_f64().unwrap_or(0.0))
         })
         .collect();
+    if weights.iter().sum::<f64>() <= 0.0 {
+        // No traffic at all (volume 0): a request's latency is still defined; weigh the routed
+        // edges equally.
+        weights = opt
+            .edges
+            .iter()
+            .map(|e| if e.route.paths.is_empty() { 0.0 } else { 1.0 })
+            .collect();
+    }
     let total: f64 = weights.iter().sum();
     let mut edge_steps = Vec::new();
     for (e, w) in opt.edges.iter().zip(&weights) {

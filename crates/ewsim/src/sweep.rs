@@ -76,7 +76,7 @@ pub const MAX_STEPS: usize = 1000;
 
 impl SweepSpec {
     /// Reads `PATH=FROM..TO` against a loaded scenario. PATH is a scenario path as diagnostics
-    /// print it (`traffic[0].volume`, `services[1].replicas`, `prices.inter_az_gb`), with names
+    /// print it (`traffic[0].volume`, `services[1].replicas`, `prices.inter_az_per_gb_each_direction`), with names
     /// allowed in brackets (`services[backend]`, `options[lattice]`, `traffic[frontend->backend]`,
     /// `zones[us-east-1a]`, `clusters[east]`), or `traffic` for the total monthly volume of every
     /// edge (edges keep their shares). FROM and TO are written like the value itself (`1TB`).
@@ -316,6 +316,9 @@ pub struct BreakEven {
     pub cheaper_above: String,
     /// Monthly cost of the option cheaper above, at `at`.
     pub cost_usd: Decimal,
+    /// Monthly cost of the option cheaper below, at `at` (equal to `cost_usd` up to the bisection
+    /// precision for continuous values; higher by at least a cent for whole ones).
+    pub other_cost_usd: Decimal,
     /// Whether this is where the cheapest option of the sweep changes.
     pub cheapest_changes: bool,
 }
@@ -339,17 +342,32 @@ pub struct SweepResult {
 }
 
 impl SweepResult {
-    /// Break-even sentences: `internal-nlb becomes cheaper than clusterip above 2.1873 TB`.
+    /// Break-even sentences: `internal-nlb becomes cheaper than clusterip above 2.1873 TB`
+    /// (`from 4` for whole-number values: the first value on the new side).
     pub fn sentences(&self) -> Vec<String> {
         self.break_evens
             .iter()
             .map(|b| {
+                let whole = self.spec.parameter.kind == Quantity::Count;
+                // Continuous values cross where both cost the same; a whole value is the first on
+                // the new side, where the two costs differ.
+                let costs = if whole {
+                    format!(
+                        "{} ${:.2}, {} ${:.2} a month",
+                        b.cheaper_above,
+                        crate::report::cents(b.cost_usd),
+                        b.cheaper_below,
+                        crate::report::cents(b.other_cost_usd)
+                    )
+                } else {
+                    format!("${:.2}/month each", crate::report::cents(b.cost_usd))
+                };
                 format!(
-                    "{} becomes cheaper than {} above {} (${}/month each){}",
+                    "{} becomes cheaper than {} {} {} ({costs}){}",
                     b.cheaper_above,
                     b.cheaper_below,
+                    if whole { "from" } else { "above" },
                     self.spec.parameter.show(b.at),
-                    crate::report::cents(b.cost_usd),
                     if b.cheapest_changes {
                         "; the cheapest option changes here"
                     } else {
@@ -536,7 +554,11 @@ fn break_evens(
             let (_, r) = evaluate_at(base, table, spec, at, Some(&[a, b]))?;
             // Below `at` the sign is `sign_lo`: negative means a was cheaper below.
             let (below, above) = if sign_lo < 0 { (a, b) } else { (b, a) };
-            let above_cost = r.options[if above == a { 0 } else { 1 }].cost.total;
+            let (above_cost, below_cost) = if above == a {
+                (r.options[0].cost.total, r.options[1].cost.total)
+            } else {
+                (r.options[1].cost.total, r.options[0].cost.total)
+            };
             let cheapest_changes = order.windows(2).any(|w| {
                 w[0].value >= lo
                     && w[1].value <= hi
@@ -548,6 +570,7 @@ fn break_evens(
                 cheaper_below: options[below].0.clone(),
                 cheaper_above: options[above].0.clone(),
                 cost_usd: above_cost,
+                other_cost_usd: below_cost,
                 cheapest_changes,
             })
         })

@@ -31,7 +31,8 @@ impl EdgeLoad {
                 request_bytes,
                 response_bytes,
             } => (
-                *rps * (*request_bytes + *response_bytes) * seconds / gb,
+                // Bytes to GB first, so large rates and sizes stay far from Decimal's limit.
+                *rps * ((*request_bytes + *response_bytes) / gb) * seconds,
                 Some(*rps),
             ),
         };

@@ -99,6 +99,11 @@ pub fn parse_range(
         if low > high {
             return Err(format!("range `{text}`: the low end is above the high end"));
         }
+        if kind == Quantity::Count && !(low.fract().is_zero() && high.fract().is_zero()) {
+            return Err(format!(
+                "range `{text}`: the ends of a whole-number range must be whole"
+            ));
+        }
         if dist == RangeDist::Lognormal && low.is_zero() {
             return Err(format!(
                 "range `{text}`: a lognormal range needs a positive low end; write `... uniform` or `... normal` for a range from zero"
@@ -116,12 +121,13 @@ pub fn parse_range(
 }
 
 impl UncertainInput {
-    /// The median: the geometric mean of the ends for a lognormal, the midpoint otherwise.
+    /// The median, conformed to the kind (whole for counts): the geometric mean of the ends for a
+    /// lognormal, the midpoint otherwise. The point report uses it.
     pub fn median(&self) -> Decimal {
-        match self.dist {
+        self.kind.conform(match self.dist {
             RangeDist::Lognormal => (self.low * self.high).sqrt().unwrap_or(self.low),
             RangeDist::Normal | RangeDist::Uniform => (self.low + self.high) / Decimal::TWO,
-        }
+        })
     }
 
     /// The value at cumulative probability `p` (0 < p < 1), conformed to the kind (whole counts,
@@ -217,8 +223,8 @@ type DrawFigures = Vec<Figure>;
 /// Evaluates the scenario text once per draw of its uncertain inputs and summarises each option's
 /// figures as P10 / P50 / P90. The inputs are the ranges the loader found
 /// ([`crate::loader::LoadedScenario::uncertain`]); `table` is the price table the point report
-/// used. A draw that makes the scenario invalid (say, zero replicas) is an input error naming the
-/// draw and its values.
+/// used. A draw that makes the scenario invalid (say, a share above 1 that the scenario's checks
+/// reject) is an input error naming the draw and its values.
 pub fn evaluate_draws(
     base: &crate::loader::LoadedScenario,
     table: &PriceTable,

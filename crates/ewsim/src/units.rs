@@ -30,7 +30,7 @@ pub fn parse_number(text: &str) -> Result<Decimal, String> {
     if !unit.is_empty() {
         return Err(format!("`{text}`: expected a plain number without a unit"));
     }
-    non_negative(v, text)
+    non_negative(scaled(v, Decimal::ONE, text)?, text)
 }
 
 fn non_negative(v: Decimal, text: &str) -> Result<Decimal, String> {
@@ -58,8 +58,25 @@ pub fn parse_volume_gb(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(v * factor, text)
+    non_negative(scaled(v, factor, text)?, text)
 }
+
+/// `v x factor`, or an error naming the text when the product is too large to hold.
+fn scaled(v: Decimal, factor: Decimal, text: &str) -> Result<Decimal, String> {
+    let max = Decimal::from(MAX_QUANTITY);
+    match v.checked_mul(factor) {
+        Some(x) if x.abs() <= max => Ok(x),
+        _ => Err(format!(
+            "`{text}` is too large (at most {MAX_QUANTITY} in the value's base unit)"
+        )),
+    }
+}
+
+/// The largest quantity ewsim accepts in any base unit (GB, bytes, seconds, cores, requests per
+/// second): far above any real workload (10^12 GB is an exabyte a month) and far below where the
+/// monthly arithmetic in `Decimal` (products of two such values and a few constants; the largest
+/// `Decimal` is about 7.9 x 10^28) could overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000_000_000;
 
 /// Parses a byte size: `B`, `KB`/`MB`/`GB` (powers of 1,000), `KiB`/`MiB`/`GiB` (powers of 1,024).
 /// A bare number is bytes.
@@ -79,7 +96,7 @@ pub fn parse_bytes(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(v * Decimal::from(factor), text)
+    non_negative(scaled(v, Decimal::from(factor), text)?, text)
 }
 
 /// Parses a duration into seconds: `ms`, `s`, `m`/`min`, `h`. A bare number is seconds.
@@ -96,14 +113,14 @@ pub fn parse_seconds(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(v * factor, text)
+    non_negative(scaled(v, factor, text)?, text)
 }
 
 /// Parses a CPU quantity into cores: Kubernetes style `1930m` or plain cores `2`.
 pub fn parse_cpu_cores(text: &str) -> Result<Decimal, String> {
     let (v, unit) = split_number_unit(text)?;
     let cores = match unit {
-        "" => v,
+        "" => scaled(v, Decimal::ONE, text)?,
         "m" => v / Decimal::from(1000),
         _ => {
             return Err(format!(
@@ -175,9 +192,10 @@ impl Quantity {
     }
 
     /// Brings a computed value (a sweep step, a random draw) into this kind's domain: whole for
-    /// counts (half away from zero), within 0..1 for shares, never negative, at most 6 decimals.
+    /// counts (half away from zero), within 0..1 for shares, never negative nor above
+    /// [`MAX_QUANTITY`], at most 6 decimals.
     pub fn conform(self, v: Decimal) -> Decimal {
-        let v = v.max(Decimal::ZERO);
+        let v = v.max(Decimal::ZERO).min(Decimal::from(MAX_QUANTITY));
         match self {
             Quantity::Count => {
                 v.round_dp_with_strategy(0, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
@@ -202,6 +220,10 @@ mod tests {
         assert!(parse_volume_gb("-1 TB").is_err());
         assert!(parse_volume_gb("ten TB").is_err());
         assert!(parse_volume_gb("10 XB").is_err());
+        // Too large to price: an error, not an overflow.
+        assert!(parse_volume_gb("79228162514264337593543950335 PB").is_err());
+        assert!(parse_volume_gb("1000000 PB").is_err());
+        assert!(parse_number("1e13").is_err());
     }
 
     #[test]

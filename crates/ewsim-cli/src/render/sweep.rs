@@ -217,6 +217,7 @@ fn json_doc(r: &SweepResult) -> String {
                 "cheaper_below": b.cheaper_below,
                 "cheaper_above": b.cheaper_above,
                 "monthly_cost_usd_exact": b.cost_usd.to_string(),
+                "below_monthly_cost_usd_exact": b.other_cost_usd.to_string(),
                 "cheapest_changes": b.cheapest_changes,
                 "text": s,
             })
