@@ -50,12 +50,7 @@ impl Figures {
                     name: o.name.clone(),
                     kind: o.kind.to_string(),
                     cost_usd: o.cost.total,
-                    p99_ms: r
-                        .latency
-                        .as_ref()
-                        .and_then(|l| l.options.get(i))
-                        .and_then(Option::as_ref)
-                        .map(|x| x.p99_ms),
+                    p99_ms: r.option_latency(i).map(|x| x.p99_ms),
                 })
                 .collect(),
         }

@@ -155,12 +155,7 @@ pub fn check(report: &Report, chosen: usize, budget: &Budget) -> Vec<Breach> {
         }
     }
     if let Some(max) = budget.max_p99_ms {
-        let p99 = report
-            .latency
-            .as_ref()
-            .and_then(|l| l.options.get(chosen))
-            .and_then(Option::as_ref)
-            .map(|x| x.p99_ms);
+        let p99 = report.option_latency(chosen).map(|x| x.p99_ms);
         match p99 {
             Some(v) => {
                 let shown = (v * 1000.0).round() / 1000.0;
@@ -197,11 +192,7 @@ pub fn within(report: &Report, chosen: usize, budget: &Budget) -> String {
         parts.push(format!("${cost:.2}/month <= ${max:.2}"));
     }
     if let Some(max) = budget.max_p99_ms
-        && let Some(v) = report
-            .latency
-            .as_ref()
-            .and_then(|l| l.options.get(chosen))
-            .and_then(Option::as_ref)
+        && let Some(v) = report.option_latency(chosen)
     {
         parts.push(format!("p99 {:.3} ms <= {max:.3} ms", v.p99_ms));
     }

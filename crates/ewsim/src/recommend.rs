@@ -677,12 +677,7 @@ pub fn recommend(
             }
         }
         if missing.is_empty() {
-            let p99_ms = report
-                .latency
-                .as_ref()
-                .and_then(|l| l.options.get(i))
-                .and_then(Option::as_ref)
-                .map(|r| r.p99_ms);
+            let p99_ms = report.option_latency(i).map(|r| r.p99_ms);
             ranked.push((
                 i,
                 Candidate {

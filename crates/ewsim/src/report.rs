@@ -239,6 +239,15 @@ pub struct SummaryRow {
 }
 
 impl Report {
+    /// The simulated latency of option `i`: `None` when latency was not simulated or the option
+    /// delivers no request.
+    pub fn option_latency(&self, i: usize) -> Option<&crate::latency::SimResult> {
+        self.latency
+            .as_ref()
+            .and_then(|l| l.options.get(i))
+            .and_then(Option::as_ref)
+    }
+
     /// Summary rows, one per option, in scenario order.
     pub fn summary_rows(&self) -> Vec<SummaryRow> {
         self.options

@@ -483,11 +483,7 @@ fn step_of(value: Decimal, r: &Report) -> SweepStep {
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let lat = r
-                .latency
-                .as_ref()
-                .and_then(|l| l.options.get(i))
-                .and_then(Option::as_ref);
+            let lat = r.option_latency(i);
             StepFigures {
                 cost_usd: o.cost.total,
                 cross_az_gb: o.cost.cross_az_gb,

@@ -298,11 +298,7 @@ fn evaluate_one(
         .iter()
         .enumerate()
         .map(|(i, o)| {
-            let lat = report
-                .latency
-                .as_ref()
-                .and_then(|l| l.options.get(i))
-                .and_then(Option::as_ref);
+            let lat = report.option_latency(i);
             Figure {
                 cost: o.cost.total,
                 cross_az_gb: o.cost.cross_az_gb,

@@ -60,7 +60,7 @@ pub fn render(r: &Report) -> String {
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
                 "notes": o.cost.notes,
-                "latency": r.latency.as_ref().and_then(|l| l.options.get(i)).and_then(Option::as_ref).map(|x| json!({
+                "latency": r.option_latency(i).map(|x| json!({
                     "p50_ms": x.p50_ms,
                     "p90_ms": x.p90_ms,
                     "p99_ms": x.p99_ms,

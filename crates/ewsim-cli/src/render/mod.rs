@@ -39,12 +39,7 @@ fn qty(v: Decimal, dp: u32) -> String {
 /// Latency percentiles (p50, p90, p99, p99.9 in ms) of option `i`, as text with 3 decimals, or
 /// empty strings when latency was not simulated or the option delivers nothing.
 fn percentiles(report: &Report, i: usize) -> [String; 4] {
-    match report
-        .latency
-        .as_ref()
-        .and_then(|l| l.options.get(i))
-        .and_then(Option::as_ref)
-    {
+    match report.option_latency(i) {
         Some(r) => [r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}")),
         None => Default::default(),
     }
