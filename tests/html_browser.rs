@@ -200,17 +200,52 @@ fn expected_counts() -> (usize, usize, usize) {
     (options, segments, with_latency)
 }
 
-#[test]
-fn html_report_renders_in_headless_chromium() {
-    let Some(bin) = find_chromium() else {
-        if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") {
+/// Chromium, or `None` when `EWSIM_SKIP_BROWSER=1` lets a missing browser skip the check.
+fn chromium_or_skip() -> Option<PathBuf> {
+    match find_chromium() {
+        Some(bin) => Some(bin),
+        None if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") => {
             eprintln!("EWSIM_SKIP_BROWSER=1: skipping the browser check");
-            return;
+            None
         }
-        panic!(
+        None => panic!(
             "Chromium not found: install it (`apt-get install -y chromium`), point EWSIM_CHROMIUM \
              at a Chrome binary, or set EWSIM_SKIP_BROWSER=1 to skip this check"
-        );
+        ),
+    }
+}
+
+/// Loads a copy of `html` with [`CHECK_SCRIPT`] added (the page's policy forbids scripts; the
+/// copy allows inline ones and nothing else) and returns what the script wrote, after asserting
+/// that the browser printed nothing to its console.
+fn layout_check(bin: &Path, dir: &Path, html: &str, window: &str) -> String {
+    let csp = "default-src 'none';";
+    assert!(html.contains(csp), "page has a Content-Security-Policy");
+    let checked = html
+        .replacen(csp, "default-src 'none'; script-src 'unsafe-inline';", 1)
+        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
+    let check_page = dir.join("check.html");
+    std::fs::write(&check_page, checked).expect("write check page");
+    let dom = chromium(
+        bin,
+        dir,
+        "profile-dom",
+        &["--dump-dom".into(), format!("--window-size={window}")],
+        &check_page,
+    );
+    assert_eq!(console_lines(&dom), Vec::<String>::new(), "console output");
+    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
+    dom.split("data-check=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or_else(|| panic!("the check script did not run: {dom}"))
+        .to_string()
+}
+
+#[test]
+fn html_report_renders_in_headless_chromium() {
+    let Some(bin) = chromium_or_skip() else {
+        return;
     };
     let dir = scratch("browser");
     let page = dir.join("report.html");
@@ -255,29 +290,8 @@ fn html_report_renders_in_headless_chromium() {
         bytes.len()
     );
 
-    // 2. The DOM after layout, with the check script added to a copy (the page's policy forbids
-    // scripts; the copy allows inline ones and nothing else).
-    let csp = "default-src 'none';";
-    assert!(html.contains(csp), "page has a Content-Security-Policy");
-    let checked = html
-        .replacen(csp, "default-src 'none'; script-src 'unsafe-inline';", 1)
-        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
-    let check_page = dir.join("check.html");
-    std::fs::write(&check_page, checked).expect("write check page");
-    let dom = chromium(
-        &bin,
-        &dir,
-        "profile-dom",
-        &["--dump-dom".into(), "--window-size=1280,2000".into()],
-        &check_page,
-    );
-    assert_eq!(console_lines(&dom), Vec::<String>::new(), "console output");
-    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
-    let check = dom
-        .split("data-check=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("the check script did not run: {dom}"));
+    // 2. The DOM after layout.
+    let check = layout_check(&bin, &dir, &html, "1280,2000");
     let (options, segments, with_latency) = expected_counts();
     assert_eq!(options, 17, "eks-10tb has 17 options");
     assert_eq!(
@@ -373,14 +387,8 @@ fn html_page_is_self_contained_and_escapes_scenario_text() {
 /// distinct break-even position, laid out inside the chart, with no console message.
 #[test]
 fn sweep_page_renders_in_headless_chromium() {
-    let Some(bin) = find_chromium() else {
-        if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") {
-            eprintln!("EWSIM_SKIP_BROWSER=1: skipping the browser check");
-            return;
-        }
-        panic!(
-            "Chromium not found: install it (`apt-get install -y chromium`) or set EWSIM_SKIP_BROWSER=1"
-        );
+    let Some(bin) = chromium_or_skip() else {
+        return;
     };
     let dir = scratch("sweep");
     let page = dir.join("sweep.html");
@@ -419,29 +427,7 @@ fn sweep_page_renders_in_headless_chromium() {
         std::fs::metadata(&png).expect("screenshot").len() > 30_000,
         "blank screenshot"
     );
-    let checked = html
-        .replacen(
-            "default-src 'none';",
-            "default-src 'none'; script-src 'unsafe-inline';",
-            1,
-        )
-        .replacen("</body>", &format!("{CHECK_SCRIPT}\n</body>"), 1);
-    let check_page = dir.join("check.html");
-    std::fs::write(&check_page, checked).expect("write check page");
-    let dom = chromium(
-        &bin,
-        &dir,
-        "profile-dom",
-        &["--dump-dom".into()],
-        &check_page,
-    );
-    assert_eq!(console_lines(&dom), Vec::<String>::new(), "console output");
-    let dom = String::from_utf8_lossy(&dom.stdout).into_owned();
-    let check = dom
-        .split("data-check=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or_else(|| panic!("the check script did not run: {dom}"));
+    let check = layout_check(&bin, &dir, &html, "1280,1600");
     // 17 options -> 17 series. The break-evens of eks-10tb over 1-100 TB all lie between 2.11 and
     // 2.19 TB (the zonal NLB's $16.43 of hours against per-GB options: 16.425 / (1/75 - 0.006)
     // = 2,240 GB for ClusterIP), within 1% of the 99 TB span of each other: one marker.

@@ -4,8 +4,8 @@
 
 use super::svg::{self, DotRows, StackedBars, esc};
 use super::{
-    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
-    uncertainty_lines, usd,
+    ENTRY_HEADER, SPREAD_HEADER, detail_rows, entry_point_rows, latency_line, spread_rows,
+    summary_cells, uncertainty_lines,
 };
 use ewsim::Report;
 use ewsim::report::CATEGORIES;
@@ -238,29 +238,7 @@ pub fn render(r: &Report, detail: bool) -> String {
     sections.push(summary);
 
     if detail {
-        let mut rows = Vec::new();
-        for o in &r.options {
-            for i in &o.cost.line_items {
-                rows.push(vec![
-                    o.name.clone(),
-                    format!("{}{}", i.component, if i.assumed { " *" } else { "" }),
-                    i.description.clone(),
-                    qty(i.quantity, 4),
-                    i.unit.clone(),
-                    qty(i.unit_price, 8),
-                    usd(i.cost),
-                ]);
-            }
-            rows.push(vec![
-                o.name.clone(),
-                "= total".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                usd(o.cost.total),
-            ]);
-        }
+        let rows = detail_rows(r, true);
         let header = [
             "Option",
             "Component",

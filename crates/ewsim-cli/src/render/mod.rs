@@ -153,6 +153,35 @@ fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Line-item rows (`option, component, [description,] quantity, unit, unit price, cost`) with a
+/// `= total` row closing each option; assumed items are marked ` *`.
+fn detail_rows(report: &Report, with_description: bool) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for o in &report.options {
+        for i in &o.cost.line_items {
+            let mut row = vec![
+                o.name.clone(),
+                format!("{}{}", i.component, if i.assumed { " *" } else { "" }),
+            ];
+            if with_description {
+                row.push(i.description.clone());
+            }
+            row.extend([
+                qty(i.quantity, 4),
+                i.unit.clone(),
+                qty(i.unit_price, 8),
+                usd(i.cost),
+            ]);
+            rows.push(row);
+        }
+        let mut total = vec![o.name.clone(), "= total".into()];
+        total.resize(if with_description { 6 } else { 5 }, String::new());
+        total.push(usd(o.cost.total));
+        rows.push(total);
+    }
+    rows
+}
+
 /// Rows `entry point, option, p50, p90, p99, p99.9` of the call graph's end-to-end latency.
 fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
     let Some(l) = &report.latency else {

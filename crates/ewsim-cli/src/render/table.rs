@@ -1,8 +1,8 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
 use super::{
-    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
-    uncertainty_lines, usd,
+    ENTRY_HEADER, SPREAD_HEADER, detail_rows, entry_point_rows, latency_line, spread_rows,
+    summary_cells, uncertainty_lines,
 };
 use ewsim::Report;
 
@@ -71,26 +71,7 @@ pub fn render(r: &Report, detail: bool) -> String {
             .map(String::from)
             .to_vec(),
         );
-        for o in &r.options {
-            for i in &o.cost.line_items {
-                rows.push(vec![
-                    o.name.clone(),
-                    format!("{}{}", i.component, if i.assumed { " *" } else { "" }),
-                    qty(i.quantity, 4),
-                    i.unit.clone(),
-                    qty(i.unit_price, 8),
-                    usd(i.cost),
-                ]);
-            }
-            rows.push(vec![
-                o.name.clone(),
-                "= total".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                usd(o.cost.total),
-            ]);
-        }
+        rows.extend(detail_rows(r, false));
         out.push_str(&align(&rows, 2));
     } else {
         rows.push(
