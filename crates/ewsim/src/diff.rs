@@ -60,8 +60,10 @@ impl Figures {
 /// Whether an option is in both reports or only one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// In both reports.
+    /// In both reports, with a different cost or p99.
     Both,
+    /// In both reports with the same cost (exactly) and p99.
+    Unchanged,
     /// Only in the new report.
     Added,
     /// Only in the old report.
@@ -73,6 +75,7 @@ impl Status {
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Both => "changed",
+            Status::Unchanged => "unchanged",
             Status::Added => "added",
             Status::Removed => "removed",
         }
@@ -142,10 +145,12 @@ pub fn compare(old: &Figures, new: &Figures) -> Diff {
             DiffRow {
                 option: n.name.clone(),
                 kind: n.kind.clone(),
-                status: if o.is_some() {
-                    Status::Both
-                } else {
-                    Status::Added
+                status: match o {
+                    Some(o) if o.cost_usd == n.cost_usd && o.p99_ms == n.p99_ms => {
+                        Status::Unchanged
+                    }
+                    Some(_) => Status::Both,
+                    None => Status::Added,
                 },
                 old_cost_usd: o.map(|o| o.cost_usd),
                 new_cost_usd: Some(n.cost_usd),
@@ -318,7 +323,8 @@ mod tests {
                 ("clusterip", Status::Both),
                 ("topology-aware", Status::Both),
                 ("internal-alb", Status::Added),
-                ("itp-local", Status::Both),
+                // $0 and no p99 on both sides ("0" and "0.00" are the same amount).
+                ("itp-local", Status::Unchanged),
                 ("lattice", Status::Removed)
             ]
         );
