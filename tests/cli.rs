@@ -812,6 +812,28 @@ fn a_bad_range_is_located() {
     let e = stderr(&o);
     assert!(e.contains("bad.yaml:18:"), "{e}");
     assert!(e.contains("the low end is above the high end"), "{e}");
+    // Draws only matter with ranges: zero is refused there and ignored elsewhere.
+    let o = ewsim(&[
+        "run",
+        "scenarios/uncertain-traffic.yaml",
+        "--draws",
+        "0",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--draws must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+    let o = ewsim(&[
+        "run",
+        "scenarios/guide-10tb.yaml",
+        "--draws",
+        "0",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 // ---- calc, diff, budget gates, exit codes 0 / 1 / 2 / 3 ----

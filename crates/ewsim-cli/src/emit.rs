@@ -93,9 +93,13 @@ pub fn emit(
     } else {
         None
     };
-    if args.samples == Some(0) || args.draws == 0 {
+    if args.samples == Some(0) {
+        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    }
+    // Draws only matter when the scenario has ranges.
+    if args.draws == 0 && !loaded.uncertain.is_empty() {
         return Err(Failure::Input(
-            "error: --samples and --draws must be at least 1".into(),
+            "error: --draws must be at least 1 for a scenario with ranges".into(),
         ));
     }
     let old = match &args.compare_to {
