@@ -1381,3 +1381,43 @@ fn extreme_volumes_are_input_errors_and_zero_traffic_still_has_latency() {
     assert_eq!(&row[col("monthly_cost_usd")], "0.00");
     assert!(row[col("p99_ms")].parse::<f64>().expect("p99") > 0.0);
 }
+
+#[test]
+fn calc_defaults_leave_out_lattice_where_it_has_no_verified_price() {
+    // ap-northeast-2's table has `lattice_service_hour: null` (no verified price): the default
+    // option list skips Lattice and says so, instead of failing on a default.
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--region",
+        "ap-northeast-2",
+        "--no-latency",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("lattice left out of the default options"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stdout(&o).contains("\nlattice,"), "{}", stdout(&o));
+    // Asked for by name, it is still an input error naming the missing price.
+    let o = ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--region",
+        "ap-northeast-2",
+        "--options",
+        "lattice",
+        "--no-latency",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("lattice_service_hour"),
+        "{}",
+        stderr(&o)
+    );
+}

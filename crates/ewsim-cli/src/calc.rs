@@ -61,10 +61,7 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
         instance_type: args.instance_type.clone(),
         options: match &args.options {
             Some(list) => calc::parse_option_list(list),
-            None => calc::DEFAULT_OPTIONS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            None => default_options(&args.region, args.report.pricing.is_some()),
         },
         from: args.from.clone(),
         to: args.to.clone(),
@@ -86,4 +83,24 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
     let table = price_table(&loaded, args.report.pricing.as_deref()).map_err(located)?;
     let report = evaluate(&loaded, &table).map_err(located)?;
     emit::emit(&loaded, &table, report, &args.report)
+}
+
+/// The default option kinds, without Lattice in a region whose built-in table has no verified
+/// Lattice price (ap-northeast-2) unless a `--pricing` file may supply one: a default should not
+/// fail where the user asked for nothing unusual. Says so on standard error.
+fn default_options(region: &str, pricing_file: bool) -> Vec<String> {
+    let unpriced = !pricing_file
+        && ewsim::PriceTable::builtin(region)
+            .is_ok_and(|t| t.get(ewsim::pricing::PriceKey::LatticeServiceHour).is_err());
+    if unpriced {
+        eprintln!(
+            "note: lattice left out of the default options: no verified VPC Lattice price for \
+             {region} (name it in --options with a --pricing file that sets one)"
+        );
+    }
+    calc::DEFAULT_OPTIONS
+        .iter()
+        .filter(|k| !(unpriced && **k == "lattice"))
+        .map(|s| s.to_string())
+        .collect()
 }
