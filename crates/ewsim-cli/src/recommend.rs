@@ -263,12 +263,9 @@ fn html_page(
     let esc = crate::render::svg::esc;
     let title = format!("ewsim recommend: {}", report.scenario);
     let mut head = format!(
-        "<header>\n<h1>{}</h1>\n<p>region {} | prices {} (as of {}) | {}</p>\n",
+        "<header>\n<h1>{}</h1>\n<p>{}</p>\n",
         esc(&title),
-        esc(&report.region),
-        esc(&report.price_table),
-        esc(&report.price_table_as_of),
-        esc(&report.conventions())
+        esc(&crate::render::prices_line(report))
     );
     if let Some(e) = example {
         head.push_str(&format!(

@@ -175,6 +175,51 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
     })
 }
 
+/// Re-reads `base` with numeric values replaced by scenario path (a sweep step, a range draw),
+/// keeps only the options at `keep` (all when `None`), evaluates it, and simulates latency when
+/// `latency` is `(samples per option, seed)`. Problems are located in `base`'s file.
+pub fn evaluate_replaced(
+    base: &crate::loader::LoadedScenario,
+    table: &PriceTable,
+    values: &std::collections::BTreeMap<String, Decimal>,
+    keep: Option<&[usize]>,
+    latency: Option<(u64, u64)>,
+) -> Result<Report, InputError> {
+    let mut loaded =
+        crate::loader::parse_scenario_with(&base.text, base.source_map.file(), values)?;
+    if let Some(keep) = keep {
+        let options = std::mem::take(&mut loaded.scenario.options);
+        loaded.scenario.options = keep
+            .iter()
+            .filter_map(|i| options.get(*i).cloned())
+            .collect();
+    }
+    let s = &loaded.scenario;
+    let mut report = evaluate(s, table).map_err(|e| InputError {
+        diagnostics: loaded.source_map.resolve(e.diagnostics),
+    })?;
+    if let Some((samples, seed)) = latency {
+        crate::path_latency::simulate_report(s, &mut report, Some(samples), Some(seed))
+            .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?;
+    }
+    Ok(report)
+}
+
+/// The figures of one option that sweeps and range draws keep from each report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptionFigures {
+    /// Monthly cost (USD).
+    pub cost_usd: Decimal,
+    /// GB per month crossing zones.
+    pub cross_az_gb: Decimal,
+    /// Byte-weighted share of requests dropped.
+    pub dropped_share: Decimal,
+    /// Median latency (ms), when simulated and the option delivers requests.
+    pub p50_ms: Option<f64>,
+    /// 99th percentile latency (ms), likewise.
+    pub p99_ms: Option<f64>,
+}
+
 /// Rounds money to the cent for display (banker's rounding is avoided: half away from zero).
 /// Shares such as 2/3 are 28-digit `Decimal`s, so a sum that is a half cent by hand can come out
 /// a few units of 10^-26 below it (344.105 as 344.10499...976); rounding to 12 places first
@@ -246,6 +291,24 @@ impl Report {
             .as_ref()
             .and_then(|l| l.options.get(i))
             .and_then(Option::as_ref)
+    }
+
+    /// [`OptionFigures`] per option, in scenario order.
+    pub fn option_figures(&self) -> Vec<OptionFigures> {
+        self.options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let lat = self.option_latency(i);
+                OptionFigures {
+                    cost_usd: o.cost.total,
+                    cross_az_gb: o.cost.cross_az_gb,
+                    dropped_share: o.cost.dropped_share,
+                    p50_ms: lat.map(|l| l.p50_ms),
+                    p99_ms: lat.map(|l| l.p99_ms),
+                }
+            })
+            .collect()
     }
 
     /// Summary rows, one per option, in scenario order.

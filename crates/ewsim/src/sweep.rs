@@ -10,9 +10,9 @@
 //! the first whole value on the new side.
 
 use crate::error::{Diagnostic, InputError};
-use crate::loader::{LoadedScenario, parse_scenario_with};
+use crate::loader::LoadedScenario;
 use crate::pricing::PriceTable;
-use crate::report::{Report, evaluate};
+use crate::report::{OptionFigures, Report, evaluate_replaced};
 use crate::units::Quantity;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -161,12 +161,12 @@ impl SweepSpec {
         out
     }
 
-    /// The scenario values replaced at swept value `x`.
+    /// The scenario values replaced at swept value `x` (the loader conforms them to their kind).
     pub fn overrides_at(&self, x: Decimal) -> BTreeMap<String, Decimal> {
         self.parameter
             .targets
             .iter()
-            .map(|(p, w)| (p.clone(), self.parameter.kind.conform(x * *w)))
+            .map(|(p, w)| (p.clone(), x * *w))
             .collect()
     }
 }
@@ -279,28 +279,13 @@ fn canonical_path(path: &str, loaded: &LoadedScenario) -> Result<String, String>
     Ok(out)
 }
 
-/// One option's figures at one step.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StepFigures {
-    /// Monthly cost (USD).
-    pub cost_usd: Decimal,
-    /// GB per month crossing zones.
-    pub cross_az_gb: Decimal,
-    /// Byte-weighted share of requests dropped.
-    pub dropped_share: Decimal,
-    /// Median latency (ms), when simulated and the option delivers requests.
-    pub p50_ms: Option<f64>,
-    /// 99th percentile latency (ms), likewise.
-    pub p99_ms: Option<f64>,
-}
-
 /// One step of a sweep.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepStep {
     /// Swept value (canonical unit).
     pub value: Decimal,
     /// Figures per option, in scenario order.
-    pub options: Vec<StepFigures>,
+    pub options: Vec<OptionFigures>,
     /// Index of the cheapest option that drops no requests (first in scenario order on a tie).
     pub cheapest: Option<usize>,
 }
@@ -379,47 +364,27 @@ impl SweepResult {
     }
 }
 
-/// The scenario at swept value `x`, with only the options at `keep` (all when `None`).
-fn scenario_at(
-    base: &LoadedScenario,
-    spec: &SweepSpec,
-    x: Decimal,
-    keep: Option<&[usize]>,
-) -> Result<LoadedScenario, InputError> {
-    let mut loaded = parse_scenario_with(&base.text, base.source_map.file(), &spec.overrides_at(x))
-        .map_err(|mut e| {
-            for d in &mut e.diagnostics {
-                d.message = format!(
-                    "{} (at {}={})",
-                    d.message,
-                    spec.parameter.name,
-                    spec.parameter.show(x)
-                );
-            }
-            e
-        })?;
-    if let Some(keep) = keep {
-        let options = std::mem::take(&mut loaded.scenario.options);
-        loaded.scenario.options = keep
-            .iter()
-            .filter_map(|i| options.get(*i).cloned())
-            .collect();
-    }
-    Ok(loaded)
-}
-
+/// The report at swept value `x` (only the options at `keep` when given), problems marked with
+/// the value.
 fn evaluate_at(
     base: &LoadedScenario,
     table: &PriceTable,
     spec: &SweepSpec,
     x: Decimal,
     keep: Option<&[usize]>,
-) -> Result<(LoadedScenario, Report), InputError> {
-    let loaded = scenario_at(base, spec, x, keep)?;
-    let report = evaluate(&loaded.scenario, table).map_err(|e| InputError {
-        diagnostics: loaded.source_map.resolve(e.diagnostics),
-    })?;
-    Ok((loaded, report))
+    latency: Option<(u64, u64)>,
+) -> Result<Report, InputError> {
+    evaluate_replaced(base, table, &spec.overrides_at(x), keep, latency).map_err(|mut e| {
+        for d in &mut e.diagnostics {
+            d.message = format!(
+                "{} (at {}={})",
+                d.message,
+                spec.parameter.name,
+                spec.parameter.show(x)
+            );
+        }
+        e
+    })
 }
 
 /// Runs a sweep over a loaded scenario with `table`. `latency` is
@@ -434,19 +399,7 @@ pub fn sweep(
     let values = spec.values();
     let reports: Vec<Result<Report, InputError>> = values
         .par_iter()
-        .map(|x| {
-            let (loaded, mut report) = evaluate_at(base, table, spec, *x, None)?;
-            if let Some((samples, seed)) = latency {
-                crate::path_latency::simulate_report(
-                    &loaded.scenario,
-                    &mut report,
-                    Some(samples),
-                    Some(seed),
-                )
-                .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?;
-            }
-            Ok(report)
-        })
+        .map(|x| evaluate_at(base, table, spec, *x, None, latency))
         .collect();
     let mut steps = Vec::with_capacity(values.len());
     let mut first = None;
@@ -478,21 +431,7 @@ pub fn sweep(
 }
 
 fn step_of(value: Decimal, r: &Report) -> SweepStep {
-    let options: Vec<StepFigures> = r
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let lat = r.option_latency(i);
-            StepFigures {
-                cost_usd: o.cost.total,
-                cross_az_gb: o.cost.cross_az_gb,
-                dropped_share: o.cost.dropped_share,
-                p50_ms: lat.map(|l| l.p50_ms),
-                p99_ms: lat.map(|l| l.p99_ms),
-            }
-        })
-        .collect();
+    let options = r.option_figures();
     let cheapest = options
         .iter()
         .enumerate()
@@ -544,10 +483,10 @@ fn break_evens(
         .par_iter()
         .map(|&(a, b, lo, hi, sign_lo)| {
             let at = bisect(lo, hi, spec.parameter.kind, |x| {
-                let (_, r) = evaluate_at(base, table, spec, x, Some(&[a, b]))?;
+                let r = evaluate_at(base, table, spec, x, Some(&[a, b]), None)?;
                 Ok(sign_of(r.options[0].cost.total - r.options[1].cost.total) == sign_lo)
             })?;
-            let (_, r) = evaluate_at(base, table, spec, at, Some(&[a, b]))?;
+            let r = evaluate_at(base, table, spec, at, Some(&[a, b]), None)?;
             // Below `at` the sign is `sign_lo`: negative means a was cheaper below.
             let (below, above) = if sign_lo < 0 { (a, b) } else { (b, a) };
             let (above_cost, below_cost) = if above == a {

@@ -11,9 +11,10 @@
 //! seeded with `stream_seed(seed, d, fnv1a(path))`, so it does not depend on thread count, on the
 //! number of draws, or on which other inputs are uncertain.
 
-use crate::error::{Diagnostic, InputError};
+use crate::error::InputError;
 use crate::latency::engine::{fnv1a64, stream_seed};
 use crate::pricing::PriceTable;
+use crate::report::{OptionFigures, evaluate_replaced};
 use crate::units::Quantity;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
@@ -209,16 +210,8 @@ pub struct UncertaintyReport {
     pub options: Vec<OptionSpread>,
 }
 
-/// One option's figures in one draw.
-struct Figure {
-    cost: Decimal,
-    cross_az_gb: Decimal,
-    p50_ms: Option<f64>,
-    p99_ms: Option<f64>,
-}
-
 /// One draw's figures, per option.
-type DrawFigures = Vec<Figure>;
+type DrawFigures = Vec<OptionFigures>;
 
 /// Evaluates the scenario text once per draw of its uncertain inputs and summarises each option's
 /// figures as P10 / P50 / P90. The inputs are the ranges the loader found
@@ -231,12 +224,13 @@ pub fn evaluate_draws(
     config: DrawConfig,
 ) -> Result<UncertaintyReport, InputError> {
     let inputs = &base.uncertain;
-    let (text, file) = (base.text.as_str(), base.source_map.file());
     let per_draw: Vec<Result<DrawFigures, InputError>> = (0..config.draws as u64)
         .into_par_iter()
         .map(|d| {
             let values = draw(inputs, config.seed, d);
-            evaluate_one(text, file, table, &values, config).map_err(|mut e| {
+            let latency = config.latency_samples.map(|n| (n, config.seed));
+            let report = evaluate_replaced(base, table, &values, None, latency);
+            report.map(|r| r.option_figures()).map_err(|mut e| {
                 let drawn: Vec<String> = values.iter().map(|(p, v)| format!("{p}={v}")).collect();
                 for diag in &mut e.diagnostics {
                     diag.message = format!("{} (in draw {d}: {})", diag.message, drawn.join(", "));
@@ -252,10 +246,10 @@ pub fn evaluate_draws(
     let n_options = draws.first().map_or(0, Vec::len);
     let options = (0..n_options)
         .map(|i| {
-            let column = |f: fn(&Figure) -> Decimal| {
+            let column = |f: fn(&OptionFigures) -> Decimal| {
                 decimal_spread(draws.iter().map(|d| f(&d[i])).collect())
             };
-            let latency = |f: fn(&Figure) -> Option<f64>| {
+            let latency = |f: fn(&OptionFigures) -> Option<f64>| {
                 draws
                     .iter()
                     .map(|d| f(&d[i]))
@@ -263,7 +257,7 @@ pub fn evaluate_draws(
                     .and_then(f64_spread)
             };
             OptionSpread {
-                cost_usd: column(|x| x.cost),
+                cost_usd: column(|x| x.cost_usd),
                 cross_az_gb: column(|x| x.cross_az_gb),
                 p50_ms: latency(|x| x.p50_ms),
                 p99_ms: latency(|x| x.p99_ms),
@@ -275,38 +269,6 @@ pub fn evaluate_draws(
         config,
         options,
     })
-}
-
-fn evaluate_one(
-    text: &str,
-    file: &str,
-    table: &PriceTable,
-    values: &BTreeMap<String, Decimal>,
-    config: DrawConfig,
-) -> Result<DrawFigures, InputError> {
-    let loaded = crate::loader::parse_scenario_with(text, file, values)?;
-    let s = &loaded.scenario;
-    let mut report = crate::report::evaluate(s, table).map_err(|e| InputError {
-        diagnostics: loaded.source_map.resolve(e.diagnostics),
-    })?;
-    if let Some(samples) = config.latency_samples {
-        crate::path_latency::simulate_report(s, &mut report, Some(samples), Some(config.seed))
-            .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?;
-    }
-    Ok(report
-        .options
-        .iter()
-        .enumerate()
-        .map(|(i, o)| {
-            let lat = report.option_latency(i);
-            Figure {
-                cost: o.cost.total,
-                cross_az_gb: o.cost.cross_az_gb,
-                p50_ms: lat.map(|r| r.p50_ms),
-                p99_ms: lat.map(|r| r.p99_ms),
-            }
-        })
-        .collect())
 }
 
 /// Percentile `p` of sorted values by linear interpolation between closest ranks (the usual

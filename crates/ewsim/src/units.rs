@@ -21,7 +21,15 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
     let value = Decimal::from_str(&num)
         .or_else(|_| Decimal::from_scientific(&num))
         .map_err(|_| format!("`{text}` is not a number"))?;
+    // Bounding the written number keeps every unit factor (at most 2^30) far from overflow.
+    if value.abs() > Decimal::from(MAX_QUANTITY) {
+        return Err(too_large(text));
+    }
     Ok((value, unit.trim()))
+}
+
+fn too_large(text: &str) -> String {
+    format!("`{text}` is too large (at most {MAX_QUANTITY} in the value's base unit)")
 }
 
 /// Parses a non-negative plain number (no unit), as written in YAML.
@@ -30,14 +38,17 @@ pub fn parse_number(text: &str) -> Result<Decimal, String> {
     if !unit.is_empty() {
         return Err(format!("`{text}`: expected a plain number without a unit"));
     }
-    non_negative(scaled(v, Decimal::ONE, text)?, text)
+    non_negative(v, text)
 }
 
+/// Every parsed value's final check: not negative, and at most [`MAX_QUANTITY`] in its base unit.
 fn non_negative(v: Decimal, text: &str) -> Result<Decimal, String> {
     if v.is_sign_negative() && !v.is_zero() {
         Err(format!(
             "`{text}` is negative; a non-negative value is required"
         ))
+    } else if v > Decimal::from(MAX_QUANTITY) {
+        Err(too_large(text))
     } else {
         Ok(v)
     }
@@ -58,18 +69,7 @@ pub fn parse_volume_gb(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(scaled(v, factor, text)?, text)
-}
-
-/// `v x factor`, or an error naming the text when the product is too large to hold.
-fn scaled(v: Decimal, factor: Decimal, text: &str) -> Result<Decimal, String> {
-    let max = Decimal::from(MAX_QUANTITY);
-    match v.checked_mul(factor) {
-        Some(x) if x.abs() <= max => Ok(x),
-        _ => Err(format!(
-            "`{text}` is too large (at most {MAX_QUANTITY} in the value's base unit)"
-        )),
-    }
+    non_negative(v * factor, text)
 }
 
 /// The largest quantity ewsim accepts in any base unit (GB, bytes, seconds, cores, requests per
@@ -96,7 +96,7 @@ pub fn parse_bytes(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(scaled(v, Decimal::from(factor), text)?, text)
+    non_negative(v * Decimal::from(factor), text)
 }
 
 /// Parses a duration into seconds: `ms`, `s`, `m`/`min`, `h`. A bare number is seconds.
@@ -113,14 +113,14 @@ pub fn parse_seconds(text: &str) -> Result<Decimal, String> {
             ));
         }
     };
-    non_negative(scaled(v, factor, text)?, text)
+    non_negative(v * factor, text)
 }
 
 /// Parses a CPU quantity into cores: Kubernetes style `1930m` or plain cores `2`.
 pub fn parse_cpu_cores(text: &str) -> Result<Decimal, String> {
     let (v, unit) = split_number_unit(text)?;
     let cores = match unit {
-        "" => scaled(v, Decimal::ONE, text)?,
+        "" => v,
         "m" => v / Decimal::from(1000),
         _ => {
             return Err(format!(

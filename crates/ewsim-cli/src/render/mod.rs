@@ -120,6 +120,19 @@ const SPREAD_HEADER: [&str; 7] = [
     "p99 ms P90",
 ];
 
+/// The line naming the region, the price table, its date and currency, and the billing
+/// conventions, which every report states.
+pub fn prices_line(report: &Report) -> String {
+    format!(
+        "region {} | prices {} (as of {}, {}) | {}",
+        report.region,
+        report.price_table,
+        report.price_table_as_of,
+        report.currency,
+        report.conventions()
+    )
+}
+
 /// The line naming the latency simulation's size, seed and generator.
 fn latency_line(report: &Report) -> Option<String> {
     report.latency.as_ref().map(|l| {

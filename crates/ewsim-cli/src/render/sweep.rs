@@ -3,7 +3,8 @@
 
 use super::{html, markdown, qty, svg, table, usd};
 use crate::Format;
-use ewsim::sweep::{StepFigures, SweepResult};
+use ewsim::report::OptionFigures;
+use ewsim::sweep::SweepResult;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use serde_json::{Value, json};
@@ -45,14 +46,7 @@ fn lines(r: &SweepResult) -> Vec<String> {
     let p = &r.spec.parameter;
     let mut out = vec![
         format!("ewsim sweep: {}", f.scenario),
-        format!(
-            "region {} | prices {} (as of {}, {}) | {}",
-            f.region,
-            f.price_table,
-            f.price_table_as_of,
-            f.currency,
-            f.conventions()
-        ),
+        super::prices_line(f),
     ];
     out.push(match r.latency {
         Some((samples, seed)) => format!(
@@ -91,7 +85,7 @@ fn p99_rows(r: &SweepResult) -> Option<Vec<Vec<String>>> {
     }))
 }
 
-fn metric_rows(r: &SweepResult, cell: impl Fn(&StepFigures) -> String) -> Vec<Vec<String>> {
+fn metric_rows(r: &SweepResult, cell: impl Fn(&OptionFigures) -> String) -> Vec<Vec<String>> {
     let mut header = vec![r.spec.parameter.name.clone(), "cheapest".to_string()];
     header.extend(r.options.iter().map(|(n, _)| n.clone()));
     let mut rows = vec![header];
@@ -262,7 +256,7 @@ fn line(
     what: &str,
     y_label: &str,
     mark_break_evens: bool,
-    value: impl Fn(&StepFigures) -> Option<f64>,
+    value: impl Fn(&OptionFigures) -> Option<f64>,
 ) -> String {
     let xs: Vec<f64> = r
         .steps

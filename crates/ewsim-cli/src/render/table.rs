@@ -38,15 +38,7 @@ pub fn align(rows: &[Vec<String>], left: usize) -> String {
 }
 
 pub fn header(r: &Report) -> String {
-    let mut h = format!(
-        "ewsim: {}\nregion {} | prices {} (as of {}, {}) | {}\n",
-        r.scenario,
-        r.region,
-        r.price_table,
-        r.price_table_as_of,
-        r.currency,
-        r.conventions()
-    );
+    let mut h = format!("ewsim: {}\n{}\n", r.scenario, super::prices_line(r));
     if let Some(l) = latency_line(r) {
         h.push_str(&l);
         h.push('\n');
