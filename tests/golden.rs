@@ -404,7 +404,7 @@ fn traffic_distribution_values_and_precedence() {
     // The same figure as PreferClose here, but the hints state is Topology Aware Routing's.
     let tar = opt("tar-close");
     let hints = tar.edges[0].route.hints.clone().unwrap_or_default();
-    assert_eq!(hints, "hints: enabled (a: 1, b: 1, c: 1)");
+    assert_eq!(&*hints, "hints: enabled (a: 1, b: 1, c: 1)");
     assert_eq!(cost(&r, "tar-close"), dec!(20.48));
     assert!(
         tar.edges[0]

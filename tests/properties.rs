@@ -104,7 +104,7 @@ proptest! {
         // Shares per edge: delivered paths plus dropped make exactly one.
         for o in &r.options {
             for e in &o.edges {
-                let delivered: Decimal = e.route.paths.iter().map(|p| p.share).sum();
+                let delivered: Decimal = e.route.paths().iter().map(|p| p.share).sum();
                 prop_assert!((delivered + e.route.dropped - Decimal::ONE).abs() < Decimal::new(1, 20), "{}", o.name);
             }
         }
@@ -115,7 +115,7 @@ proptest! {
 /// slots are zones).
 fn zone_cross(e: &ewsim::report::EdgeReport, c: usize) -> Decimal {
     e.route
-        .paths
+        .paths()
         .iter()
         .filter(|p| p.client_zone == c)
         .filter(|p| p.hops.iter().any(|h| h.from != h.to))
@@ -154,7 +154,7 @@ proptest! {
         };
         prop_assert!(hints.starts_with(expected), "{hints} vs {expected}");
         if expected.starts_with("hints removed") {
-            prop_assert_eq!(&tar.route.paths, &cip.route.paths);
+            prop_assert_eq!(&tar.route.paths(), &cip.route.paths());
             prop_assert_eq!(opt("topology-aware").cost.total, opt("clusterip").cost.total);
         }
         for (z, &servers) in s.iter().enumerate() {

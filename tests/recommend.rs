@@ -26,7 +26,12 @@ fn run(name: &str, samples: Option<u64>) -> (ewsim::Report, Recommendation) {
     let prices = ewsim::PriceTable::builtin(&s.region).expect("prices");
     let mut report = ewsim::evaluate(s, &prices).expect("evaluates");
     if let Some(n) = samples {
-        ewsim::path_latency::simulate_report(s, &mut report, Some(n), Some(1)).expect("latency");
+        let run = ewsim::path_latency::LatencyRun {
+            samples: n,
+            seed: 1,
+            per_edge: false,
+        };
+        ewsim::path_latency::simulate_report(s, &mut report, run).expect("latency");
     }
     let rec = recommend(s, &report, &table, &ex.require);
     (report, rec)

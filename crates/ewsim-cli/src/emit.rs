@@ -118,7 +118,13 @@ pub fn emit(
                 report.options.len()
             );
         }
-        ewsim::path_latency::simulate_report(scenario, &mut report, args.samples, args.seed)
+        let run = ewsim::path_latency::LatencyRun {
+            samples,
+            seed: args.seed.unwrap_or(scenario.latency.seed),
+            // Only the JSON report shows per-edge percentiles.
+            per_edge: args.format == Format::Json,
+        };
+        ewsim::path_latency::simulate_report(scenario, &mut report, run)
             .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
         if show {
             eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());

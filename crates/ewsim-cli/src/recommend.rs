@@ -87,8 +87,12 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     };
     let (scenario, mut report) = evaluate_file(file, args.pricing.as_deref())?;
     if !args.no_latency {
-        let samples = Some(args.samples.unwrap_or(DEFAULT_SAMPLES));
-        ewsim::path_latency::simulate_report(&scenario, &mut report, samples, args.seed)
+        let run = ewsim::path_latency::LatencyRun {
+            samples: args.samples.unwrap_or(DEFAULT_SAMPLES),
+            seed: args.seed.unwrap_or(scenario.latency.seed),
+            per_edge: false,
+        };
+        ewsim::path_latency::simulate_report(&scenario, &mut report, run)
             .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
     }
     let rec = ewsim::recommend::recommend(&scenario, &report, &table, &requirements);

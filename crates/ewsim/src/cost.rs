@@ -5,7 +5,7 @@
 
 use crate::placement::Topology;
 use crate::pricing::{AlbLcu, Nlcu, PriceKey, PriceTable, PricingError};
-use crate::routing::{EdgeRoute, HopKind};
+use crate::routing::{EdgeRoute, HopFlows, HopKind};
 use crate::scenario::{
     Billing, CapacityUnitRule, LoadBalancerSettings, OptionKind, OptionSpec, Protocol,
     ProxyOverhead, Scenario, VpcConnectivity,
@@ -168,6 +168,40 @@ pub struct OptionCost {
     pub notes: Vec<String>,
 }
 
+/// [`EdgeRoute::flows`] of every edge, computed once per distinct route (edges between services
+/// placed alike share one).
+fn shared_flows(edges: &[(&EdgeLoad, EdgeRoute)]) -> Vec<std::rc::Rc<HopFlows>> {
+    let mut cache = std::collections::HashMap::new();
+    edges
+        .iter()
+        .map(|(_, r)| match r.shared_key() {
+            Some(key) => cache
+                .entry(key)
+                .or_insert_with(|| std::rc::Rc::new(r.flows()))
+                .clone(),
+            None => std::rc::Rc::new(r.flows()),
+        })
+        .collect()
+}
+
+/// Charged hop labels of transfer line items: component suffix and description.
+const TRANSFER_LABELS: [(&str, &str); 4] = [
+    ("pod_to_pod", "pod -> pod"),
+    ("client_to_lb", "client -> load balancer node"),
+    ("lb_to_target", "NLB node -> target (cross-zone)"),
+    ("nodeport_to_pod", "NodePort node -> pod (instance targets)"),
+];
+
+/// Index of a charged hop kind in [`TRANSFER_LABELS`].
+fn transfer_label(kind: HopKind) -> usize {
+    match kind {
+        HopKind::ClientToLb => 1,
+        HopKind::NlbToTarget => 2,
+        HopKind::NodePortToPod => 3,
+        _ => 0,
+    }
+}
+
 /// Accumulates line items by component.
 struct Bill<'a> {
     table: &'a PriceTable,
@@ -270,7 +304,7 @@ pub fn price_option(
     topo: &Topology,
     table: &PriceTable,
     option: &OptionSpec,
-    edges: &[(EdgeLoad, EdgeRoute)],
+    edges: &[(&EdgeLoad, EdgeRoute)],
 ) -> Result<OptionCost, PricingError> {
     let b: &Billing = &s.billing;
     let hours = b.hours_per_month;
@@ -282,7 +316,6 @@ pub fn price_option(
     let mut notes: Vec<String> = Vec::new();
     let (mut cross_az_gb, mut delivered_gb, mut offered_gb, mut dropped_gb) =
         (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
-    let mut uses_tgw = false;
     let client_leg_charged = match &option.kind {
         OptionKind::InternalAlb { lb, .. }
         | OptionKind::InternalNlb { lb }
@@ -296,67 +329,93 @@ pub fn price_option(
         );
     }
 
-    for (load, route) in edges {
-        notes.extend(route.notes.iter().cloned());
+    // Transfer per line item, accumulated path by path (the sums a line item would add hop by
+    // hop), then billed once: [inter-AZ, peering cross-AZ][hop label], and TGW data.
+    let mut transfer: [[Option<(Decimal, bool)>; 4]; 2] = Default::default();
+    let mut tgw_data: Option<(Decimal, bool)> = None;
+    let mut route_notes = std::collections::BTreeSet::new();
+    let flows = shared_flows(edges);
+    for ((load, route), flows) in edges.iter().zip(&flows) {
+        for n in &route.notes {
+            if !route_notes.contains(n) {
+                route_notes.insert(n.clone());
+            }
+        }
         offered_gb += load.gb_month;
         dropped_gb += load.gb_month * route.dropped;
-        for path in &route.paths {
-            let gb = load.gb_month * path.share;
-            for hop in &path.hops {
-                let (az, vpc) = (
-                    topo.crosses_az(hop.from, hop.to),
-                    topo.crosses_vpc(hop.from, hop.to),
-                );
-                if az {
-                    cross_az_gb += gb;
-                }
-                let charged = match hop.kind {
-                    HopKind::AlbToTarget | HopKind::Lattice => false,
-                    HopKind::ClientToLb => client_leg_charged,
-                    HopKind::PodToPod | HopKind::NlbToTarget | HopKind::NodePortToPod => true,
-                };
-                if !charged {
-                    continue;
-                }
-                let label = match hop.kind {
-                    HopKind::ClientToLb => ("client_to_lb", "client -> load balancer node"),
-                    HopKind::NlbToTarget => ("lb_to_target", "NLB node -> target (cross-zone)"),
-                    HopKind::NodePortToPod => {
-                        ("nodeport_to_pod", "NodePort node -> pod (instance targets)")
-                    }
-                    _ => ("pod_to_pod", "pod -> pod"),
-                };
-                if vpc {
-                    match s.vpc_connectivity {
-                        VpcConnectivity::Peering if az => bill.add(
-                            &format!("peering.cross_az.{}", label.0),
-                            &format!("VPC peering cross-AZ transfer, {}", label.1),
-                            gb,
-                            "GB crossing",
-                            PriceKey::PeeringCrossAzPerGb,
-                            sides,
-                            route.assumed,
-                        )?,
-                        VpcConnectivity::Peering => {}
-                        VpcConnectivity::TransitGateway => {
-                            uses_tgw = true;
-                            bill.add("tgw.data", "Transit Gateway data processing (request and response bytes sent into the TGW)", gb, "GB", PriceKey::TgwPerGb, Decimal::ONE, route.assumed)?;
-                        }
-                    }
-                } else if az {
-                    bill.add(
-                        &format!("inter_az.{}", label.0),
-                        &format!("Inter-AZ transfer, {}", label.1),
-                        gb,
-                        "GB crossing",
-                        PriceKey::InterAzPerGb,
-                        sides,
-                        route.assumed,
-                    )?;
-                }
+        for hop in &flows.hops {
+            let gb = load.gb_month * hop.share;
+            let (az, vpc) = (
+                topo.crosses_az(hop.from, hop.to),
+                topo.crosses_vpc(hop.from, hop.to),
+            );
+            if az {
+                cross_az_gb += gb;
             }
-            delivered_gb += gb;
+            let charged = match hop.kind {
+                HopKind::AlbToTarget | HopKind::Lattice => false,
+                HopKind::ClientToLb => client_leg_charged,
+                HopKind::PodToPod | HopKind::NlbToTarget | HopKind::NodePortToPod => true,
+            };
+            if !charged || gb.is_zero() {
+                continue;
+            }
+            let slot = if vpc {
+                match s.vpc_connectivity {
+                    VpcConnectivity::Peering if az => &mut transfer[1][transfer_label(hop.kind)],
+                    VpcConnectivity::Peering => continue,
+                    VpcConnectivity::TransitGateway => &mut tgw_data,
+                }
+            } else if az {
+                &mut transfer[0][transfer_label(hop.kind)]
+            } else {
+                continue;
+            };
+            let (q, a) = slot.get_or_insert((Decimal::ZERO, false));
+            *q += gb;
+            *a |= route.assumed;
         }
+        delivered_gb += load.gb_month * flows.delivered;
+    }
+    notes.extend(route_notes);
+    for (variant, per_label) in transfer.iter().enumerate() {
+        for (label, acc) in per_label.iter().enumerate() {
+            let Some((gb, assumed)) = acc else { continue };
+            let (id, what) = TRANSFER_LABELS[label];
+            if variant == 0 {
+                bill.add(
+                    &format!("inter_az.{id}"),
+                    &format!("Inter-AZ transfer, {what}"),
+                    *gb,
+                    "GB crossing",
+                    PriceKey::InterAzPerGb,
+                    sides,
+                    *assumed,
+                )?;
+            } else {
+                bill.add(
+                    &format!("peering.cross_az.{id}"),
+                    &format!("VPC peering cross-AZ transfer, {what}"),
+                    *gb,
+                    "GB crossing",
+                    PriceKey::PeeringCrossAzPerGb,
+                    sides,
+                    *assumed,
+                )?;
+            }
+        }
+    }
+    let uses_tgw = tgw_data.is_some();
+    if let Some((gb, assumed)) = tgw_data {
+        bill.add(
+            "tgw.data",
+            "Transit Gateway data processing (request and response bytes sent into the TGW)",
+            gb,
+            "GB",
+            PriceKey::TgwPerGb,
+            Decimal::ONE,
+            assumed,
+        )?;
     }
     if uses_tgw {
         let vpcs: std::collections::BTreeSet<&str> =
@@ -537,19 +596,15 @@ pub fn price_option(
                 false,
             )?;
             if requests_known {
+                // Requests per hour per called service, summed in traffic order.
+                let mut per_service: BTreeMap<&str, Decimal> = BTreeMap::new();
+                for (e, (l, r)) in s.traffic.iter().zip(edges) {
+                    *per_service.entry(e.to.as_str()).or_default() += l.rps.unwrap_or_default()
+                        * (Decimal::ONE - r.dropped)
+                        * Decimal::from(3600);
+                }
                 let mut billable = Decimal::ZERO;
-                for svc in &called {
-                    let rph: Decimal = s
-                        .traffic
-                        .iter()
-                        .zip(edges)
-                        .filter(|(e, _)| e.to == *svc)
-                        .map(|(_, (l, r))| {
-                            l.rps.unwrap_or_default()
-                                * (Decimal::ONE - r.dropped)
-                                * Decimal::from(3600)
-                        })
-                        .sum();
+                for rph in per_service.into_values() {
                     billable += lattice_billable_requests(
                         rph,
                         table.capacity.lattice_free_requests_per_hour,
@@ -579,6 +634,7 @@ pub fn price_option(
                 "istio.sidecar",
                 "Istio sidecar (client and server)",
                 edges,
+                &flows,
                 hours,
                 true,
                 true,
@@ -594,6 +650,7 @@ pub fn price_option(
                 "istio.ztunnel",
                 "Istio ambient ztunnel (client and server node)",
                 edges,
+                &flows,
                 hours,
                 true,
                 true,
@@ -606,6 +663,7 @@ pub fn price_option(
                     "istio.waypoint",
                     "Istio waypoint proxy",
                     edges,
+                    &flows,
                     hours,
                     false,
                     true,
@@ -643,25 +701,26 @@ fn mesh_compute(
     o: &ProxyOverhead,
     id: &str,
     what: &str,
-    edges: &[(EdgeLoad, EdgeRoute)],
+    edges: &[(&EdgeLoad, EdgeRoute)],
+    flows: &[std::rc::Rc<HopFlows>],
     hours: Decimal,
     client_side: bool,
     server_side: bool,
 ) -> Result<(), PricingError> {
     let mut rps_by_type: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for (load, route) in edges {
+    for ((load, _), flows) in edges.iter().zip(flows) {
         let rps = load.rps.unwrap_or_default();
-        for p in &route.paths {
-            let end = p.hops.last().map_or(p.client_zone, |h| h.to);
-            if client_side {
-                *rps_by_type
-                    .entry(&topo.zones[p.client_zone].instance_type)
-                    .or_default() += rps * p.share;
+        for (side, shares) in [
+            (client_side, &flows.by_client_zone),
+            (server_side, &flows.by_end_zone),
+        ] {
+            if !side {
+                continue;
             }
-            if server_side {
-                *rps_by_type
-                    .entry(&topo.zones[end].instance_type)
-                    .or_default() += rps * p.share;
+            for (z, share) in shares.iter().enumerate() {
+                if !share.is_zero() {
+                    *rps_by_type.entry(&topo.zones[z].instance_type).or_default() += rps * *share;
+                }
             }
         }
     }

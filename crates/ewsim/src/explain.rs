@@ -138,13 +138,14 @@ fn explain_edge(out: &mut String, report: &Report, e: &EdgeReport) {
     let name = |z: usize| names.get(z).map_or("?", String::as_str);
     let crosses = |a: usize, b: usize| az(name(a)) != az(name(b));
     let r = &e.route;
+    let paths = r.paths();
     let _ = writeln!(out, "  edge {} -> {}", e.from, e.to);
     let hints = r
         .hints
         .as_deref()
         .unwrap_or("hints: not applicable (not routed by kube-proxy)");
     let _ = writeln!(out, "    {hints}");
-    let hops = r.paths.first().map_or_else(
+    let hops = paths.first().map_or_else(
         || "none (every request dropped)".to_owned(),
         |p| {
             p.hops
@@ -161,7 +162,7 @@ fn explain_edge(out: &mut String, report: &Report, e: &EdgeReport) {
             "    assume_cross_az_share replaced the model's cross-zone share"
         );
     }
-    let multi_hop = r.paths.iter().any(|p| p.hops.len() > 1);
+    let multi_hop = paths.iter().any(|p| p.hops.len() > 1);
     let on_any_hop = if multi_hop {
         " on at least one hop"
     } else {
@@ -180,7 +181,7 @@ fn explain_edge(out: &mut String, report: &Report, e: &EdgeReport) {
         let mut reach = vec![Decimal::ZERO; names.len()];
         let mut cross = Decimal::ZERO;
         let mut delivered = Decimal::ZERO;
-        for p in r.paths.iter().filter(|p| p.client_zone == c) {
+        for p in paths.iter().filter(|p| p.client_zone == c) {
             let end = p.hops.last().map_or(c, |h| h.to);
             if let Some(x) = reach.get_mut(end) {
                 *x += p.share;

@@ -1,15 +1,33 @@
-//! Latency of each option: the routed hop paths of the report turned into latency models from the
-//! hop catalogue, simulated with common random numbers so that options differ only where their
-//! paths differ.
+//! Latency of each option: the routed paths of the report turned into latency models from the
+//! hop catalogue.
 //!
 //! Per request: a DNS lookup with a small probability (clients cache), on a new connection the
-//! VIP translation and TCP handshake, one network round trip per hop by zone relation (same AZ or
-//! cross AZ), load-balancer / Lattice / proxy processing, the server's own time when given, and the
-//! TCP retransmission tail. Dropped requests are excluded (they fail; see `dropped_share`).
+//! VIP translation and TCP handshake, one network round trip per hop by zone relation (same node,
+//! same AZ or cross AZ), load-balancer / Lattice / proxy processing, the server's own time when
+//! given, and the TCP retransmission tail. Dropped requests are excluded (they fail; see
+//! `dropped_share`).
+//!
+//! # Shapes and sample budget
+//! What a request's latency depends on is its *shape*: the option's latency class (VIP, proxies,
+//! load-balancer type), the edge's new-connection share and per-proxy load, and the hop sequence
+//! at the relation level (kind and same node / same zone / cross zone / cross VPC of each hop).
+//! Zone-level paths are aggregated to shapes before anything is simulated, so an instance-target
+//! load balancer's dozens of zone paths per edge become a handful of shapes, and thousands of
+//! edges between services with the same settings share them.
+//!
+//! Each distinct shape is compiled and simulated once ([`crate::latency::mixture`]), with the
+//! requests its heaviest use needs: an option's percentiles come from `samples` requests spread
+//! over its shapes in proportion to their request rates (stratified: every shape gets its
+//! proportional share, at least one request), so `samples` is the budget *per option*, whatever
+//! the number of edges. Per-edge percentiles, when asked for, give every edge
+//! [`edge_samples`]`(samples)` requests of its own over its shapes. Call-graph entry points are
+//! simulated as trees of calls, each call drawing one shape of its edge.
+
+use std::collections::HashMap;
 
 use crate::latency::{
-    Catalogue, CompiledPath, DistSpec, LatencyError, PathModel, SimConfig, SimResult, Step,
-    compare_options,
+    Catalogue, CompiledPath, DistSpec, LatencyError, MixtureResult, PathModel, SimConfig,
+    SimResult, Step, allocate, compare_options, mixture, mixture::simulate_built,
 };
 use crate::placement::Topology;
 use crate::report::{EdgeReport, Report};
@@ -17,21 +35,58 @@ use crate::routing::HopKind;
 use crate::scenario::{LatencySettings, OptionKind, Scenario};
 use rust_decimal::prelude::ToPrimitive;
 
+/// Largest number of requests per edge for per-edge percentiles ([`edge_samples`]).
+pub const EDGE_SAMPLES_MAX: u64 = 4096;
+
+/// Requests simulated per edge for per-edge percentiles: `min(samples, 4,096)`.
+pub fn edge_samples(samples: u64) -> u64 {
+    samples.min(EDGE_SAMPLES_MAX)
+}
+
+/// What to simulate: requests per option, seed, and whether per-edge percentiles are wanted
+/// (only the JSON report shows them; they cost [`edge_samples`] requests per edge).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatencyRun {
+    /// Requests per option (and per entry point).
+    pub samples: u64,
+    /// Master seed.
+    pub seed: u64,
+    /// Whether to compute per-edge percentiles.
+    pub per_edge: bool,
+}
+
+impl LatencyRun {
+    /// The scenario's own settings (`latency.samples`, `latency.seed`), without per-edge
+    /// percentiles.
+    pub fn of(s: &Scenario) -> Self {
+        Self {
+            samples: s.latency.samples,
+            seed: s.latency.seed,
+            per_edge: false,
+        }
+    }
+}
+
 /// Percentiles per option plus the provenance every report states.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LatencyReport {
     /// One result per option, in scenario order; `None` when the option delivers no request.
-    pub options: Vec<Option<SimResult>>,
-    /// Simulated requests per option.
+    pub options: Vec<Option<MixtureResult>>,
+    /// Simulated requests per option (the budget spread over its shapes).
     pub samples: u64,
     /// Master seed.
     pub seed: u64,
     /// Random number generator and seeding scheme.
     pub rng: String,
+    /// Distinct request shapes simulated for the options (and edges).
+    pub shapes: usize,
     /// End-to-end latency per entry point of the call graph, per option.
     pub entry_points: Vec<EntryLatency>,
-    /// Latency of one call over each traffic edge, per option (scenario `traffic` order).
+    /// Latency of one call over each traffic edge, per option (scenario `traffic` order); empty
+    /// unless per-edge percentiles were asked for ([`LatencyRun::per_edge`]).
     pub edges: Vec<EntryLatency>,
+    /// Requests per edge behind `edges` ([`edge_samples`]); `None` without per-edge figures.
+    pub edge_samples: Option<u64>,
 }
 
 /// Latency of one entry point (or one traffic edge, named `from -> to`) under every option.
@@ -40,186 +95,381 @@ pub struct EntryLatency {
     /// Entry point name.
     pub name: String,
     /// One result per option, in scenario order; `None` when a call on the way delivers nothing.
-    pub options: Vec<Option<SimResult>>,
+    pub options: Vec<Option<MixtureResult>>,
 }
 
-/// Relation of a hop's endpoints, used to pick the network distribution and the CRN label.
-/// `same_node` is set for hops known to stay on the client's node (internalTrafficPolicy Local).
-fn relation(
-    topo: &Topology,
-    from: usize,
-    to: usize,
-    same_node: bool,
-) -> (&'static str, &'static str) {
-    if same_node {
-        ("node", "net.same_node")
-    } else if topo.crosses_az(from, to) {
-        ("cross", "net.cross_az")
-    } else {
-        ("same", "net.same_az")
+/// Description of the random number generator and seeding, reported with every result.
+pub const RNG: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk of requests, hop) via SplitMix64 mixing, batched ziggurat normals";
+
+/// How an option's requests differ in latency, apart from their paths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Class {
+    vip: Vip,
+    /// internalTrafficPolicy Local keeps the pod-to-pod hop on the client's node.
+    node_local: bool,
+    /// Load-balancer processing on client -> LB hops: ALB (else NLB).
+    alb: bool,
+    /// Cilium ClusterMesh adds its cross-cluster step on pod-to-pod hops between VPCs.
+    clustermesh: bool,
+    mesh: Mesh,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Vip {
+    KubeProxy,
+    None,
+    CiliumSocketLb,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Mesh {
+    None,
+    Sidecar,
+    Ambient { waypoint: bool },
+}
+
+impl Class {
+    fn of(kind: &OptionKind) -> Self {
+        Class {
+            vip: match kind {
+                OptionKind::Headless
+                | OptionKind::IstioSidecar { .. }
+                | OptionKind::IstioAmbient { .. } => Vip::None,
+                OptionKind::CiliumClusterMesh { .. } => Vip::CiliumSocketLb,
+                _ => Vip::KubeProxy,
+            },
+            node_local: matches!(kind, OptionKind::ItpLocal),
+            alb: matches!(kind, OptionKind::InternalAlb { .. }),
+            clustermesh: matches!(kind, OptionKind::CiliumClusterMesh { .. }),
+            mesh: match kind {
+                OptionKind::IstioSidecar { .. } => Mesh::Sidecar,
+                OptionKind::IstioAmbient { waypoint, .. } => Mesh::Ambient {
+                    waypoint: *waypoint,
+                },
+                _ => Mesh::None,
+            },
+        }
     }
+}
+
+/// Relation of a hop's ends, which picks its network distribution and its CRN label.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Rel {
+    Node,
+    Same,
+    Cross,
+}
+
+impl Rel {
+    fn name(self) -> (&'static str, &'static str) {
+        match self {
+            Rel::Node => ("node", "net.same_node"),
+            Rel::Same => ("same", "net.same_az"),
+            Rel::Cross => ("cross", "net.cross_az"),
+        }
+    }
+}
+
+/// One hop of a shape: kind, relation, whether it crosses VPCs, and whether the request opens a
+/// new connection on it (VIP translation and TCP handshake first).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RelHop {
+    kind: HopKind,
+    rel: Rel,
+    crosses_vpc: bool,
+    new_connection: bool,
+}
+
+/// A path at the relation level (at most [`crate::routing::MAX_HOPS`] hops).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct RelPath {
+    len: u8,
+    hops: [RelHop; crate::routing::MAX_HOPS],
+}
+
+/// Everything a request's latency depends on (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ShapeKey {
+    class: Class,
+    /// Requests per second per client proxy, on the [`proxy_rate_step`] grid (bits of the
+    /// `f64`; 0 unless sidecars queue).
+    per_proxy: u64,
+    path: RelPath,
+}
+
+/// Relative step of the grid that per-proxy request rates are rounded to before they pick a
+/// sidecar's queueing wait: 0.5 % (a rate moves by at most 0.25 %), so a mesh of thousands of
+/// edges has a few hundred distinct sidecar loads rather than one per edge.
+pub const PROXY_RATE_STEP: f64 = 0.005;
+
+/// `rate` rounded to the nearest point of the grid `(1 + PROXY_RATE_STEP)^k` (0 stays 0).
+fn proxy_rate_step(rate: f64) -> f64 {
+    if !(rate > 0.0 && rate.is_finite()) {
+        return 0.0;
+    }
+    let ln_step = PROXY_RATE_STEP.ln_1p();
+    ((rate.ln() / ln_step).round() * ln_step).exp()
+}
+
+/// The relation-level paths of a route with their share of the delivered requests.
+fn rel_paths(topo: &Topology, class: Class, e: &EdgeReport) -> Vec<(RelPath, f64)> {
+    let mut out: Vec<(RelPath, f64)> = Vec::new();
+    e.route.for_each_path(&mut |p| {
+        let mut rp = RelPath {
+            len: 0,
+            hops: [RelHop {
+                kind: HopKind::PodToPod,
+                rel: Rel::Same,
+                crosses_vpc: false,
+                new_connection: false,
+            }; crate::routing::MAX_HOPS],
+        };
+        for h in p.hops.iter() {
+            let rel = if class.node_local && h.kind == HopKind::PodToPod {
+                Rel::Node
+            } else if topo.crosses_az(h.from, h.to) {
+                Rel::Cross
+            } else {
+                Rel::Same
+            };
+            rp.hops[usize::from(rp.len)] = RelHop {
+                kind: h.kind,
+                rel,
+                crosses_vpc: topo.crosses_vpc(h.from, h.to),
+                new_connection: false,
+            };
+            rp.len += 1;
+        }
+        let share = p.share.to_f64().unwrap_or(0.0);
+        match out.iter_mut().find(|(q, _)| *q == rp) {
+            Some((_, w)) => *w += share,
+            None => out.push((rp, share)),
+        }
+    });
+    let delivered: f64 = out.iter().map(|(_, w)| w).sum();
+    if delivered > 0.0 {
+        for (_, w) in &mut out {
+            *w /= delivered;
+        }
+    }
+    out
 }
 
 struct Ctx<'a> {
     cat: &'a Catalogue,
-    topo: &'a Topology,
     settings: &'a LatencySettings,
+    kube_proxy: DistSpec,
 }
 
 impl Ctx<'_> {
-    /// One network hop at position `pos`: a new-connection part (VIP translation when `vip`, then
-    /// the TCP handshake) with probability `p_new`, and the request round trip.
+    /// One network hop at position `pos`: on a new connection the VIP translation (when `vip`)
+    /// and the TCP handshake, then the request round trip.
     fn network(
         &self,
         pos: usize,
-        from: usize,
-        to: usize,
-        p_new: f64,
+        hop: RelHop,
         vip: Option<DistSpec>,
-        same_node: bool,
     ) -> Result<Step, LatencyError> {
-        let (rel, entry) = relation(self.topo, from, to, same_node);
-        let mut conn = Vec::new();
-        if let Some(v) = vip {
-            conn.push(Step::hop(format!("vip.{pos}"), v));
-        }
-        conn.push(
-            self.cat
-                .handshake("conn.tcp_handshake", entry, &format!("tcp.{pos}.{rel}"))?,
-        );
-        Ok(Step::seq(vec![
-            Step::maybe(p_new, Step::seq(conn)),
-            self.cat.hop_labeled(entry, &format!("net.{pos}.{rel}"))?,
-        ]))
-    }
-
-    fn kube_proxy(&self) -> Result<DistSpec, LatencyError> {
-        self.cat
-            .kube_proxy_iptables(self.settings.services_in_cluster)
-    }
-}
-
-/// The latency of one call over a routed edge under option `i`: DNS (sometimes), the routed hop
-/// paths as weighted branches, proxies, the callee's server time when given, and the TCP tail.
-/// `None` when the edge delivers nothing.
-fn edge_step(
-    ctx: &Ctx,
-    s: &Scenario,
-    i: usize,
-    e: &EdgeReport,
-) -> Result<Option<Step>, LatencyError> {
-    let kind = &s.options[i].kind;
-    if e.route.paths.is_empty() {
-        return Ok(None);
-    }
-    let rps = e.load.rps.and_then(|r| r.to_f64()).unwrap_or(0.0);
-    let p_new = if rps > 0.0 && !e.load.new_connections_per_s.is_zero() {
-        (e.load.new_connections_per_s.to_f64().unwrap_or(0.0) / rps).min(1.0)
-    } else {
-        1.0 / ctx.settings.requests_per_connection
-    };
-    let delivered: f64 = e
-        .route
-        .paths
-        .iter()
-        .map(|p| p.share.to_f64().unwrap_or(0.0))
-        .sum();
-    let mut branches = Vec::new();
-    for p in &e.route.paths {
+        let (rel, entry) = hop.rel.name();
         let mut steps = Vec::new();
-        for (pos, h) in p.hops.iter().enumerate() {
-            let vip = match (h.kind, kind) {
-                (
-                    HopKind::PodToPod,
-                    OptionKind::Headless
-                    | OptionKind::IstioSidecar { .. }
-                    | OptionKind::IstioAmbient { .. },
-                ) => None,
-                (HopKind::PodToPod, OptionKind::CiliumClusterMesh { .. }) => {
-                    Some(ctx.cat.dist("svc.cilium_ebpf_socket_lb")?)
+        if hop.new_connection {
+            if let Some(v) = vip {
+                steps.push(Step::hop(format!("vip.{pos}"), v));
+            }
+            steps.push(self.cat.handshake(
+                "conn.tcp_handshake",
+                entry,
+                &format!("tcp.{pos}.{rel}"),
+            )?);
+        }
+        steps.push(self.cat.hop_labeled(entry, &format!("net.{pos}.{rel}"))?);
+        Ok(Step::seq(steps))
+    }
+
+    /// The latency model of one request of shape `key`.
+    fn shape(&self, key: &ShapeKey) -> Result<Step, LatencyError> {
+        let class = key.class;
+        let mut seq = vec![Step::hop_with_p(
+            "dns",
+            self.cat
+                .nodelocal_lookup(self.settings.dns_cache_hit_ratio)?,
+            self.settings.dns_lookups_per_request,
+        )];
+        let mut hops = Vec::new();
+        for (pos, &hop) in key.path.hops[..usize::from(key.path.len)]
+            .iter()
+            .enumerate()
+        {
+            let vip = match (hop.kind, class.vip) {
+                (HopKind::PodToPod, Vip::None) => None,
+                (HopKind::PodToPod, Vip::CiliumSocketLb) => {
+                    Some(self.cat.dist("svc.cilium_ebpf_socket_lb")?)
                 }
-                (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(ctx.kube_proxy()?),
+                (HopKind::PodToPod | HopKind::NodePortToPod, _) => Some(self.kube_proxy.clone()),
                 _ => None,
             };
-            // ITP Local keeps the pod-to-pod hop on the client's node.
-            let same_node = h.kind == HopKind::PodToPod && matches!(kind, OptionKind::ItpLocal);
-            steps.push(ctx.network(pos, h.from, h.to, p_new, vip, same_node)?);
-            match h.kind {
-                HopKind::ClientToLb if matches!(kind, OptionKind::InternalAlb { .. }) => steps
-                    .push(
-                        ctx.cat
-                            .hop_labeled("lb.alb_internal_processing", "lb.alb")?,
-                    ),
-                HopKind::ClientToLb => steps.push(
-                    ctx.cat
+            hops.push(self.network(pos, hop, vip)?);
+            match hop.kind {
+                HopKind::ClientToLb if class.alb => hops.push(
+                    self.cat
+                        .hop_labeled("lb.alb_internal_processing", "lb.alb")?,
+                ),
+                HopKind::ClientToLb => hops.push(
+                    self.cat
                         .hop_labeled("lb.nlb_internal_processing", "lb.nlb")?,
                 ),
-                HopKind::Lattice => steps.push(
-                    ctx.cat
+                HopKind::Lattice => hops.push(
+                    self.cat
                         .hop_labeled("lb.vpc_lattice_processing", "lattice")?,
                 ),
-                HopKind::PodToPod
-                    if matches!(kind, OptionKind::CiliumClusterMesh { .. })
-                        && ctx.topo.crosses_vpc(h.from, h.to) =>
-                {
-                    steps.push(
-                        ctx.cat
-                            .hop_labeled("clustermesh.cross_cluster", "clustermesh")?,
-                    )
-                }
+                HopKind::PodToPod if class.clustermesh && hop.crosses_vpc => hops.push(
+                    self.cat
+                        .hop_labeled("clustermesh.cross_cluster", "clustermesh")?,
+                ),
                 _ => {}
             }
         }
-        branches.push((
-            p.share.to_f64().unwrap_or(0.0) / delivered.max(f64::MIN_POSITIVE),
-            Step::seq(steps),
-        ));
-    }
-    let clients = f64::from(ctx.topo.place(s, &e.from).total());
-    let mut seq = vec![Step::hop_with_p(
-        "dns",
-        ctx.cat.nodelocal_lookup(ctx.settings.dns_cache_hit_ratio)?,
-        ctx.settings.dns_lookups_per_request,
-    )];
-    seq.push(Step::choice(branches));
-    // Proxies: per-proxy load from the edge's rate spread over the client pods' proxies.
-    let per_proxy = rps / clients.max(1.0);
-    match kind {
-        OptionKind::IstioSidecar { .. } => {
-            for side in ["client", "server"] {
-                let (step, _) = ctx.cat.proxy_with_queue(
-                    "mesh.envoy_sidecar_per_proxy",
-                    &format!("sidecar.{side}"),
-                    per_proxy,
-                )?;
-                seq.push(step);
+        seq.push(Step::seq(hops));
+        match class.mesh {
+            Mesh::Sidecar => {
+                // Per-proxy load from the edge's rate spread over the client pods' proxies.
+                let per_proxy = f64::from_bits(key.per_proxy);
+                for side in ["client", "server"] {
+                    let (step, _) = self.cat.proxy_with_queue(
+                        "mesh.envoy_sidecar_per_proxy",
+                        &format!("sidecar.{side}"),
+                        per_proxy,
+                    )?;
+                    seq.push(step);
+                }
             }
-        }
-        OptionKind::IstioAmbient { waypoint, .. } => {
-            seq.push(ctx.cat.hop_labeled("mesh.istio_ztunnel_pair", "ztunnel")?);
-            if *waypoint {
-                seq.push(ctx.cat.hop_labeled("mesh.istio_waypoint", "waypoint")?);
+            Mesh::Ambient { waypoint } => {
+                seq.push(self.cat.hop_labeled("mesh.istio_ztunnel_pair", "ztunnel")?);
+                if waypoint {
+                    seq.push(self.cat.hop_labeled("mesh.istio_waypoint", "waypoint")?);
+                }
             }
+            Mesh::None => {}
         }
-        _ => {}
+        if let Some(server) = &self.settings.server {
+            seq.push(Step::hop("server", server.clone()));
+        }
+        seq.push(self.cat.hop_labeled("tail.tcp_data_loss_rto", "rto")?);
+        Ok(Step::seq(seq))
     }
-    if let Some(server) = &ctx.settings.server {
-        seq.push(Step::hop("server", server.clone()));
-    }
-    seq.push(ctx.cat.hop_labeled("tail.tcp_data_loss_rto", "rto")?);
-    Ok(Some(Step::seq(seq)))
 }
 
-/// Builds the latency model of one option over all its edges (weighted by request share).
-fn option_model(
-    ctx: &Ctx,
-    s: &Scenario,
-    report: &Report,
-    i: usize,
-) -> Result<CompiledPath, LatencyError> {
-    let opt = &report.options[i];
-    let mut weights: Vec<f64> = opt
-        .edges
+/// The distinct shapes of a run and, per option and edge, which shapes its requests take.
+struct Shapes {
+    keys: Vec<ShapeKey>,
+    index: HashMap<ShapeKey, usize>,
+    /// Per option: (shape, weight) summed over its edges (weights sum to one).
+    options: Vec<Vec<(usize, f64)>>,
+    /// Per option, per edge: (shape, share of the edge's delivered requests); empty lists for
+    /// edges that deliver nothing. Only filled when per-edge figures or call graphs need it.
+    edges: Vec<Vec<Vec<(usize, f64)>>>,
+}
+
+impl Shapes {
+    fn id(&mut self, key: ShapeKey) -> usize {
+        let next = self.keys.len();
+        *self.index.entry(key).or_insert_with(|| {
+            self.keys.push(key);
+            next
+        })
+    }
+
+    /// Collects every option's shapes from the report's routes.
+    fn collect(s: &Scenario, report: &Report, settings: &LatencySettings, per_edge: bool) -> Self {
+        let mut out = Shapes {
+            keys: Vec::new(),
+            index: HashMap::new(),
+            options: Vec::new(),
+            edges: Vec::new(),
+        };
+        let placements = crate::placement::Placements::new(&report.topology, s);
+        for (o, opt) in s.options.iter().zip(&report.options) {
+            let class = Class::of(&o.kind);
+            let weights = edge_weights(&opt.edges);
+            let total: f64 = weights.iter().sum();
+            let mut parts: Vec<(usize, f64)> = Vec::new();
+            let mut slot: HashMap<usize, usize> = HashMap::new();
+            let mut per_edge_parts = Vec::new();
+            let mut routes: HashMap<(usize, usize), Vec<(RelPath, f64)>> = HashMap::new();
+            for (e, w) in opt.edges.iter().zip(&weights) {
+                let paths = match e.route.shared_key() {
+                    Some(k) => routes
+                        .entry(k)
+                        .or_insert_with(|| rel_paths(&report.topology, class, e))
+                        .clone(),
+                    None => rel_paths(&report.topology, class, e),
+                };
+                let rps = e.load.rps.and_then(|r| r.to_f64()).unwrap_or(0.0);
+                let p_new = if rps > 0.0 && !e.load.new_connections_per_s.is_zero() {
+                    (e.load.new_connections_per_s.to_f64().unwrap_or(0.0) / rps).min(1.0)
+                } else {
+                    1.0 / settings.requests_per_connection
+                };
+                let per_proxy = match class.mesh {
+                    Mesh::Sidecar => rps / f64::from(placements.get(&e.from).total()).max(1.0),
+                    _ => 0.0,
+                };
+                let mut edge_parts = Vec::new();
+                for (path, share) in paths {
+                    for (path, p) in connection_cases(path, p_new) {
+                        let id = out.id(ShapeKey {
+                            class,
+                            per_proxy: proxy_rate_step(per_proxy).to_bits(),
+                            path,
+                        });
+                        if *w > 0.0 {
+                            let k = *slot.entry(id).or_insert_with(|| {
+                                parts.push((id, 0.0));
+                                parts.len() - 1
+                            });
+                            parts[k].1 += w / total * share * p;
+                        }
+                        if per_edge {
+                            edge_parts.push((id, share * p));
+                        }
+                    }
+                }
+                if per_edge {
+                    per_edge_parts.push(edge_parts);
+                }
+            }
+            out.options.push(parts);
+            out.edges.push(per_edge_parts);
+        }
+        out
+    }
+}
+
+/// The cases of a path by which of its hops open a new connection (each independently with
+/// probability `p_new`), with their probabilities; cases of probability zero are left out.
+fn connection_cases(path: RelPath, p_new: f64) -> Vec<(RelPath, f64)> {
+    let len = usize::from(path.len);
+    (0..1u32 << len)
+        .filter_map(|mask| {
+            let mut case = path;
+            let mut p = 1.0;
+            for (i, hop) in case.hops[..len].iter_mut().enumerate() {
+                hop.new_connection = mask & (1 << i) != 0;
+                p *= if hop.new_connection {
+                    p_new
+                } else {
+                    1.0 - p_new
+                };
+            }
+            (p > 0.0).then_some((case, p))
+        })
+        .collect()
+}
+
+/// Weight of each edge in its option's requests: request rate (or GB when rates are unknown)
+/// times the delivered share; equal weights for the routed edges when there is no traffic at all.
+fn edge_weights(edges: &[EdgeReport]) -> Vec<f64> {
+    let weights: Vec<f64> = edges
         .iter()
         .map(|e| {
             e.load
@@ -230,77 +480,65 @@ fn option_model(
                 * (1.0 - e.route.dropped.to_f64().unwrap_or(0.0))
         })
         .collect();
-    if weights.iter().sum::<f64>() <= 0.0 {
-        // No traffic at all (volume 0): a request's latency is still defined; weigh the routed
-        // edges equally.
-        weights = opt
-            .edges
-            .iter()
-            .map(|e| if e.route.paths.is_empty() { 0.0 } else { 1.0 })
-            .collect();
+    if weights.iter().sum::<f64>() > 0.0 {
+        return weights;
     }
-    let total: f64 = weights.iter().sum();
-    let mut edge_steps = Vec::new();
-    for (e, w) in opt.edges.iter().zip(&weights) {
-        if *w <= 0.0 {
-            continue;
+    // No traffic at all (volume 0): a request's latency is still defined.
+    edges
+        .iter()
+        .map(|e| if e.route.delivers() { 1.0 } else { 0.0 })
+        .collect()
+}
+
+/// One call over the edge under option `i`: one of the edge's shapes, by share. `None` when the
+/// edge delivers nothing.
+fn call_step(steps: &[Step], parts: &[(usize, f64)]) -> Option<Step> {
+    match parts {
+        [] => None,
+        [(k, _)] => steps.get(*k).cloned(),
+        _ => {
+            let total: f64 = parts.iter().map(|(_, w)| w).sum();
+            Some(Step::choice(
+                parts
+                    .iter()
+                    .filter_map(|(k, w)| steps.get(*k).map(|st| (w / total, st.clone())))
+                    .collect(),
+            ))
         }
-        if let Some(step) = edge_step(ctx, s, i, e)? {
-            edge_steps.push((w / total, step));
-        }
     }
-    if edge_steps.is_empty() {
-        return Err(LatencyError::model(format!(
-            "option `{}` delivers no request to simulate",
-            opt.name
-        )));
-    }
-    PathModel::new(opt.name.clone(), Step::choice(edge_steps)).compile()
 }
 
 /// The latency of serving one request at `service` whose calls are `stages`: stages in sequence,
 /// the calls of a stage in parallel (the slowest sets the pace), each call `count` times in a row,
-/// each call = the routed edge (with the callee's server time) then the callee's own calls.
-/// `None` when a call's edge delivers nothing under this option.
+/// each call = one shape of the routed edge (with the callee's server time) then the callee's own
+/// calls. `None` when a call's edge delivers nothing under this option.
 fn calls_step(
-    ctx: &Ctx,
     s: &Scenario,
-    report: &Report,
-    i: usize,
+    edge_of: &HashMap<(&str, &str), usize>,
+    call: &dyn Fn(usize) -> Option<Step>,
     service: &str,
     stages: &[Vec<crate::scenario::Call>],
-) -> Result<Option<Step>, LatencyError> {
+) -> Option<Step> {
     let Some(graph) = &s.call_graph else {
-        return Ok(Some(Step::seq(Vec::new())));
+        return Some(Step::seq(Vec::new()));
     };
     let mut seq = Vec::new();
     for stage in stages {
         let mut par = Vec::new();
-        for call in stage {
-            let Some(edge) = report.options[i]
-                .edges
-                .iter()
-                .find(|e| e.from == service && e.to == call.to)
-            else {
-                return Ok(None);
-            };
-            let Some(hop) = edge_step(ctx, s, i, edge)? else {
-                return Ok(None);
-            };
+        for c in stage {
+            let hop = call(*edge_of.get(&(service, c.to.as_str()))?)?;
             let downstream = graph
                 .services
                 .iter()
-                .find(|c| c.service == call.to)
-                .map(|c| c.stages.as_slice())
+                .find(|x| x.service == c.to)
+                .map(|x| x.stages.as_slice())
                 .unwrap_or(&[]);
-            let Some(below) = calls_step(ctx, s, report, i, &call.to, downstream)? else {
-                return Ok(None);
-            };
+            let below = calls_step(s, edge_of, call, &c.to, downstream)?;
             let one = Step::seq(vec![hop, below]);
-            par.push(if call.count == 1 {
+            par.push(if c.count == 1 {
                 one
             } else {
-                Step::repeat(call.count, one)
+                Step::repeat(c.count, one)
             });
         }
         seq.push(if par.len() == 1 {
@@ -309,106 +547,134 @@ fn calls_step(
             Step::par(par)
         });
     }
-    Ok(Some(Step::seq(seq)))
+    Some(Step::seq(seq))
 }
 
-/// Simulates every option of an evaluated scenario with the scenario's latency settings (or the
-/// given overrides of samples and seed) and stores the result in the report.
+/// Simulates every option of an evaluated scenario (see the module docs) and stores the result in
+/// the report.
 pub fn simulate_report(
     s: &Scenario,
     report: &mut Report,
-    samples: Option<u64>,
-    seed: Option<u64>,
+    run: LatencyRun,
 ) -> Result<(), LatencyError> {
     let cat = Catalogue::eks_defaults()?.with_overrides(&s.latency.hop_overrides)?;
     let settings = &s.latency;
     let ctx = Ctx {
         cat: &cat,
-        topo: &report.topology,
         settings,
+        kube_proxy: cat.kube_proxy_iptables(settings.services_in_cluster)?,
     };
-    let cfg = SimConfig::new(
-        samples.unwrap_or(settings.samples),
-        seed.unwrap_or(settings.seed),
-    );
-    let n = report.options.len();
-    let options = simulate_per_option(n, &cfg, |i| {
-        let delivers = report.options[i]
-            .edges
-            .iter()
-            .any(|e| !e.route.paths.is_empty());
-        delivers
-            .then(|| option_model(&ctx, s, report, i))
-            .transpose()
-    })?;
-    let rng = options.iter().flatten().next().map_or_else(
-        || crate::latency::engine::RNG_NAME.to_string(),
-        |r| r.rng.clone(),
-    );
-    let mut entry_points = Vec::new();
-    for ep in s.call_graph.iter().flat_map(|g| &g.entry_points) {
-        let options = simulate_per_option(n, &cfg, |i| {
-            let Some(step) = calls_step(&ctx, s, report, i, &ep.service, &ep.stages)? else {
-                return Ok(None);
-            };
-            let mut root = Vec::new();
-            if let Some(server) = &settings.server {
-                root.push(Step::hop("server.entry", server.clone()));
-            }
-            root.push(step);
-            let name = format!("{}:{}", report.options[i].name, ep.name);
-            PathModel::new(name, Step::seq(root)).compile().map(Some)
-        })?;
-        entry_points.push(EntryLatency {
-            name: ep.name.clone(),
-            options,
-        });
+    let graph = s.call_graph.as_ref().filter(|g| !g.entry_points.is_empty());
+    let shapes = Shapes::collect(s, report, settings, run.per_edge || graph.is_some());
+    let build = |k: usize| -> Result<CompiledPath, LatencyError> {
+        PathModel::new(format!("shape {k}"), ctx.shape(&shapes.keys[k])?).compile()
+    };
+    let per_edge = edge_samples(run.samples);
+    let mut budgets: Vec<(&[(usize, f64)], u64)> = shapes
+        .options
+        .iter()
+        .map(|p| (p.as_slice(), run.samples))
+        .collect();
+    if run.per_edge {
+        budgets.extend(
+            shapes
+                .edges
+                .iter()
+                .flatten()
+                .map(|p| (p.as_slice(), per_edge)),
+        );
     }
+    let alloc = allocate(shapes.keys.len(), &budgets);
+    let simulated = simulate_built(&build, &alloc, run.seed)?;
+    const CONFIDENCE: f64 = 0.95;
+    let options: Vec<Option<MixtureResult>> = shapes
+        .options
+        .iter()
+        .map(|p| mixture(&simulated, p, CONFIDENCE))
+        .collect();
     let mut edges = Vec::new();
-    for (k, edge) in s.traffic.iter().enumerate() {
-        let options = simulate_per_option(n, &cfg, |i| {
-            let Some(step) = edge_step(&ctx, s, i, &report.options[i].edges[k])? else {
-                return Ok(None);
-            };
-            let name = format!("{}:{}->{}", report.options[i].name, edge.from, edge.to);
-            PathModel::new(name, step).compile().map(Some)
-        })?;
-        edges.push(EntryLatency {
-            name: format!("{} -> {}", edge.from, edge.to),
-            options,
-        });
+    if run.per_edge {
+        for (k, edge) in s.traffic.iter().enumerate() {
+            edges.push(EntryLatency {
+                name: format!("{} -> {}", edge.from, edge.to),
+                options: shapes
+                    .edges
+                    .iter()
+                    .map(|per| per.get(k).and_then(|p| mixture(&simulated, p, CONFIDENCE)))
+                    .collect(),
+            });
+        }
+    }
+    let mut entry_points = Vec::new();
+    if let Some(graph) = graph {
+        let edge_of: HashMap<(&str, &str), usize> = s
+            .traffic
+            .iter()
+            .enumerate()
+            .map(|(k, e)| ((e.from.as_str(), e.to.as_str()), k))
+            .collect();
+        let cfg = SimConfig::new(run.samples, run.seed);
+        let steps: Vec<Step> = shapes
+            .keys
+            .iter()
+            .map(|k| ctx.shape(k))
+            .collect::<Result<_, _>>()?;
+        for ep in &graph.entry_points {
+            let mut trees = Vec::new();
+            let mut index = Vec::new();
+            for (i, per) in shapes.edges.iter().enumerate() {
+                let call = |k: usize| per.get(k).and_then(|p| call_step(&steps, p));
+                let Some(step) = calls_step(s, &edge_of, &call, &ep.service, &ep.stages) else {
+                    continue;
+                };
+                let mut root = Vec::new();
+                if let Some(server) = &settings.server {
+                    root.push(Step::hop("server.entry", server.clone()));
+                }
+                root.push(step);
+                let name = format!("{}:{}", report.options[i].name, ep.name);
+                trees.push(PathModel::new(name, Step::seq(root)).compile()?);
+                index.push(i);
+            }
+            let mut options = vec![None; report.options.len()];
+            if !trees.is_empty() {
+                for (i, r) in index
+                    .into_iter()
+                    .zip(compare_options(&trees, &cfg)?.results)
+                {
+                    options[i] = Some(figures(&r));
+                }
+            }
+            entry_points.push(EntryLatency {
+                name: ep.name.clone(),
+                options,
+            });
+        }
     }
     report.latency = Some(LatencyReport {
-        edges,
-        entry_points,
         options,
-        samples: cfg.samples,
-        seed: cfg.seed,
-        rng,
+        samples: run.samples,
+        seed: run.seed,
+        rng: RNG.to_string(),
+        shapes: shapes.keys.len(),
+        entry_points,
+        edges,
+        edge_samples: run.per_edge.then_some(per_edge),
     });
     Ok(())
 }
 
-/// Builds a path per option (`None` where the option delivers nothing), simulates them together with
-/// common random numbers, and returns the results in option order.
-fn simulate_per_option(
-    n: usize,
-    cfg: &SimConfig,
-    mut build: impl FnMut(usize) -> Result<Option<CompiledPath>, LatencyError>,
-) -> Result<Vec<Option<SimResult>>, LatencyError> {
-    let mut paths = Vec::new();
-    let mut index = Vec::new();
-    for i in 0..n {
-        if let Some(p) = build(i)? {
-            paths.push(p);
-            index.push(i);
-        }
+/// The figures of a tree simulation (entry points) in the report's result type.
+fn figures(r: &SimResult) -> MixtureResult {
+    MixtureResult {
+        p50_ms: r.p50_ms,
+        p90_ms: r.p90_ms,
+        p99_ms: r.p99_ms,
+        p999_ms: r.p999_ms,
+        mean_ms: r.mean_ms,
+        p99_ci_ms: r.p99_ci_ms,
+        confidence: r.confidence,
+        samples: r.samples,
+        shapes: 1,
     }
-    let mut out = vec![None; n];
-    if !paths.is_empty() {
-        for (i, r) in index.into_iter().zip(compare_options(&paths, cfg)?.results) {
-            out[i] = Some(r);
-        }
-    }
-    Ok(out)
 }

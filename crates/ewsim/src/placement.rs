@@ -304,8 +304,65 @@ pub fn colocate(total: u32, order: &[usize], host: &[u32]) -> Vec<(usize, u32)> 
         .collect()
 }
 
+/// Every service's [`Placement`], computed once per scenario so that routing many edges looks
+/// each service up instead of placing it again (placing scans the service list). Services placed
+/// alike share one entry and one [`PlacementId`], so routing can reuse work between them.
+#[derive(Debug, Clone, Default)]
+pub struct Placements {
+    ids: std::collections::HashMap<String, PlacementId>,
+    distinct: Vec<Placement>,
+}
+
+/// Identifies a distinct placement within one [`Placements`]: services with equal pods per node
+/// have equal ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PlacementId(u32);
+
+impl Placements {
+    /// Places every service of the scenario.
+    pub fn new(topo: &Topology, s: &Scenario) -> Self {
+        Self::of(topo, s, s.services.iter().map(|v| v.name.as_str()))
+    }
+
+    /// Places only the named services (a one-off route of a single edge).
+    pub fn of<'n>(topo: &Topology, s: &Scenario, names: impl IntoIterator<Item = &'n str>) -> Self {
+        let empty = Placement {
+            per_node: vec![0; topo.node_zone.len()],
+        };
+        let mut by_value = std::collections::HashMap::new();
+        by_value.insert(empty.clone(), PlacementId(0));
+        let mut out = Self {
+            ids: std::collections::HashMap::new(),
+            distinct: vec![empty],
+        };
+        for name in names {
+            if out.ids.contains_key(name) {
+                continue;
+            }
+            let p = topo.place(s, name);
+            let next = PlacementId(out.distinct.len() as u32);
+            let id = *by_value.entry(p.clone()).or_insert(next);
+            if id == next {
+                out.distinct.push(p);
+            }
+            out.ids.insert(name.to_string(), id);
+        }
+        out
+    }
+
+    /// The id of `service`'s placement (the empty placement's when there is no such service).
+    pub fn id(&self, service: &str) -> PlacementId {
+        self.ids.get(service).copied().unwrap_or(PlacementId(0))
+    }
+
+    /// The placement of `service`; no pods when the scenario has no such service.
+    pub fn get(&self, service: &str) -> &Placement {
+        &self.distinct[self.id(service).0 as usize]
+    }
+}
+
 /// Pods of one service on each node.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Placement {
     /// Pod count per node index.
     pub per_node: Vec<u32>,

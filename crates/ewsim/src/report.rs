@@ -2,12 +2,14 @@
 
 use crate::cost::{OptionCost, price_option};
 use crate::error::{Diagnostic, InputError};
-use crate::placement::Topology;
+use crate::placement::{Placements, Topology};
 use crate::pricing::PriceTable;
-use crate::routing::{EdgeRoute, route_edge};
+use crate::routing::{EdgeRoute, Router};
 use crate::scenario::{Billing, Scenario};
 use crate::traffic::EdgeLoad;
+use rayon::prelude::*;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// Version of the JSON report layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -59,15 +61,16 @@ pub struct OptionReport {
     pub edges: Vec<EdgeReport>,
 }
 
-/// One edge under one option.
+/// One edge under one option. The caller, callee and load are the edge's own (the same under
+/// every option) and shared between the options' reports.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeReport {
     /// Calling service.
-    pub from: String,
+    pub from: Arc<str>,
     /// Called service.
-    pub to: String,
+    pub to: Arc<str>,
     /// Load.
-    pub load: EdgeLoad,
+    pub load: Arc<EdgeLoad>,
     /// Routing.
     pub route: EdgeRoute,
 }
@@ -92,46 +95,75 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> 
         .iter()
         .map(|e| EdgeLoad::of(e, &s.billing))
         .collect();
+    let shared: Vec<(Arc<str>, Arc<str>, Arc<EdgeLoad>)> = s
+        .traffic
+        .iter()
+        .zip(&loads)
+        .map(|(e, l)| {
+            (
+                e.from.as_str().into(),
+                e.to.as_str().into(),
+                Arc::new(l.clone()),
+            )
+        })
+        .collect();
+    let placements = Placements::new(&topo, s);
+    let state_placements = crate::states::state_placements(s, &topo);
+    // Options are routed and priced independently (in parallel); results keep scenario order.
+    let evaluated: Vec<_> = s
+        .options
+        .par_iter()
+        .map(|o| {
+            let mut router = Router::new(s, &topo, &placements, o);
+            let mut state_routers: Vec<Router> = state_placements
+                .iter()
+                .map(|p| Router::new(s, &topo, p, o))
+                .collect();
+            // Per edge, per replica state: routed once, used for the month and per state.
+            let per_edge: Vec<Vec<EdgeRoute>> = if s.states.is_empty() {
+                Vec::new()
+            } else {
+                s.traffic
+                    .iter()
+                    .map(|e| crate::states::route_states(&mut state_routers, e))
+                    .collect()
+            };
+            let routed: Vec<(&EdgeLoad, EdgeRoute)> = s
+                .traffic
+                .iter()
+                .zip(&loads)
+                .enumerate()
+                .map(|(k, (e, l))| {
+                    let route = match per_edge.get(k) {
+                        None => router.route(e),
+                        Some(per_state) => crate::states::merge(&s.states, per_state),
+                    };
+                    (l, route)
+                })
+                .collect();
+            let cost = price_option(s, &topo, &table, o, &routed);
+            (per_edge, routed, cost)
+        })
+        .collect();
     let mut options = Vec::new();
     let mut problems = Vec::new();
-    // Per option, per edge, per replica state: routed once, used for the month and per state.
     let mut state_routes = Vec::new();
-    for (i, o) in s.options.iter().enumerate() {
-        let per_edge: Vec<Vec<EdgeRoute>> = s
-            .traffic
-            .iter()
-            .map(|e| crate::states::route_states(s, &topo, o, e))
-            .collect();
-        let routed: Vec<(EdgeLoad, EdgeRoute)> = s
-            .traffic
-            .iter()
-            .zip(&loads)
-            .zip(&per_edge)
-            .map(|((e, l), per_state)| {
-                let route = if s.states.is_empty() {
-                    route_edge(s, &topo, o, e)
-                } else {
-                    crate::states::merge(&s.states, per_state)
-                };
-                (l.clone(), route)
-            })
-            .collect();
+    for (i, (o, (per_edge, routed, cost))) in s.options.iter().zip(evaluated).enumerate() {
         state_routes.push(per_edge);
-        match price_option(s, &topo, &table, o, &routed) {
+        match cost {
             Ok(cost) => options.push(OptionReport {
                 name: o.name.clone(),
                 kind: o.kind.as_str(),
                 description: o.description.clone(),
                 assumed: routed.iter().any(|(_, r)| r.assumed),
                 cost,
-                edges: s
-                    .traffic
+                edges: shared
                     .iter()
                     .zip(routed)
-                    .map(|(e, (load, route))| EdgeReport {
-                        from: e.from.clone(),
-                        to: e.to.clone(),
-                        load,
+                    .map(|((from, to, load), (_, route))| EdgeReport {
+                        from: from.clone(),
+                        to: to.clone(),
+                        load: load.clone(),
                         route,
                     })
                     .collect(),
@@ -199,7 +231,12 @@ pub fn evaluate_replaced(
         diagnostics: loaded.source_map.resolve(e.diagnostics),
     })?;
     if let Some((samples, seed)) = latency {
-        crate::path_latency::simulate_report(s, &mut report, Some(samples), Some(seed))
+        let run = crate::path_latency::LatencyRun {
+            samples,
+            seed,
+            per_edge: false,
+        };
+        crate::path_latency::simulate_report(s, &mut report, run)
             .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?;
     }
     Ok(report)
@@ -286,7 +323,7 @@ pub struct SummaryRow {
 impl Report {
     /// The simulated latency of option `i`: `None` when latency was not simulated or the option
     /// delivers no request.
-    pub fn option_latency(&self, i: usize) -> Option<&crate::latency::SimResult> {
+    pub fn option_latency(&self, i: usize) -> Option<&crate::latency::MixtureResult> {
         self.latency
             .as_ref()
             .and_then(|l| l.options.get(i))

@@ -6,7 +6,8 @@
 //! the clients' zones gives weighted hop sequences ([`Path`]) that the cost and latency stages price.
 //! Shares are exact ratios of pod and node counts, kept as `Decimal`.
 
-use crate::placement::{Placement, Topology};
+use crate::placement::{Placement, PlacementId, Placements, Topology};
+use crate::scenario::StateTime;
 use crate::scenario::{
     ExternalTrafficPolicy, LoadBalancerSettings, MeshAffinity, MeshSettings, OptionKind,
     OptionSpec, Scenario, TargetType, TrafficEdge,
@@ -16,9 +17,10 @@ use crate::topology::{
     route_service,
 };
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// What a hop is, which decides how it is billed and what latency it adds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HopKind {
     /// Pod to pod through a ClusterIP / headless / mesh selection (inter-AZ billed).
     PodToPod,
@@ -59,6 +61,45 @@ pub struct Hop {
     pub to: usize,
 }
 
+/// Most hops a path has: client -> load-balancer node -> target node -> pod (instance targets).
+pub const MAX_HOPS: usize = 3;
+
+/// The hops of one path, stored inline (a path has at most [`MAX_HOPS`]); reads as a slice.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Hops {
+    len: u8,
+    items: [Hop; MAX_HOPS],
+}
+
+impl Hops {
+    const EMPTY: Hops = Hops {
+        len: 0,
+        items: [Hop {
+            kind: HopKind::PodToPod,
+            from: 0,
+            to: 0,
+        }; MAX_HOPS],
+    };
+
+    fn push(&mut self, hop: Hop) {
+        self.items[usize::from(self.len)] = hop;
+        self.len += 1;
+    }
+}
+
+impl std::ops::Deref for Hops {
+    type Target = [Hop];
+    fn deref(&self) -> &[Hop] {
+        &self.items[..usize::from(self.len)]
+    }
+}
+
+impl std::fmt::Debug for Hops {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
 /// A hop sequence taken by a share of an edge's requests.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Path {
@@ -67,14 +108,25 @@ pub struct Path {
     /// Zone slot of the client.
     pub client_zone: usize,
     /// Hops in order.
-    pub hops: Vec<Hop>,
+    pub hops: Hops,
+}
+
+/// How an edge's requests travel: a chain of stage tables starting from the client zones, or,
+/// for a month of replica states, each state's route weighted by its time.
+#[derive(Debug, Clone, PartialEq)]
+enum Via {
+    Chain(Arc<[Stage]>),
+    States(Vec<(StateTime, EdgeRoute)>),
 }
 
 /// Routing of one traffic edge under one option.
+///
+/// The route is kept as zone-to-zone stage tables (shared by every edge that routes the same
+/// way), not as expanded paths: [`EdgeRoute::paths`] expands them on demand, so a scenario with
+/// thousands of edges keeps a few zone-sized tables per edge instead of up to `zones^4` paths.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeRoute {
-    /// Paths of the delivered requests; their shares sum to `1 - dropped`.
-    pub paths: Vec<Path>,
+    via: Via,
     /// Share of requests dropped (no usable endpoint), never counted as cheap traffic.
     pub dropped: Decimal,
     /// Whether a stated assumption replaced the model's cross-AZ share.
@@ -86,26 +138,294 @@ pub struct EdgeRoute {
     /// `hints: enabled (us-east-1a: 2, ...)` or `hints removed: MinAllocationExceedsOverloadThreshold:
     /// Unable to allocate ... (4 endpoints, 3 zones)`, using the upstream reason names and
     /// messages; clusters are prefixed when they differ. `None` for the other options.
-    pub hints: Option<String>,
+    pub hints: Option<Arc<str>>,
     /// Share of the edge's requests sent by clients in each zone slot (indexed like hops); sums to
     /// one when the edge has clients.
-    pub client_shares: Vec<Decimal>,
+    pub client_shares: Arc<[Decimal]>,
 }
 
 impl EdgeRoute {
+    /// Calls `f` with every path of the delivered requests, in a fixed order (client zone, then
+    /// each stage's destinations in zone order); their shares sum to `1 - dropped`.
+    pub fn for_each_path(&self, f: &mut impl FnMut(Path)) {
+        self.walk(f);
+    }
+
+    fn walk(&self, f: &mut dyn FnMut(Path)) {
+        match &self.via {
+            Via::Chain(stages) => {
+                for (c, share) in self.client_shares.iter().enumerate() {
+                    if !share.is_zero() {
+                        expand(stages, *share, c, c, Hops::EMPTY, f);
+                    }
+                }
+            }
+            Via::States(states) => {
+                for (time, r) in states {
+                    r.walk(&mut |mut p: Path| {
+                        p.share = time.weigh(p.share);
+                        f(p)
+                    });
+                }
+            }
+        }
+    }
+
+    /// Paths of the delivered requests (see [`EdgeRoute::for_each_path`]).
+    pub fn paths(&self) -> Vec<Path> {
+        let mut out = Vec::new();
+        self.for_each_path(&mut |p| out.push(p));
+        out
+    }
+
+    /// Whether any request is delivered (the route has at least one path).
+    pub fn delivers(&self) -> bool {
+        let mut any = false;
+        self.for_each_path(&mut |_| any = true);
+        any
+    }
+
+    /// One route for a month of replica states: each state's route (`states[i]` lasting
+    /// `times[i]`) weighted by its time; the other fields are given by the caller.
+    pub(crate) fn of_states(
+        states: Vec<(StateTime, EdgeRoute)>,
+        dropped: Decimal,
+        assumed: bool,
+        notes: Vec<String>,
+        hints: Option<Arc<str>>,
+        client_shares: Vec<Decimal>,
+    ) -> EdgeRoute {
+        EdgeRoute {
+            via: Via::States(states),
+            dropped,
+            assumed,
+            notes,
+            hints,
+            client_shares: client_shares.into(),
+        }
+    }
+
+    /// Share of the edge's requests delivered: the sum of the paths' shares, from the stage
+    /// tables' survival shares (see [`HopFlows`]).
+    fn delivered(&self) -> Decimal {
+        match &self.via {
+            Via::Chain(stages) => {
+                let survive = survival(self.client_shares.len(), stages);
+                self.client_shares
+                    .iter()
+                    .zip(&survive[0])
+                    .map(|(m, s)| times(*m, *s))
+                    .sum()
+            }
+            Via::States(states) => states
+                .iter()
+                .map(|(time, r)| time.weigh(r.delivered()))
+                .sum(),
+        }
+    }
+
+    /// The delivered requests' shares per hop, per client zone and per final zone, summed over
+    /// the route's paths without expanding them (see [`HopFlows`]).
+    pub fn flows(&self) -> HopFlows {
+        match &self.via {
+            Via::Chain(stages) => HopFlows::of_chain(&self.client_shares, stages),
+            Via::States(states) => {
+                let mut out = HopFlows::default();
+                for (time, r) in states {
+                    out.add_weighted(&r.flows(), *time);
+                }
+                out
+            }
+        }
+    }
+
+    /// A key equal for two routes of one evaluation that share their stage tables and client
+    /// shares (routes of edges between services placed alike), so that callers can compute
+    /// [`EdgeRoute::flows`] once per distinct route. `None` for a month of replica states.
+    pub fn shared_key(&self) -> Option<(usize, usize)> {
+        match &self.via {
+            Via::Chain(stages) => Some((
+                Arc::as_ptr(stages).cast::<u8>() as usize,
+                Arc::as_ptr(&self.client_shares).cast::<u8>() as usize,
+            )),
+            Via::States(_) => None,
+        }
+    }
+
     /// Requests-weighted number of AZ crossings: the sum over paths of share x hops that cross
     /// an AZ (only hops of `kind` when given). Times the edge's GB, the GB crossing zones.
     pub fn crossing_share(&self, topo: &Topology, kind: Option<HopKind>) -> Decimal {
-        self.paths
+        self.flows()
+            .hops
             .iter()
-            .flat_map(|p| p.hops.iter().map(move |h| (p.share, h)))
-            .filter(|(_, h)| kind.is_none_or(|k| h.kind == k) && topo.crosses_az(h.from, h.to))
-            .map(|(s, _)| s)
+            .filter(|h| kind.is_none_or(|k| h.kind == k) && topo.crosses_az(h.from, h.to))
+            .map(|h| h.share)
             .sum()
     }
 }
 
+/// One hop of a route with the share of the edge's delivered requests that take it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HopFlow {
+    /// Kind of hop.
+    pub kind: HopKind,
+    /// Zone slot the hop leaves.
+    pub from: usize,
+    /// Zone slot the hop reaches.
+    pub to: usize,
+    /// Share of the edge's requests that take this hop and are delivered.
+    pub share: Decimal,
+}
+
+/// What pricing needs of a route: the share of the edge's requests on each hop, by client zone
+/// and by final zone, counting delivered requests only (a request dropped at a later stage is
+/// not billed for its earlier hops, as no path holds it).
+///
+/// Computed from the stage tables in `O(stages x zones^2)`: with `s_k(z)` the share of requests
+/// at zone `z` after stage `k` that are eventually delivered (`s_K = 1`,
+/// `s_k(c) = sum_d p_{k+1}(c, d) s_{k+1}(d)`) and `m_k` the forward mass (`m_0` = client shares),
+/// hop `c -> d` of stage `k` carries `m_{k-1}(c) p_k(c, d) s_k(d)`: the sum over the paths
+/// through that hop of their shares.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct HopFlows {
+    /// Share of the edge's requests delivered (`1 - dropped`).
+    pub delivered: Decimal,
+    /// Every hop with a non-zero share, stage by stage, then by zone slots.
+    pub hops: Vec<HopFlow>,
+    /// Delivered share by client zone slot.
+    pub by_client_zone: Vec<Decimal>,
+    /// Delivered share by the zone slot of the last hop's end (the client's zone when a path has
+    /// no hop).
+    pub by_end_zone: Vec<Decimal>,
+}
+
+impl HopFlows {
+    fn of_chain(client_shares: &[Decimal], stages: &[Stage]) -> HopFlows {
+        let zones = client_shares.len();
+        let survive = survival(zones, stages);
+        let mut out = HopFlows {
+            delivered: Decimal::ZERO,
+            hops: Vec::new(),
+            by_client_zone: client_shares
+                .iter()
+                .zip(&survive[0])
+                .map(|(m, s)| times(*m, *s))
+                .collect(),
+            by_end_zone: vec![Decimal::ZERO; zones],
+        };
+        out.delivered = out.by_client_zone.iter().copied().sum();
+        let mut mass = client_shares.to_vec();
+        for (k, stage) in stages.iter().enumerate() {
+            let mut next = vec![Decimal::ZERO; zones];
+            for (c, row) in stage.rows.iter().enumerate() {
+                if mass[c].is_zero() {
+                    continue;
+                }
+                for &(d, p) in row {
+                    let moved = times(mass[c], p);
+                    next[d] += moved;
+                    let share = times(moved, survive[k + 1][d]);
+                    if !share.is_zero() {
+                        out.hops.push(HopFlow {
+                            kind: stage.kind,
+                            from: c,
+                            to: d,
+                            share,
+                        });
+                    }
+                }
+            }
+            mass = next;
+        }
+        out.by_end_zone = mass;
+        out
+    }
+
+    /// Adds `other` weighted by a replica state's time.
+    fn add_weighted(&mut self, other: &HopFlows, time: StateTime) {
+        self.delivered += time.weigh(other.delivered);
+        for h in &other.hops {
+            let share = time.weigh(h.share);
+            match self
+                .hops
+                .iter_mut()
+                .find(|x| (x.kind, x.from, x.to) == (h.kind, h.from, h.to))
+            {
+                Some(x) => x.share += share,
+                None => self.hops.push(HopFlow { share, ..*h }),
+            }
+        }
+        for (acc, v) in [
+            (&mut self.by_client_zone, &other.by_client_zone),
+            (&mut self.by_end_zone, &other.by_end_zone),
+        ] {
+            if acc.len() < v.len() {
+                acc.resize(v.len(), Decimal::ZERO);
+            }
+            for (a, x) in acc.iter_mut().zip(v) {
+                *a += time.weigh(*x);
+            }
+        }
+    }
+}
+
+/// Share of the requests at each zone slot after stage `k` (index `k`; 0 = at the clients) that
+/// are eventually delivered: `s_K = 1`, `s_k(c) = sum_d p_{k+1}(c, d) s_{k+1}(d)`.
+fn survival(zones: usize, stages: &[Stage]) -> Vec<Vec<Decimal>> {
+    let mut survive = vec![vec![Decimal::ONE; zones]; stages.len() + 1];
+    for k in (0..stages.len()).rev() {
+        for c in 0..zones {
+            survive[k][c] = stages[k].rows[c]
+                .iter()
+                .map(|(d, p)| times(*p, survive[k + 1][*d]))
+                .sum();
+        }
+    }
+    survive
+}
+
+/// `a x b`, skipping the multiplication when either is exactly one (survival shares mostly are).
+fn times(a: Decimal, b: Decimal) -> Decimal {
+    if b == Decimal::ONE {
+        a
+    } else if a == Decimal::ONE {
+        b
+    } else {
+        a * b
+    }
+}
+
+/// Depth-first expansion of the stages from zone `at` (the order and the products are those of
+/// expanding stage by stage: share x p1 x p2 ...).
+fn expand(
+    stages: &[Stage],
+    share: Decimal,
+    client_zone: usize,
+    at: usize,
+    hops: Hops,
+    f: &mut dyn FnMut(Path),
+) {
+    let Some((stage, rest)) = stages.split_first() else {
+        f(Path {
+            share,
+            client_zone,
+            hops,
+        });
+        return;
+    };
+    for &(to, prob) in &stage.rows[at] {
+        let mut next = hops;
+        next.push(Hop {
+            kind: stage.kind,
+            from: at,
+            to,
+        });
+        expand(rest, share * prob, client_zone, to, next, f);
+    }
+}
+
 /// A transition table: `rows[from]` lists `(to, probability)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct Stage {
     kind: HopKind,
     rows: Vec<Vec<(usize, Decimal)>>,
@@ -124,8 +444,8 @@ fn normalise(weights: impl IntoIterator<Item = (usize, Decimal)>) -> Vec<(usize,
 /// Everything routing needs about one edge.
 struct EdgeCtx<'a> {
     topo: &'a Topology,
-    clients: Placement,
-    endpoints: Placement,
+    clients: &'a Placement,
+    endpoints: &'a Placement,
     /// Endpoints per zone slot.
     ep_zone: Vec<Decimal>,
 }
@@ -201,114 +521,81 @@ impl EdgeCtx<'_> {
 
     /// Pod-to-pod stage from the upstream Kubernetes model: per cluster, the EndpointSlice
     /// controller's hints and kube-proxy's per-node endpoint filtering ([`route_service`]) for a
-    /// Service with the settings `spec`.
-    ///
-    /// Nodes are `<cluster>/<zone>/node-<i>` with the zone name as zone label and
-    /// [`Topology::node_cpu_milli`] allocatable CPU; the scenario's node attributes
-    /// ([`crate::placement::ZoneSlot::node_state`]) make some unlabeled, not Ready or control
-    /// plane. Every pod of the called service is one ready endpoint on its node, with the node's
-    /// zone label as its zone (none on an unlabeled node). Row `c` weights each node of zone `c` by
-    /// its client pods (equally when the zone has none): a node forwarding to the set `E` adds its
-    /// weight x (endpoints of `E` in zone `d`) / |E| to `c -> d`; a dropped or rejected node adds
-    /// nothing, so the row sums to less than one. Returns the stage and the hints state of each
-    /// cluster that has clients.
+    /// Service with the settings `spec`. [`upstream_server`] does the called service's part once;
+    /// this weighs it by the clients. See [`EdgeCtx::upstream_rows`].
+    #[cfg(test)]
     fn upstream(
         &self,
         cluster_names: &[String],
         spec: &ServiceSpec,
     ) -> (Stage, Vec<(usize, String)>) {
+        self.upstream_rows(&upstream_server(
+            self.topo,
+            &cluster_nodes(self.topo, cluster_names),
+            self.endpoints,
+            spec,
+        ))
+    }
+
+    /// The pod-to-pod stage of [`upstream_server`]'s result for this edge's clients: row `c`
+    /// weights each node of zone `c` by its client pods (equally when the zone has none): a node
+    /// forwarding to the set `E` adds its weight x (endpoints of `E` in zone `d`) / |E| to
+    /// `c -> d`; a dropped or rejected node adds nothing, so the row sums to less than one.
+    /// Returns the stage and the hints state of each cluster that has clients.
+    fn upstream_rows(&self, server: &UpstreamServer) -> (Stage, Vec<(usize, String)>) {
         let topo = self.topo;
         let mut rows = vec![Vec::new(); topo.zones.len()];
         let mut states = Vec::new();
-        let mut clusters: Vec<usize> = topo.zones.iter().map(|z| z.cluster).collect();
-        clusters.dedup();
-        for cl in clusters {
-            let cname = cluster_names.get(cl).map_or("", String::as_str);
-            // (node, global node index, zone slot)
-            let mut nodes = Vec::new();
-            let mut where_ = Vec::new();
-            for z in topo.cluster_zones(cl) {
-                let slot = &topo.zones[z];
-                for i in 0..slot.nodes {
-                    let state = slot.node_state(i);
-                    let mut node = Node::new(
-                        format!("{cname}/{}/node-{i}", slot.name),
-                        state.labeled.then_some(slot.name.as_str()),
-                        topo.node_cpu_milli(z),
-                    );
-                    node.ready = state.ready;
-                    node.control_plane = state.control_plane;
-                    nodes.push(node);
-                    where_.push((slot.first_node + i, z));
-                }
-            }
-            let mut endpoints = Vec::new();
-            let mut ep_zone = Vec::new();
-            for (node, &(n, z)) in nodes.iter().zip(&where_) {
-                for p in 0..self.endpoints.per_node[n] {
-                    endpoints.push(Endpoint::ready(
-                        format!("{}/pod-{p}", node.name),
-                        Some(&node.name),
-                        node.zone.as_deref(),
-                    ));
-                    ep_zone.push(z);
-                }
-            }
-            let clients: u32 = where_.iter().map(|&(n, _)| self.clients.per_node[n]).sum();
-            if clients == 0 && endpoints.is_empty() {
+        for c in &server.clusters {
+            let clients: u32 = topo
+                .cluster_zones(c.cluster)
+                .map(|z| {
+                    let slot = &topo.zones[z];
+                    self.clients.per_node[slot.first_node..slot.first_node + slot.nodes]
+                        .iter()
+                        .sum::<u32>()
+                })
+                .sum();
+            if clients == 0 && !c.has_endpoints {
                 continue;
             }
-            let routing = route_service(
-                &nodes,
-                &endpoints,
-                spec,
-                &ControllerConfig::default(),
-                &ProxyConfig::default(),
-            );
             if clients > 0 {
-                states.push((cl, hints_state(&routing.hints, spec)));
+                states.push((c.cluster, c.state.clone()));
             }
-            for z in topo.cluster_zones(cl) {
-                let members: Vec<usize> = (0..nodes.len()).filter(|&k| where_[k].1 == z).collect();
-                let zone_clients: u32 = members
-                    .iter()
-                    .map(|&k| self.clients.per_node[where_[k].0])
-                    .sum();
-                let weight = |k: usize| {
+            // Group weights per zone, indexed by group id (ids follow the order of the allowed
+            // endpoint sets, so sums are taken in one fixed order).
+            let mut weights: Vec<Option<u64>> = vec![None; c.groups.len()];
+            for z in topo.cluster_zones(c.cluster) {
+                let slot = &topo.zones[z];
+                let nodes = slot.first_node..slot.first_node + slot.nodes;
+                let zone_clients: u32 = self.clients.per_node[nodes.clone()].iter().sum();
+                let weight = |n: usize| {
                     if zone_clients == 0 {
-                        Decimal::ONE
+                        1
                     } else {
-                        Decimal::from(self.clients.per_node[where_[k].0])
+                        u64::from(self.clients.per_node[n])
                     }
                 };
-                let total: Decimal = members.iter().map(|&k| weight(k)).sum();
-                if total.is_zero() {
+                let total: u64 = nodes.clone().map(weight).sum();
+                if total == 0 {
                     continue;
+                }
+                weights.fill(None);
+                for n in nodes {
+                    if let Some(g) = c.node_group[n] {
+                        *weights[g as usize].get_or_insert(0) += weight(n);
+                    }
                 }
                 // Nodes sharing an endpoint set are grouped so that each share is one exact
                 // division of counts (W x count_d) / (total x |E|).
-                let mut groups: std::collections::BTreeMap<&[usize], Decimal> =
-                    std::collections::BTreeMap::new();
-                for &k in &members {
-                    let Some(nr) = routing.per_node.get(&nodes[k].name) else {
-                        continue;
-                    };
-                    let allowed = nr.allowed();
-                    if !allowed.is_empty() {
-                        *groups.entry(allowed).or_default() += weight(k);
-                    }
-                }
+                let total = Decimal::from(total);
                 let mut acc = vec![Decimal::ZERO; topo.zones.len()];
-                for (allowed, w) in groups {
-                    let mut count = vec![0u32; topo.zones.len()];
-                    for &e in allowed {
-                        if let Some(&d) = ep_zone.get(e) {
-                            count[d] += 1;
-                        }
-                    }
-                    let denom = total * Decimal::from(allowed.len());
-                    for (d, n) in count.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                        acc[d] += w * Decimal::from(n) / denom;
+                for ((count, len), w) in c.groups.iter().zip(&weights) {
+                    let Some(w) = w else { continue };
+                    let w = Decimal::from(*w);
+                    let denom = total * Decimal::from(*len);
+                    for (d, n) in count.iter().enumerate().filter(|(_, n)| **n > 0) {
+                        acc[d] += w * Decimal::from(*n) / denom;
                     }
                 }
                 rows[z] = acc
@@ -440,6 +727,244 @@ impl EdgeCtx<'_> {
     }
 }
 
+/// The called service's side of the upstream Kubernetes model, per cluster: which endpoint set
+/// each node's kube-proxy forwards to and the hints state. It does not depend on the clients, so
+/// a [`Router`] computes it once per called service.
+struct UpstreamServer {
+    clusters: Vec<UpstreamCluster>,
+}
+
+struct UpstreamCluster {
+    cluster: usize,
+    /// Hints state line ([`hints_state`]).
+    state: String,
+    /// Whether the cluster runs any endpoint of the service.
+    has_endpoints: bool,
+    /// Per global node index: the id of the endpoint set its kube-proxy forwards to (`None`:
+    /// dropped, rejected, or another cluster's node).
+    node_group: Vec<Option<u32>>,
+    /// Per group id (ids in the order of the sorted endpoint index sets): endpoints of the set
+    /// in each zone slot, and the set's size.
+    groups: Vec<(Vec<u32>, usize)>,
+}
+
+/// The nodes of one cluster as the upstream model sees them, with each node's global index and
+/// zone slot; the same for every called service, so built once per [`Router`].
+struct ClusterNodes {
+    cluster: usize,
+    nodes: Vec<Node>,
+    where_: Vec<(usize, usize)>,
+}
+
+/// The nodes of every cluster ([`ClusterNodes`]).
+///
+/// Nodes are `<cluster>/<zone>/node-<i>` with the zone name as zone label and
+/// [`Topology::node_cpu_milli`] allocatable CPU; the scenario's node attributes
+/// ([`crate::placement::ZoneSlot::node_state`]) make some unlabeled, not Ready or control plane.
+fn cluster_nodes(topo: &Topology, cluster_names: &[String]) -> Vec<ClusterNodes> {
+    let mut clusters: Vec<usize> = topo.zones.iter().map(|z| z.cluster).collect();
+    clusters.dedup();
+    clusters
+        .into_iter()
+        .map(|cl| {
+            let cname = cluster_names.get(cl).map_or("", String::as_str);
+            let mut nodes = Vec::new();
+            let mut where_ = Vec::new();
+            for z in topo.cluster_zones(cl) {
+                let slot = &topo.zones[z];
+                for i in 0..slot.nodes {
+                    let state = slot.node_state(i);
+                    let mut node = Node::new(
+                        format!("{cname}/{}/node-{i}", slot.name),
+                        state.labeled.then_some(slot.name.as_str()),
+                        topo.node_cpu_milli(z),
+                    );
+                    node.ready = state.ready;
+                    node.control_plane = state.control_plane;
+                    nodes.push(node);
+                    where_.push((slot.first_node + i, z));
+                }
+            }
+            ClusterNodes {
+                cluster: cl,
+                nodes,
+                where_,
+            }
+        })
+        .collect()
+}
+
+/// Runs the upstream model for the service whose pods are `endpoints_at` under `spec`. Every pod
+/// of the called service is one ready endpoint on its node, with the node's zone label as its
+/// zone (none on an unlabeled node).
+fn upstream_server(
+    topo: &Topology,
+    nodes: &[ClusterNodes],
+    endpoints_at: &Placement,
+    spec: &ServiceSpec,
+) -> UpstreamServer {
+    let mut out = Vec::new();
+    for ClusterNodes {
+        cluster: cl,
+        nodes,
+        where_,
+    } in nodes
+    {
+        let cl = *cl;
+        let mut endpoints = Vec::new();
+        let mut ep_zone = Vec::new();
+        for (node, &(n, z)) in nodes.iter().zip(where_) {
+            for p in 0..endpoints_at.per_node[n] {
+                endpoints.push(Endpoint::ready(
+                    format!("{}/pod-{p}", node.name),
+                    Some(&node.name),
+                    node.zone.as_deref(),
+                ));
+                ep_zone.push(z);
+            }
+        }
+        let routing = route_service(
+            nodes,
+            &endpoints,
+            spec,
+            &ControllerConfig::default(),
+            &ProxyConfig::default(),
+        );
+        let mut sets: std::collections::BTreeMap<&[usize], u32> = std::collections::BTreeMap::new();
+        let allowed: Vec<Option<&[usize]>> = nodes
+            .iter()
+            .map(|node| {
+                let nr = routing.per_node.get(&node.name)?;
+                let allowed = nr.allowed();
+                (!allowed.is_empty()).then_some(allowed)
+            })
+            .collect();
+        for a in allowed.iter().flatten() {
+            sets.insert(a, 0);
+        }
+        let mut groups = Vec::with_capacity(sets.len());
+        for (id, (set, slot)) in sets.iter_mut().enumerate() {
+            *slot = id as u32;
+            let mut count = vec![0u32; topo.zones.len()];
+            for &e in *set {
+                if let Some(&d) = ep_zone.get(e) {
+                    count[d] += 1;
+                }
+            }
+            groups.push((count, set.len()));
+        }
+        let mut node_group = vec![None; topo.node_zone.len()];
+        for (a, &(n, _)) in allowed.iter().zip(where_) {
+            node_group[n] = a.and_then(|a| sets.get(a).copied());
+        }
+        out.push(UpstreamCluster {
+            cluster: cl,
+            state: hints_state(&routing.hints, spec),
+            has_endpoints: !endpoints.is_empty(),
+            node_group,
+            groups,
+        });
+    }
+    UpstreamServer { clusters: out }
+}
+
+/// Routes every traffic edge of one option. The called service's side of the upstream
+/// Kubernetes model is computed once per called service and reused for all its callers, so
+/// routing `E` edges costs `O(E)` plus one model run per distinct called service.
+pub struct Router<'a> {
+    topo: &'a Topology,
+    placements: &'a Placements,
+    option: &'a OptionSpec,
+    cluster_names: Vec<String>,
+    servers: std::collections::HashMap<PlacementId, std::rc::Rc<UpstreamServer>>,
+    routes: std::collections::HashMap<(PlacementId, PlacementId), EdgeRoute>,
+    nodes: Option<Vec<ClusterNodes>>,
+    interner: Interner,
+}
+
+impl<'a> Router<'a> {
+    /// A router for `option` over the scenario's services placed in `placements`.
+    pub fn new(
+        s: &Scenario,
+        topo: &'a Topology,
+        placements: &'a Placements,
+        option: &'a OptionSpec,
+    ) -> Self {
+        Self {
+            topo,
+            placements,
+            option,
+            cluster_names: s.clusters.iter().map(|c| c.name.clone()).collect(),
+            servers: std::collections::HashMap::new(),
+            routes: std::collections::HashMap::new(),
+            nodes: None,
+            interner: Interner::default(),
+        }
+    }
+
+    /// Routes one edge (see [`route_edge`]). A route depends on the caller's and the called
+    /// service's placements, not on their names, so edges between services placed alike share
+    /// one computation.
+    pub fn route(&mut self, edge: &TrafficEdge) -> EdgeRoute {
+        let key = (self.placements.id(&edge.from), self.placements.id(&edge.to));
+        let mut route = match self.routes.get(&key) {
+            Some(r) => r.clone(),
+            None => {
+                let r = self.route_placed(edge);
+                self.routes.insert(key, r.clone());
+                r
+            }
+        };
+        if route.client_shares.iter().any(|x| !x.is_zero())
+            && self.placements.get(&edge.to).total() == 0
+        {
+            route.notes.push(format!(
+                "service `{}` has no endpoints: every request fails",
+                edge.to
+            ));
+        }
+        route
+    }
+
+    fn route_placed(&mut self, edge: &TrafficEdge) -> EdgeRoute {
+        let server = match &self.option.kind {
+            OptionKind::ClusterIp
+            | OptionKind::Headless
+            | OptionKind::ItpLocal
+            | OptionKind::TopologyAware
+            | OptionKind::PreferClose => {
+                let (topo, placements, option) = (self.topo, self.placements, self.option);
+                let nodes = self
+                    .nodes
+                    .get_or_insert_with(|| cluster_nodes(topo, &self.cluster_names));
+                Some(
+                    self.servers
+                        .entry(placements.id(&edge.to))
+                        .or_insert_with(|| {
+                            std::rc::Rc::new(upstream_server(
+                                topo,
+                                nodes,
+                                placements.get(&edge.to),
+                                &upstream_spec_for(option, &edge.to),
+                            ))
+                        })
+                        .clone(),
+                )
+            }
+            _ => None,
+        };
+        route_with(
+            self.topo,
+            self.placements,
+            &self.cluster_names,
+            self.option,
+            edge,
+            server.as_deref(),
+            &mut self.interner,
+        )
+    }
+}
+
 /// Routes one edge under one option.
 pub fn route_edge(
     s: &Scenario,
@@ -447,8 +972,22 @@ pub fn route_edge(
     option: &OptionSpec,
     edge: &TrafficEdge,
 ) -> EdgeRoute {
-    let clients = topo.place(s, &edge.from);
-    let endpoints = topo.place(s, &edge.to);
+    let placements = Placements::of(topo, s, [edge.from.as_str(), edge.to.as_str()]);
+    Router::new(s, topo, &placements, option).route(edge)
+}
+
+/// Routes one edge; `server` is the called service's upstream model for the options that use it.
+fn route_with(
+    topo: &Topology,
+    placements: &Placements,
+    cluster_names: &[String],
+    option: &OptionSpec,
+    edge: &TrafficEdge,
+    server: Option<&UpstreamServer>,
+    interner: &mut Interner,
+) -> EdgeRoute {
+    let clients = placements.get(&edge.from);
+    let endpoints = placements.get(&edge.to);
     let ep_zone = endpoints
         .per_zone(topo)
         .into_iter()
@@ -473,22 +1012,21 @@ pub fn route_edge(
         }
     };
     // Client cluster of the first client zone decides where a single load balancer lives.
+    let client_zone = ctx.clients.per_zone(topo);
     let client_cluster = ctx
         .zones()
-        .find(|&z| ctx.clients.per_zone(topo)[z] > 0)
+        .find(|&z| client_zone[z] > 0)
         .map_or(0, |z| topo.zones[z].cluster);
     let lb_cluster = ctx
         .serving_cluster(client_cluster)
         .unwrap_or(client_cluster);
     let mut hints = None;
-    let cluster_names: Vec<String> = s.clusters.iter().map(|c| c.name.clone()).collect();
     let (mut stages, charged_stage) = match &option.kind {
         OptionKind::ClusterIp
         | OptionKind::Headless
         | OptionKind::ItpLocal
         | OptionKind::TopologyAware
         | OptionKind::PreferClose => {
-            let spec = upstream_spec_for(option, &edge.to);
             if let (OptionKind::TopologyAware, Some(td)) =
                 (&option.kind, option.traffic_distribution)
             {
@@ -497,8 +1035,21 @@ pub fn route_edge(
                     td.as_str()
                 ));
             }
-            let (stage, states) = ctx.upstream(&cluster_names, &spec);
-            hints = combine_states(&cluster_names, states, &mut notes);
+            let owned;
+            let server = match server {
+                Some(sv) => sv,
+                None => {
+                    owned = upstream_server(
+                        topo,
+                        &cluster_nodes(topo, cluster_names),
+                        endpoints,
+                        &upstream_spec_for(option, &edge.to),
+                    );
+                    &owned
+                }
+            };
+            let (stage, states) = ctx.upstream_rows(server);
+            hints = combine_states(cluster_names, states, &mut notes).map(Arc::from);
             (vec![stage], 0)
         }
         OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
@@ -537,64 +1088,43 @@ pub fn route_edge(
     notes.sort();
     notes.dedup();
 
-    // Expand from the clients' zones.
-    let client_zone = ctx.clients.per_zone(topo);
     let total: u32 = client_zone.iter().sum();
-    let mut paths: Vec<Path> = client_zone
-        .iter()
-        .enumerate()
-        .filter(|(_, k)| **k > 0)
-        .map(|(z, k)| Path {
-            share: Decimal::from(*k) / Decimal::from(total.max(1)),
-            client_zone: z,
-            hops: Vec::new(),
-        })
-        .collect();
-    for stage in &stages {
-        let mut next = Vec::new();
-        for p in &paths {
-            let at = p.hops.last().map_or(p.client_zone, |h| h.to);
-            for &(to, prob) in &stage.rows[at] {
-                let mut hops = p.hops.clone();
-                hops.push(Hop {
-                    kind: stage.kind,
-                    from: at,
-                    to,
-                });
-                next.push(Path {
-                    share: p.share * prob,
-                    client_zone: p.client_zone,
-                    hops,
-                });
-            }
-        }
-        paths = next;
-    }
-    let delivered: Decimal = paths.iter().map(|p| p.share).sum();
-    let dropped = if total == 0 {
-        Decimal::ZERO
-    } else {
-        // Shares are exact ratios; Decimal division leaves noise in the 28th digit, so the
-        // complement is rounded to 20 places (far below any reported precision).
-        (Decimal::ONE - delivered).round_dp(20).max(Decimal::ZERO)
-    };
-    if total > 0 && ctx.endpoints.total() == 0 {
-        notes.push(format!(
-            "service `{}` has no endpoints: every request fails",
-            edge.to
-        ));
-    }
-    let client_shares = client_zone
+    let client_shares: Arc<[Decimal]> = client_zone
         .iter()
         .map(|k| Decimal::from(*k) / Decimal::from(total.max(1)))
         .collect();
-    EdgeRoute {
-        paths,
-        dropped,
+    let mut route = EdgeRoute {
+        via: Via::Chain(interner.intern(stages)),
+        dropped: Decimal::ZERO,
         assumed,
         notes,
         hints,
         client_shares,
+    };
+    if total > 0 {
+        let delivered = route.delivered();
+        // Shares are exact ratios; Decimal division leaves noise in the 28th digit, so the
+        // complement is rounded to 20 places (far below any reported precision).
+        route.dropped = (Decimal::ONE - delivered).round_dp(20).max(Decimal::ZERO);
+    }
+    route
+}
+
+/// Shares identical stage chains between edges (a called service's chain is the same for all
+/// callers whose clients weigh its zones alike), so routes of many edges cost little memory.
+#[derive(Default)]
+struct Interner {
+    chains: std::collections::HashMap<Vec<Stage>, Arc<[Stage]>>,
+}
+
+impl Interner {
+    fn intern(&mut self, stages: Vec<Stage>) -> Arc<[Stage]> {
+        if let Some(a) = self.chains.get(&stages) {
+            return a.clone();
+        }
+        let a: Arc<[Stage]> = stages.clone().into();
+        self.chains.insert(stages, a.clone());
+        a
     }
 }
 
@@ -726,8 +1256,8 @@ fn assume_share(topo: &Topology, stage: &mut Stage, share: Decimal, notes: &mut 
 mod tests {
     use super::*;
 
-    fn ctx_for<'a>(s: &Scenario, topo: &'a Topology) -> EdgeCtx<'a> {
-        let endpoints = topo.place(s, "s");
+    fn ctx_for<'a>(topo: &'a Topology, placements: &'a Placements) -> EdgeCtx<'a> {
+        let endpoints = placements.get("s");
         let ep_zone = endpoints
             .per_zone(topo)
             .into_iter()
@@ -735,7 +1265,7 @@ mod tests {
             .collect();
         EdgeCtx {
             topo,
-            clients: topo.place(s, "c"),
+            clients: placements.get("c"),
             endpoints,
             ep_zone,
         }
@@ -758,7 +1288,8 @@ mod tests {
         for server in ["3", "4", "{a: 1, b: 2}", "{c: 2}", "0"] {
             let s = scenario(server);
             let topo = Topology::new(&s);
-            let ctx = ctx_for(&s, &topo);
+            let placements = Placements::new(&topo, &s);
+            let ctx = ctx_for(&topo, &placements);
             let names = vec!["main".to_string()];
             let spec = upstream_spec(&OptionKind::ItpLocal, "s");
             let (up, _) = ctx.upstream(&names, &spec);
@@ -771,7 +1302,8 @@ mod tests {
         for server in ["3", "4", "{a: 1, b: 2}", "{c: 2}"] {
             let s = scenario(server);
             let topo = Topology::new(&s);
-            let ctx = ctx_for(&s, &topo);
+            let placements = Placements::new(&topo, &s);
+            let ctx = ctx_for(&topo, &placements);
             let names = vec!["main".to_string()];
             let spec = upstream_spec(&OptionKind::PreferClose, "s");
             let (up, states) = ctx.upstream(&names, &spec);

@@ -6,11 +6,12 @@
 //! fixed hourly fees do not depend on routing and are unchanged; capacity units and the Lattice
 //! request free tier use the month's average delivered load.
 
-use crate::placement::Topology;
-use crate::routing::{EdgeRoute, route_edge};
-use crate::scenario::{OptionSpec, ReplicaState, Scenario, TrafficEdge};
+use crate::placement::{Placements, Topology};
+use crate::routing::{EdgeRoute, Router};
+use crate::scenario::{ReplicaState, Scenario, TrafficEdge};
 use crate::traffic::EdgeLoad;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// The scenario as it stands during `state`: every declaration of an overridden service takes
 /// the state's replicas.
@@ -25,17 +26,19 @@ pub fn state_scenario(s: &Scenario, state: &ReplicaState) -> Scenario {
     out
 }
 
-/// Routes one edge under one option in every state (scenario order of `states`).
-pub fn route_states(
-    s: &Scenario,
-    topo: &Topology,
-    option: &OptionSpec,
-    edge: &TrafficEdge,
-) -> Vec<EdgeRoute> {
+/// Every service's placement in each state (scenario order of `states`): what routing needs to
+/// route an edge as the state has it.
+pub fn state_placements(s: &Scenario, topo: &Topology) -> Vec<Placements> {
     s.states
         .iter()
-        .map(|st| route_edge(&state_scenario(s, st), topo, option, edge))
+        .map(|st| Placements::new(topo, &state_scenario(s, st)))
         .collect()
+}
+
+/// Routes one edge under one option in every state, one router per state (built over
+/// [`state_placements`]).
+pub fn route_states(routers: &mut [Router], edge: &TrafficEdge) -> Vec<EdgeRoute> {
+    routers.iter_mut().map(|r| r.route(edge)).collect()
 }
 
 /// One route for the month from per-state routes: path shares, dropped and client shares
@@ -43,30 +46,24 @@ pub fn route_states(
 /// agree; notes united.
 pub fn merge(states: &[ReplicaState], routes: &[EdgeRoute]) -> EdgeRoute {
     let routes: Vec<(&ReplicaState, &EdgeRoute)> = states.iter().zip(routes).collect();
-    let mut paths = Vec::new();
     let mut dropped = Decimal::ZERO;
     let mut notes = Vec::new();
     let mut assumed = false;
     let mut client_shares: Vec<Decimal> = Vec::new();
     for (st, r) in &routes {
-        for p in &r.paths {
-            let mut p = p.clone();
-            p.share = st.time.weigh(p.share);
-            paths.push(p);
-        }
         dropped += st.time.weigh(r.dropped);
         assumed |= r.assumed;
         notes.extend(r.notes.iter().cloned());
         if client_shares.len() < r.client_shares.len() {
             client_shares.resize(r.client_shares.len(), Decimal::ZERO);
         }
-        for (acc, x) in client_shares.iter_mut().zip(&r.client_shares) {
+        for (acc, x) in client_shares.iter_mut().zip(r.client_shares.iter()) {
             *acc += st.time.weigh(*x);
         }
     }
     notes.sort();
     notes.dedup();
-    let hints: Vec<(&str, Option<&String>)> = routes
+    let hints: Vec<(&str, Option<&Arc<str>>)> = routes
         .iter()
         .map(|(st, r)| (st.name.as_str(), r.hints.as_ref()))
         .collect();
@@ -76,19 +73,23 @@ pub fn merge(states: &[ReplicaState], routes: &[EdgeRoute]) -> EdgeRoute {
         Some(_) => Some(
             hints
                 .iter()
-                .map(|(n, h)| format!("{n}: {}", h.map_or("-", String::as_str)))
+                .map(|(n, h)| format!("{n}: {}", h.map_or("-", |h| &**h)))
                 .collect::<Vec<_>>()
-                .join("; "),
+                .join("; ")
+                .into(),
         ),
     };
-    EdgeRoute {
-        paths,
+    EdgeRoute::of_states(
+        routes
+            .iter()
+            .map(|(st, r)| (st.time, (*r).clone()))
+            .collect(),
         dropped,
         assumed,
         notes,
         hints,
         client_shares,
-    }
+    )
 }
 
 /// One state's figures for one option and edge.
@@ -156,7 +157,7 @@ pub fn state_reports(
                             StateEdge {
                                 from: e.from.clone(),
                                 to: e.to.clone(),
-                                hints: r.hints.clone(),
+                                hints: r.hints.as_deref().map(str::to_owned),
                                 cross_az_gb: st
                                     .time
                                     .weigh(l.gb_month * r.crossing_share(topo, None)),

@@ -551,21 +551,43 @@ fn compare_options_pairs_options_with_common_random_numbers() {
 }
 
 #[test]
-fn choice_picks_one_branch_by_weight_and_couples_shared_branches() {
+fn choice_picks_one_branch_by_weight() {
     let same = || Step::hop("net.same", ln(5.0, 0.5));
     let cross = || Step::hop("net.cross", ln(6.5, 0.5));
+    // Constant branches make the branch of every request visible: 10 µs or 100 µs.
     let mixed = PathModel::new(
         "mixed",
+        Step::choice(vec![
+            (
+                1.0 / 3.0,
+                Step::hop("a", DistSpec::Constant { value: 10.0 }),
+            ),
+            (
+                2.0 / 3.0,
+                Step::hop("b", DistSpec::Constant { value: 100.0 }),
+            ),
+        ]),
+    )
+    .compile()
+    .unwrap();
+    let v = all_samples(&mixed, 4, 4 * CHUNK_SAMPLES);
+    assert!(v.iter().all(|x| *x == 10.0 || *x == 100.0));
+    let share = v.iter().filter(|x| **x == 10.0).count() as f64 / v.len() as f64;
+    assert!(
+        (share - 1.0 / 3.0).abs() < 0.005,
+        "share of the first branch {share}"
+    );
+    // A request draws only its own branch, and each branch keeps its distribution: the mean is
+    // 1/3 exp(5 + 0.5^2/2) + 2/3 exp(6.5 + 0.5^2/2) = 56.07 + 502.38 = 558.45 µs.
+    let lognormals = PathModel::new(
+        "lognormals",
         Step::choice(vec![(1.0 / 3.0, same()), (2.0 / 3.0, cross())]),
     )
     .compile()
     .unwrap();
-    let local = PathModel::new("local", same()).compile().unwrap();
-    let c = compare_options(&[mixed, local], &SimConfig::new(4 * CHUNK_SAMPLES, 4)).unwrap();
-    let d = &c.deltas[0];
-    // When the mixed option picks the same-AZ branch it is identical to the local option.
-    let equal = 1.0 - d.p_slower - d.p_faster;
-    assert!((equal - 1.0 / 3.0).abs() < 0.005, "equal share {equal}");
+    let v = all_samples(&lognormals, 4, 4 * CHUNK_SAMPLES);
+    let mean = v.iter().sum::<f64>() / v.len() as f64;
+    assert!((mean / 558.45 - 1.0).abs() < 0.01, "mean {mean}");
     // Weights must sum to one; negative weights are rejected.
     assert!(
         PathModel::new("bad", Step::choice(vec![(0.5, same()), (0.4, cross())]))

@@ -118,7 +118,9 @@ fn cost_bars(r: &Report) -> StackedBars {
         .map(|s| {
             let known: Decimal = s.categories.iter().copied().sum();
             let mut v: Vec<f64> = s.categories.iter().copied().map(f64_of).collect();
-            v.push(f64_of(s.monthly_cost_usd - known));
+            // Category sums and the total add the same line items in another order: compare
+            // at the cent so that rounding residue is not drawn as an "Other" segment.
+            v.push(f64_of(ewsim::report::cents(s.monthly_cost_usd - known)));
             (s.option, v)
         })
         .collect();

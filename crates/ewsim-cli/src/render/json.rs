@@ -42,14 +42,14 @@ pub fn render(r: &Report) -> String {
                     "assumed": i.assumed,
                 })).collect::<Vec<_>>(),
                 "edges": o.edges.iter().map(|e| json!({
-                    "from": e.from,
-                    "to": e.to,
+                    "from": &*e.from,
+                    "to": &*e.to,
                     "gb_month": num(e.load.gb_month),
                     "rps": e.load.rps.map(num),
                     "dropped_share": num(e.route.dropped),
                     "assumed": e.route.assumed,
-                    "hints": e.route.hints,
-                    "paths": e.route.paths.iter().map(|p| json!({
+                    "hints": e.route.hints.as_deref(),
+                    "paths": e.route.paths().iter().map(|p| json!({
                         "share": num(p.share),
                         "client_zone": r.zone_names[p.client_zone],
                         "hops": p.hops.iter().map(|h| json!({
@@ -118,8 +118,8 @@ pub fn render(r: &Report) -> String {
             "options": st.options.iter().map(|o| json!({
                 "option": o.option,
                 "edges": o.edges.iter().map(|e| json!({
-                    "from": e.from,
-                    "to": e.to,
+                    "from": &*e.from,
+                    "to": &*e.to,
                     "hints": e.hints,
                     "cross_az_gb_month": num(e.cross_az_gb),
                     "dropped_share": num(e.dropped),

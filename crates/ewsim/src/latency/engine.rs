@@ -263,21 +263,60 @@ enum Node {
         coin: usize,
         branches: Vec<Node>,
     },
+    /// `n` repetitions of `child`; repetition `r` uses the child's streams shifted by
+    /// `r x per_rep` (the builder lays out each repetition's streams after the first's).
+    Repeat {
+        n: u32,
+        per_rep: usize,
+        child: Box<Node>,
+    },
 }
 
 #[derive(Default)]
 struct Builder {
     stream_keys: Vec<u64>,
-    names: Vec<String>,
+    /// Label and occurrence of each stream (what its key hashes).
+    stream_ids: Vec<(String, u32)>,
+    /// Stream index of each key: a key names one stream, shared by the branches of a choice.
+    by_key: std::collections::HashMap<u64, usize>,
+    /// Streams so far per label: the occurrence number of the next stream with that label.
+    occurrences: std::collections::HashMap<String, u32>,
+    /// First stream of the innermost repeat being built: its child shares no stream from
+    /// before it, so that its streams are one contiguous block.
+    repeat_floor: usize,
     max_scratch: usize,
 }
 
 impl Builder {
+    /// The stream of the next occurrence of `base` (depth-first order), keyed
+    /// `FNV-1a(base "#" occurrence)`. Counting occurrences in a map keeps building linear in the
+    /// number of hops (a scan of earlier labels made large call graphs quadratic). The branches of
+    /// a choice count from the same point, so a label's stream is shared by the branches (each
+    /// request takes one of them).
     fn stream(&mut self, base: &str) -> usize {
-        let occ = self.names.iter().filter(|n| n.as_str() == base).count();
-        self.names.push(base.to_owned());
-        self.stream_keys
-            .push(fnv1a64(format!("{base}#{occ}").as_bytes()));
+        let occ = match self.occurrences.get_mut(base) {
+            Some(n) => {
+                *n += 1;
+                *n - 1
+            }
+            None => {
+                self.occurrences.insert(base.to_owned(), 1);
+                0
+            }
+        };
+        self.stream_for(base, occ)
+    }
+
+    fn stream_for(&mut self, base: &str, occ: u32) -> usize {
+        let key = fnv1a64(format!("{base}#{occ}").as_bytes());
+        if let Some(&i) = self.by_key.get(&key)
+            && i >= self.repeat_floor
+        {
+            return i;
+        }
+        self.stream_keys.push(key);
+        self.stream_ids.push((base.to_owned(), occ));
+        self.by_key.insert(key, self.stream_keys.len() - 1);
         self.stream_keys.len() - 1
     }
 
@@ -341,13 +380,50 @@ impl Builder {
                         format!("repeat count {n} exceeds {MAX_REPEAT}"),
                     ));
                 }
-                // Unrolled: repetition r of a hop labelled "x" uses stream "x#(k+r)", so adding
-                // repetitions never changes the draws of the existing ones (CRN across call counts).
-                Node::Seq(
-                    (0..*n)
-                        .map(|r| self.build(s, &format!("{at}.repeat[{r}]"), scratch))
-                        .collect::<Result<_, _>>()?,
-                )
+                // Built once; repetition r of a hop labelled "x" (k earlier occurrences, c per
+                // repetition) uses stream "x#(k + r c + j)", as if unrolled, so adding
+                // repetitions never changes the draws of the existing ones (CRN across call
+                // counts). Their streams follow the first repetition's, `per_rep` apart.
+                let before = self.occurrences.clone();
+                let start = self.stream_keys.len();
+                let floor = std::mem::replace(&mut self.repeat_floor, start);
+                let child = self.build(s, &format!("{at}.repeat"), scratch);
+                self.repeat_floor = floor;
+                let child = child?;
+                let per_rep = self.stream_keys.len() - start;
+                let per_label = |b: &Builder, label: &str| {
+                    b.occurrences.get(label).copied().unwrap_or(0)
+                        - before.get(label).copied().unwrap_or(0)
+                };
+                let first: Vec<(String, u32)> = self.stream_ids[start..].to_vec();
+                for r in 1..*n {
+                    for (label, occ) in &first {
+                        let occ = occ + r * per_label(self, label);
+                        let key = fnv1a64(format!("{label}#{occ}").as_bytes());
+                        self.stream_keys.push(key);
+                        self.stream_ids.push((label.clone(), occ));
+                        self.by_key.insert(key, self.stream_keys.len() - 1);
+                    }
+                }
+                let after: Vec<(String, u32)> = self
+                    .occurrences
+                    .keys()
+                    .map(|l| (l.clone(), per_label(self, l)))
+                    .collect();
+                for (label, c) in after {
+                    let b = before.get(&label).copied().unwrap_or(0);
+                    self.occurrences.insert(label, b + n.max(&1) * c);
+                }
+                if *n == 0 {
+                    // Nothing happens; the child's streams are never drawn.
+                    Node::Seq(Vec::new())
+                } else {
+                    Node::Repeat {
+                        n: *n,
+                        per_rep,
+                        child: Box::new(child),
+                    }
+                }
             }
             Step::Maybe(p, s) => {
                 Self::prob(at, *p)?;
@@ -384,16 +460,32 @@ impl Builder {
                 if let Some(last) = cum.last_mut() {
                     *last = f64::INFINITY;
                 }
+                if v.len() > usize::from(u16::MAX) {
+                    return Err(LatencyError::spec(
+                        at,
+                        format!("a choice has at most {} branches", u16::MAX),
+                    ));
+                }
                 let coin = self.stream(&format!("choice:{}", step.first_label().unwrap_or("")));
-                self.max_scratch = self.max_scratch.max(scratch + 2);
+                self.max_scratch = self.max_scratch.max(scratch + 1);
+                // Every branch counts label occurrences from here; after the choice, each
+                // label continues from the largest count of any branch.
+                let before = self.occurrences.clone();
+                let mut after = before.clone();
+                let mut branches = Vec::with_capacity(v.len());
+                for (i, (_, s)) in v.iter().enumerate() {
+                    self.occurrences = before.clone();
+                    branches.push(self.build(s, &format!("{at}.choice[{i}]"), scratch + 1)?);
+                    for (label, n) in &self.occurrences {
+                        let e = after.entry(label.clone()).or_insert(0);
+                        *e = (*e).max(*n);
+                    }
+                }
+                self.occurrences = after;
                 Node::Choice {
                     cum,
                     coin,
-                    branches: v
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (_, s))| self.build(s, &format!("{at}.choice[{i}]"), scratch + 2))
-                        .collect::<Result<_, _>>()?,
+                    branches,
                 }
             }
         })
@@ -527,19 +619,17 @@ struct ChunkStat {
     per_path: Vec<PathChunkStat>,
 }
 
-struct PathState {
-    total: LatencyHistogram,
-    chunk_hist: LatencyHistogram,
+/// The random streams and scratch space for evaluating one compiled path, allocated once and
+/// reseeded per chunk.
+pub(crate) struct Evaluator {
     rngs: Vec<StreamRng>,
     scratch: Vec<[f64; BLOCK]>,
     out: Box<[f64; BLOCK]>,
 }
 
-impl PathState {
-    fn new(path: &CompiledPath) -> Self {
+impl Evaluator {
+    pub(crate) fn new(path: &CompiledPath) -> Self {
         Self {
-            total: LatencyHistogram::new(),
-            chunk_hist: LatencyHistogram::new(),
             rngs: vec![StreamRng::new(0); path.stream_keys.len()],
             scratch: vec![[0.0; BLOCK]; path.scratch_blocks],
             out: Box::new([0.0; BLOCK]),
@@ -556,7 +646,43 @@ impl PathState {
     fn eval_block(&mut self, path: &CompiledPath, b: usize) {
         let out = &mut self.out[..b];
         out.fill(0.0);
-        eval_add(&path.root, &mut self.rngs, &mut self.scratch, out);
+        eval_add(&path.root, &mut self.rngs, 0, &mut self.scratch, out);
+    }
+
+    /// Appends the first `n` samples (µs) of chunk `chunk` of `path` under `seed` to `out`: the
+    /// same values [`simulate`] draws for those requests.
+    pub(crate) fn sample_chunk(
+        &mut self,
+        path: &CompiledPath,
+        seed: u64,
+        chunk: u64,
+        n: usize,
+        out: &mut Vec<f64>,
+    ) {
+        self.seed(path, seed, chunk);
+        let mut done = 0;
+        while done < n {
+            let b = (n - done).min(BLOCK);
+            self.eval_block(path, b);
+            out.extend_from_slice(&self.out[..b]);
+            done += b;
+        }
+    }
+}
+
+struct PathState {
+    total: LatencyHistogram,
+    chunk_hist: LatencyHistogram,
+    eval: Evaluator,
+}
+
+impl PathState {
+    fn new(path: &CompiledPath) -> Self {
+        Self {
+            total: LatencyHistogram::new(),
+            chunk_hist: LatencyHistogram::new(),
+            eval: Evaluator::new(path),
+        }
     }
 }
 
@@ -583,7 +709,14 @@ impl Acc {
 }
 
 /// Adds the node's value for each of the `out.len()` samples to `out`.
-fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], out: &mut [f64]) {
+/// Stream indices are shifted by `off` (the repetition of the enclosing repeats).
+fn eval_add(
+    node: &Node,
+    rngs: &mut [StreamRng],
+    off: usize,
+    scratch: &mut [[f64; BLOCK]],
+    out: &mut [f64],
+) {
     let n = out.len();
     match node {
         Node::Leaf {
@@ -595,7 +728,7 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
             let StreamRng {
                 main: mut r,
                 aux: mut a,
-            } = rngs[*stream].clone();
+            } = rngs[*stream + off].clone();
             match coin {
                 None => sampler.fill_add(&mut r, &mut a, out),
                 Some((cs, p)) => {
@@ -605,20 +738,20 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
                     let tmp = &mut scratch[0][..n];
                     tmp.fill(0.0);
                     sampler.fill_add(&mut r, &mut a, tmp);
-                    let mut c = rngs[*cs].main.clone();
+                    let mut c = rngs[*cs + off].main.clone();
                     for (o, t) in out.iter_mut().zip(tmp.iter()) {
                         if rand::RngExt::random::<f64>(&mut c) < *p {
                             *o += *t;
                         }
                     }
-                    rngs[*cs].main = c;
+                    rngs[*cs + off].main = c;
                 }
             }
-            rngs[*stream] = StreamRng { main: r, aux: a };
+            rngs[*stream + off] = StreamRng { main: r, aux: a };
         }
         Node::Seq(children) => {
             for c in children {
-                eval_add(c, rngs, scratch, out);
+                eval_add(c, rngs, off, scratch, out);
             }
         }
         Node::Par(branches) => {
@@ -629,7 +762,7 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
             mx.fill(0.0);
             for b in branches {
                 tmp.fill(0.0);
-                eval_add(b, rngs, rest, tmp);
+                eval_add(b, rngs, off, rest, tmp);
                 for (m, t) in mx.iter_mut().zip(tmp.iter()) {
                     *m = m.max(*t);
                 }
@@ -642,39 +775,55 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
             let (head, rest) = scratch.split_at_mut(1);
             let tmp = &mut head[0][..n];
             tmp.fill(0.0);
-            eval_add(child, rngs, rest, tmp);
-            let mut c = rngs[*coin].main.clone();
+            eval_add(child, rngs, off, rest, tmp);
+            let mut c = rngs[*coin + off].main.clone();
             for (o, t) in out.iter_mut().zip(tmp.iter()) {
                 if rand::RngExt::random::<f64>(&mut c) < *p {
                     *o += *t;
                 }
             }
-            rngs[*coin].main = c;
+            rngs[*coin + off].main = c;
         }
         Node::Choice {
             cum,
             coin,
             branches,
         } => {
-            let (head, rest) = scratch.split_at_mut(2);
-            let (u, tmp) = head.split_at_mut(1);
-            let u = &mut u[0][..n];
-            let tmp = &mut tmp[0][..n];
-            let mut c = rngs[*coin].main.clone();
-            for ui in u.iter_mut() {
-                *ui = rand::RngExt::random::<f64>(&mut c);
+            // One uniform per sample picks its branch; each branch is evaluated only for the
+            // samples that take it (gathered into a contiguous run, then added back), so a
+            // request costs the steps of its own branch, not of every branch.
+            let (head, rest) = scratch.split_at_mut(1);
+            let tmp = &mut head[0];
+            let mut which = [0u16; BLOCK];
+            let mut c = rngs[*coin + off].main.clone();
+            for w in which[..n].iter_mut() {
+                let u = rand::RngExt::random::<f64>(&mut c);
+                *w = cum.partition_point(|&hi| hi <= u) as u16;
             }
-            rngs[*coin].main = c;
-            let mut lo = f64::NEG_INFINITY;
-            for (b, &hi) in branches.iter().zip(cum.iter()) {
-                tmp.fill(0.0);
-                eval_add(b, rngs, rest, tmp);
-                for ((o, t), &ui) in out.iter_mut().zip(tmp.iter()).zip(u.iter()) {
-                    if ui >= lo && ui < hi {
-                        *o += *t;
+            rngs[*coin + off].main = c;
+            let mut idx = [0u16; BLOCK];
+            for (b, branch) in branches.iter().enumerate() {
+                let mut m = 0;
+                for (i, &w) in which[..n].iter().enumerate() {
+                    if usize::from(w) == b {
+                        idx[m] = i as u16;
+                        m += 1;
                     }
                 }
-                lo = hi;
+                if m == 0 {
+                    continue;
+                }
+                let t = &mut tmp[..m];
+                t.fill(0.0);
+                eval_add(branch, rngs, off, rest, t);
+                for (&i, v) in idx[..m].iter().zip(t.iter()) {
+                    out[usize::from(i)] += *v;
+                }
+            }
+        }
+        Node::Repeat { n, per_rep, child } => {
+            for r in 0..*n as usize {
+                eval_add(child, rngs, off + r * per_rep, scratch, out);
             }
         }
     }
@@ -682,7 +831,7 @@ fn eval_add(node: &Node, rngs: &mut [StreamRng], scratch: &mut [[f64; BLOCK]], o
 
 fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &mut Acc) {
     for (st, path) in acc.paths.iter_mut().zip(paths) {
-        st.seed(path, seed, chunk);
+        st.eval.seed(path, seed, chunk);
         st.chunk_hist.clear();
     }
     let mut per_path = vec![PathChunkStat::default(); paths.len()];
@@ -690,15 +839,15 @@ fn run_chunk(paths: &[CompiledPath], seed: u64, chunk: u64, samples: u64, acc: &
     while done < samples {
         let b = (samples - done).min(BLOCK as u64) as usize;
         for ((st, path), ps) in acc.paths.iter_mut().zip(paths).zip(per_path.iter_mut()) {
-            st.eval_block(path, b);
-            let out = &st.out[..b];
+            st.eval.eval_block(path, b);
+            let out = &st.eval.out[..b];
             ps.sum_us += block_sum(out);
             st.chunk_hist.record_all_us(out);
         }
         if let Some((base, others)) = acc.paths.split_first() {
-            let base = &base.out[..b];
+            let base = &base.eval.out[..b];
             for (st, ps) in others.iter().zip(per_path.iter_mut().skip(1)) {
-                for (&x, &y) in st.out[..b].iter().zip(base) {
+                for (&x, &y) in st.eval.out[..b].iter().zip(base) {
                     let d = x - y;
                     ps.delta_sum_us += d;
                     ps.slower += u64::from(d > 0.0);
@@ -871,13 +1020,7 @@ pub fn chunk_samples_us(
             "at most {CHUNK_SAMPLES} samples per chunk (asked {n})"
         )));
     }
-    let mut st = PathState::new(path);
-    st.seed(path, seed, chunk);
     let mut v = Vec::with_capacity(n);
-    while v.len() < n {
-        let b = (n - v.len()).min(BLOCK);
-        st.eval_block(path, b);
-        v.extend_from_slice(&st.out[..b]);
-    }
+    Evaluator::new(path).sample_chunk(path, seed, chunk, n, &mut v);
     Ok(v)
 }

@@ -28,6 +28,20 @@ pub const MAX_TRACKABLE_NS: u64 = (1u64 << MAX_BITS) - 1;
 /// Number of counters.
 pub const BUCKETS: usize = ((MAX_BITS - SUB_BITS + 2) as usize) << HALF_BITS;
 
+/// Counter index of a latency in microseconds, with the same rounding and clamping as
+/// [`LatencyHistogram::record_us`].
+#[inline]
+pub(crate) fn index_of_us(us: f64) -> usize {
+    index_of(((us * 1000.0) as u64).min(MAX_TRACKABLE_NS))
+}
+
+/// The value (µs) a quantile that falls in counter `index` is reported at: the counter's midpoint.
+#[inline]
+pub(crate) fn midpoint_us(index: usize) -> f64 {
+    let (low, width) = range_of(index);
+    (low as f64 + (width - 1) as f64 / 2.0) / 1000.0
+}
+
 #[inline]
 fn index_of(ns: u64) -> usize {
     let msb = 63 - (ns | SUB_MASK).leading_zeros();

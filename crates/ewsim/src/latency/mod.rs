@@ -6,6 +6,7 @@
 //! * [`queue`]: M/G/c proxy queueing term (Erlang C × Allen–Cunneen) with saturation flags.
 //! * [`engine`]: path models (`Seq`, `Par`, `Repeat`, `Maybe`), chunked seeded simulation.
 //! * [`hist`]: mergeable log-linear histogram (3 significant digits).
+//! * [`mixture`]: distinct path shapes simulated once each, combined by weight into percentiles.
 //! * [`normal`]: batched ziggurat standard-normal generator used by the lognormal samplers.
 //!
 //! All latencies are microseconds (µs, `f64`) internally; results are reported in milliseconds.
@@ -28,6 +29,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod hist;
+pub mod mixture;
 pub mod normal;
 pub mod queue;
 
@@ -45,4 +47,5 @@ pub use engine::{
 };
 pub use error::LatencyError;
 pub use hist::LatencyHistogram;
+pub use mixture::{MixtureResult, ShapeSamples, allocate, mixture, simulate_shapes};
 pub use queue::{QueueOutcome, QueueParams, erlang_c};
