@@ -18,16 +18,17 @@
 mod scale_gen;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use ewsim::cost::CostReport;
 use ewsim::latency::{DistSpec, PathModel, SimConfig, Step, simulate};
-use ewsim::path_latency::{LatencyRun, simulate_report};
+use ewsim::path_latency::{self, LatencyRun};
 use std::hint::black_box;
 use std::time::Duration;
 
 const SAMPLES: u64 = 200_000;
 
-fn evaluate(text: &str) -> (ewsim::Scenario, ewsim::Report) {
-    let loaded = ewsim::loader::parse_scenario(text, "generated.yaml")
-        .unwrap_or_else(|e| panic!("{e}"));
+fn evaluate(text: &str) -> (ewsim::Scenario, CostReport) {
+    let loaded =
+        ewsim::loader::parse_scenario(text, "generated.yaml").unwrap_or_else(|e| panic!("{e}"));
     let table = ewsim::PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
     let report = ewsim::evaluate(&loaded.scenario, &table).unwrap_or_else(|e| panic!("{e}"));
     (loaded.scenario, report)
@@ -51,19 +52,18 @@ fn bench(c: &mut Criterion) {
         seed: 1,
         per_edge: false,
     };
-    let simulated: u64 = {
-        let mut r = report.clone();
-        simulate_report(&s, &mut r, run).unwrap_or_else(|e| panic!("{e}"));
-        r.latency
-            .map(|l| l.options.iter().flatten().map(|o| o.samples).sum())
-            .unwrap_or(0)
-    };
+    let simulated: u64 = path_latency::simulate(&s, &report, run)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .options
+        .iter()
+        .flatten()
+        .map(|o| o.samples)
+        .sum();
     g.throughput(Throughput::Elements(simulated));
     g.bench_function("latency/1000", |b| {
         b.iter(|| {
-            let mut r = report.clone();
-            simulate_report(&s, &mut r, run).unwrap_or_else(|e| panic!("{e}"));
-            black_box(r.latency.map(|l| l.shapes))
+            let l = path_latency::simulate(&s, &report, run).unwrap_or_else(|e| panic!("{e}"));
+            black_box(l.shapes)
         })
     });
     let six = PathModel::new(
@@ -80,7 +80,10 @@ fn bench(c: &mut Criterion) {
             .iter()
             .enumerate()
             .map(|(i, &(shift, mu, sigma))| {
-                Step::hop(format!("hop{i}"), DistSpec::ShiftedLognormal { shift, mu, sigma })
+                Step::hop(
+                    format!("hop{i}"),
+                    DistSpec::ShiftedLognormal { shift, mu, sigma },
+                )
             })
             .collect(),
         ),

@@ -822,7 +822,7 @@ fn a_bad_range_is_located() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("--draws must be at least 1"),
+        stderr(&o).contains("error: --draws: must be at least 1"),
         "{}",
         stderr(&o)
     );

@@ -1,9 +1,10 @@
 //! Golden figures from independent sources: the reference guide's table (its own arithmetic), AWS's
 //! worked pricing examples run through whole scenarios, and hand arithmetic for AWS billing.
 
+use ewsim::cost::CostReport as Report;
+use ewsim::cost::cents;
 use ewsim::loader::parse_scenario;
-use ewsim::report::cents;
-use ewsim::{PriceTable, Report, evaluate};
+use ewsim::{PriceTable, evaluate};
 use rust_decimal::Decimal;
 use rust_decimal::dec;
 
@@ -564,7 +565,8 @@ fn traffic_range_spreads_cost_like_its_lognormal_quantiles() {
     //   P50 = 10.9545 TB = 11,217.4 GB;  P90 = 10.9545 / 0.782780 = 13.9942 TB = 14,330.1 GB.
     // ClusterIP costs V/75 (2/3 of the bytes cross zones, $0.01 each way), which is monotone, so
     // its cost quantiles are the volume quantiles / 75: $117.08, $149.56, $191.07.
-    use ewsim::uncertainty::{DrawConfig, evaluate_draws};
+    use ewsim::report::DrawConfig;
+    use ewsim::uncertainty::evaluate_draws;
     let path = format!(
         "{}/../../scenarios/uncertain-traffic.yaml",
         env!("CARGO_MANIFEST_DIR")

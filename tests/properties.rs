@@ -2,7 +2,7 @@
 //! node- or zone-local routing never moves more bytes across zones than ClusterIP.
 
 use ewsim::loader::parse_scenario;
-use ewsim::{PriceTable, Report, evaluate};
+use ewsim::{PriceTable, evaluate};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
@@ -45,7 +45,7 @@ fn scenario(nodes: &[u32], client: &[u32], server: &[u32], rps: u32, both: bool)
     )
 }
 
-fn eval(text: &str) -> Report {
+fn eval(text: &str) -> ewsim::cost::CostReport {
     let loaded = parse_scenario(text, "generated.yaml").unwrap_or_else(|e| panic!("{e}\n{text}"));
     evaluate(
         &loaded.scenario,
@@ -113,7 +113,7 @@ proptest! {
 
 /// Share of an edge's requests from client zone `c` that cross zones (single-cluster layouts: zone
 /// slots are zones).
-fn zone_cross(e: &ewsim::report::EdgeReport, c: usize) -> Decimal {
+fn zone_cross(e: &ewsim::cost::EdgeReport, c: usize) -> Decimal {
     e.route
         .paths()
         .iter()

@@ -24,14 +24,15 @@ fn run(name: &str, samples: Option<u64>) -> (ewsim::Report, Recommendation) {
         ewsim::loader::load_scenario_file(&root().join(&ex.scenario)).expect("scenario loads");
     let s = &loaded.scenario;
     let prices = ewsim::PriceTable::builtin(&s.region).expect("prices");
-    let mut report = ewsim::evaluate(s, &prices).expect("evaluates");
+    let mut report = ewsim::Report::of_cost(ewsim::evaluate(s, &prices).expect("evaluates"));
     if let Some(n) = samples {
         let run = ewsim::path_latency::LatencyRun {
             samples: n,
             seed: 1,
             per_edge: false,
         };
-        ewsim::path_latency::simulate_report(s, &mut report, run).expect("latency");
+        report.latency =
+            Some(ewsim::path_latency::simulate(s, &report.cost, run).expect("latency"));
     }
     let rec = recommend(s, &report, &table, &ex.require);
     (report, rec)
@@ -43,6 +44,7 @@ fn names(rec: &Recommendation) -> Vec<&str> {
 
 fn cost(report: &ewsim::Report, option: &str) -> Decimal {
     report
+        .cost
         .options
         .iter()
         .find(|o| o.name == option)
@@ -52,7 +54,7 @@ fn cost(report: &ewsim::Report, option: &str) -> Decimal {
 }
 
 fn cents(v: Decimal) -> Decimal {
-    ewsim::report::cents(v)
+    ewsim::cost::cents(v)
 }
 
 /// Row 1, simple latency-sensitive microservices: `no-extra-component, zone-local`.
@@ -134,6 +136,7 @@ fn row4_mtls_only_istio() {
     assert_eq!(rec.ranked[0].option, "istio-sidecar-locality");
     // Locality keeps every byte in the zone: no inter-AZ line item at all.
     let o = report
+        .cost
         .options
         .iter()
         .find(|o| o.name == "istio-sidecar-locality")
@@ -231,8 +234,9 @@ fn dropping_options_rank_last() {
     let loaded = ewsim::loader::load_scenario_file(&root().join("scenarios/tar-fallback.yaml"))
         .expect("scenario");
     let s = &loaded.scenario;
-    let report =
-        ewsim::evaluate(s, &ewsim::PriceTable::builtin(&s.region).expect("prices")).expect("eval");
+    let report = ewsim::Report::of_cost(
+        ewsim::evaluate(s, &ewsim::PriceTable::builtin(&s.region).expect("prices")).expect("eval"),
+    );
     let rec = recommend(s, &report, &table, &["l4".to_string()]);
     let last = rec.ranked.last().expect("ranked");
     assert_eq!(last.option, "itp-local");

@@ -1,7 +1,7 @@
 //! `ewsim calc`: flags -> scenario YAML (the library's `calc::scenario_yaml`) -> the normal loader,
 //! so what `--print-scenario` prints is exactly what gets evaluated.
 
-use crate::{Failure, emit, evaluate, input, price_table, write_output};
+use crate::{Failure, emit, input, price_table, write_output};
 use clap::Args;
 use ewsim::calc::{self, CalcInput};
 use ewsim::loader;
@@ -66,7 +66,7 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
         from: args.from.clone(),
         to: args.to.clone(),
     };
-    c.check().map_err(|e| Failure::Input(e.to_string()))?;
+    c.check().map_err(Failure::from)?;
     let yaml = calc::scenario_yaml(&c);
     if args.print_scenario {
         return write_output(args.report.out.as_deref(), &yaml).map_err(Failure::Runtime);
@@ -81,8 +81,8 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
         other => other,
     };
     let table = price_table(&loaded, args.report.pricing.as_deref()).map_err(located)?;
-    let report = evaluate(&loaded, &table).map_err(located)?;
-    emit::emit(&loaded, &table, report, &args.report)
+    ewsim::evaluate(&loaded.scenario, &table).map_err(|e| located(input(e, Some(&loaded))))?;
+    emit::emit(&loaded, &table, &args.report)
 }
 
 /// The default option kinds, without Lattice in a region whose built-in table has no verified

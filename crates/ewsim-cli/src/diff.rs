@@ -27,7 +27,7 @@ pub fn read_report(path: &Path) -> Result<Figures, Failure> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path)
         .map_err(|e| Failure::Runtime(format!("error: cannot read {file}: {e}")))?;
-    diff::parse_json_report(&text, &file).map_err(|e| Failure::Input(e.to_string()))
+    diff::parse_json_report(&text, &file).map_err(Failure::from)
 }
 
 /// Runs `ewsim diff`.

@@ -73,13 +73,13 @@ fn parse_ms(s: &str) -> Result<f64, String> {
     }
 }
 
-/// Simulates latency (unless `--no-latency`), renders the report (or its comparison with
-/// `--compare-to`), writes it whole, then holds the gated option to the budget. Every input
-/// check (gate option, samples, the old report) happens before anything is written.
+/// Evaluates the scenario as the flags ask (the library's [`ewsim::run::run`]: cost, latency
+/// unless `--no-latency`, range draws, the gate's verdict), renders the report (or its comparison
+/// with `--compare-to`), writes it whole, then reports the verdict. Every input check (gate
+/// option, samples, draws, the old report) happens before anything is simulated or written.
 pub fn emit(
     loaded: &ewsim::loader::LoadedScenario,
     table: &ewsim::PriceTable,
-    mut report: ewsim::Report,
     args: &ReportArgs,
 ) -> Result<(), Failure> {
     let scenario = &loaded.scenario;
@@ -88,62 +88,45 @@ pub fn emit(
         max_p99_ms: args.fail_above_p99_ms,
         option: args.gate_option.clone(),
     };
-    let gated = if budget.is_set() || budget.option.is_some() {
-        Some(ewsim::gate::choose(&report, &budget).map_err(|e| Failure::Input(e.to_string()))?)
-    } else {
-        None
-    };
-    if args.samples == Some(0) {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    let mut opts = ewsim::run::RunOptions::of(scenario)
+        .draws(Some(args.draws))
+        .budget(budget.clone());
+    if let Some(n) = args.samples {
+        opts = opts.samples(n);
     }
-    // Draws only matter when the scenario has ranges.
-    if args.draws == 0 && !loaded.uncertain.is_empty() {
-        return Err(Failure::Input(
-            "error: --draws must be at least 1 for a scenario with ranges".into(),
-        ));
+    if let Some(seed) = args.seed {
+        opts = opts.seed(seed);
+    }
+    // Only the JSON report shows per-edge percentiles.
+    opts = opts.per_edge(args.format == Format::Json);
+    if args.no_latency {
+        opts = opts.without_latency();
     }
     let old = match &args.compare_to {
         Some(p) => Some(crate::diff::read_report(p)?),
         None => None,
     };
-    if !args.no_latency {
-        // A status line on a terminal when the simulation takes more than a moment.
-        let samples = args.samples.unwrap_or(scenario.latency.samples);
-        let work = samples.saturating_mul(report.options.len() as u64);
-        let show = std::io::stderr().is_terminal() && work >= 5_000_000;
-        let started = std::time::Instant::now();
-        if show {
-            eprint!(
-                "simulating latency: {} options x {samples} requests ...",
-                report.options.len()
-            );
-        }
-        let run = ewsim::path_latency::LatencyRun {
-            samples,
-            seed: args.seed.unwrap_or(scenario.latency.seed),
-            // Only the JSON report shows per-edge percentiles.
-            per_edge: args.format == Format::Json,
-        };
-        ewsim::path_latency::simulate_report(scenario, &mut report, run)
-            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
-        if show {
-            eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
-        }
-    }
-    if !loaded.uncertain.is_empty() {
-        // Each draw simulates a twentieth of the point report's requests: the spread over draws, not
-        // the sampling noise of one draw, is what the P10 / P90 show.
-        let samples = args.samples.unwrap_or(scenario.latency.samples);
-        let config = ewsim::uncertainty::DrawConfig {
-            draws: args.draws,
-            seed: args.seed.unwrap_or(scenario.latency.seed),
-            latency_samples: (!args.no_latency).then_some((samples / 20).max(1_000)),
-        };
-        report.uncertainty = Some(
-            ewsim::uncertainty::evaluate_draws(loaded, table, config)
-                .map_err(|e| crate::input(e, Some(loaded)))?,
+    // A status line on a terminal when the simulation takes more than a moment.
+    let work = opts.latency.map_or(0, |l| {
+        l.samples.saturating_mul(scenario.options.len() as u64)
+    });
+    let show = std::io::stderr().is_terminal() && work >= 5_000_000;
+    let started = std::time::Instant::now();
+    if show {
+        eprint!(
+            "simulating latency: {} options x {} requests ...",
+            scenario.options.len(),
+            work / (scenario.options.len().max(1) as u64)
         );
     }
+    let outcome = ewsim::run::run(loaded, table, &opts).map_err(|e| match e {
+        ewsim::Error::Input(i) => crate::input(i, Some(loaded)),
+        other => other.into(),
+    })?;
+    if show {
+        eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let report = outcome.report;
     let text = match (&old, &args.compare_to) {
         (Some(old), Some(path)) => {
             let new = ewsim::diff::Figures::from_report(&report);
@@ -154,13 +137,12 @@ pub fn emit(
         _ => render::render(&report, args.format, args.detail),
     };
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)?;
-    if let Some(i) = gated.filter(|_| budget.is_set()) {
-        let breaches = ewsim::gate::check(&report, i, &budget);
-        if !breaches.is_empty() {
-            let lines: Vec<String> = breaches.iter().map(ToString::to_string).collect();
+    if let Some(v) = outcome.verdict {
+        if !v.breaches.is_empty() {
+            let lines: Vec<String> = v.breaches.iter().map(render::gate::breach).collect();
             return Err(Failure::Gate(lines.join("\n")));
         }
-        eprintln!("{}", ewsim::gate::within(&report, i, &budget));
+        eprintln!("{}", render::gate::within(&report, v.option, &budget));
     }
     Ok(())
 }

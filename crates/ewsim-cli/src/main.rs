@@ -4,6 +4,7 @@
 mod calc;
 mod diff;
 mod emit;
+mod failure;
 mod recommend;
 mod render;
 mod schema;
@@ -11,8 +12,9 @@ mod sweep;
 mod validate;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use ewsim::loader::{self, LoadError};
-use ewsim::{InputError, PriceTable};
+use ewsim::PriceTable;
+use ewsim::loader;
+pub use failure::{Failure, input};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -87,60 +89,32 @@ struct RunArgs {
     report: emit::ReportArgs,
 }
 
-/// Why a command failed, mapped to its exit code (see `EXIT_CODES`): 0 success, 1 runtime
-/// failure, 2 invalid input, 3 budget exceeded.
-enum Failure {
-    /// Exit 1: the input was fine but something failed (unreadable file, unwritable output).
-    Runtime(String),
-    /// Exit 2: invalid input (scenario, report, flag); nothing was written.
-    Input(String),
-    /// Exit 3: a `--fail-above-*` budget was exceeded; the report was written in full first.
-    Gate(String),
-}
-
 /// The exit-code table shown by `--help`.
 const EXIT_CODES: &str = "Exit codes: 0 success; 1 runtime failure (unreadable file, unwritable \
 output); 2 invalid input (scenario, JSON report, flags); 3 budget exceeded (--fail-above-usd, \
 --fail-above-p99-ms; the report is written first).";
 
-impl From<LoadError> for Failure {
-    fn from(e: LoadError) -> Self {
-        match e {
-            LoadError::Io(m) => Failure::Runtime(format!("error: {m}")),
-            LoadError::Input(i) => Failure::Input(i.to_string()),
-        }
-    }
-}
-
-fn input(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
-    let diags = match loaded {
-        Some(l) => l.source_map.resolve(e.diagnostics),
-        None => e.diagnostics,
-    };
-    Failure::Input(InputError { diagnostics: diags }.to_string())
-}
-
 fn run(args: &RunArgs) -> Result<(), Failure> {
     let (loaded, table) = load_inputs(&args.file, args.report.pricing.as_deref())?;
-    let report = evaluate(&loaded, &table)?;
-    emit::emit(&loaded, &table, report, &args.report)
+    emit::emit(&loaded, &table, &args.report)
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let (_, report) = evaluate_file(&args.file, args.pricing.as_deref())?;
-    let text = ewsim::explain::explain(&report, args.option.as_deref())
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let text = render::explain::explain(&report, args.option.as_deref())
+        .map_err(|e| Failure::Input(format!("error: {e}")))?;
     write_output(None, &text).map_err(Failure::Runtime)
 }
 
-/// Loads a scenario and its price table (built-in, plus `pricing` overrides) and evaluates it.
+/// Loads a scenario and its price table (built-in, plus `pricing` overrides) and prices it (cost
+/// stage only).
 fn evaluate_file(
     file: &Path,
     pricing: Option<&Path>,
 ) -> Result<(ewsim::Scenario, ewsim::Report), Failure> {
     let (loaded, table) = load_inputs(file, pricing)?;
-    let report = evaluate(&loaded, &table)?;
-    Ok((loaded.scenario, report))
+    let cost = ewsim::evaluate(&loaded.scenario, &table).map_err(|e| input(e, Some(&loaded)))?;
+    Ok((loaded.scenario, ewsim::Report::of_cost(cost)))
 }
 
 /// Loads a scenario file and the price table it is evaluated with.
@@ -153,11 +127,6 @@ fn load_inputs(
     Ok((loaded, table))
 }
 
-/// Evaluates a loaded scenario, with its diagnostics located in its file.
-fn evaluate(loaded: &loader::LoadedScenario, table: &PriceTable) -> Result<ewsim::Report, Failure> {
-    ewsim::evaluate(&loaded.scenario, table).map_err(|e| input(e, Some(loaded)))
-}
-
 /// The price table a scenario is evaluated with: its region's built-in table with `pricing`
 /// overrides applied, or `pricing` as a whole table for a region without a built-in one.
 fn price_table(
@@ -165,8 +134,8 @@ fn price_table(
     pricing: Option<&Path>,
 ) -> Result<PriceTable, Failure> {
     loader::load_price_table(&loaded.scenario.region, pricing).map_err(|e| match e {
-        LoadError::Input(e) => input(e, Some(loaded)),
-        io => io.into(),
+        ewsim::Error::Input(e) => input(e, Some(loaded)),
+        other => other.into(),
     })
 }
 

@@ -1,9 +1,9 @@
 //! `ewsim recommend`: arguments, evaluation through the shared loader path, and rendering of the
 //! library's [`ewsim::recommend::Recommendation`]. All filtering and ranking is in the library.
 
-use crate::{Failure, Format, evaluate_file, write_output};
+use crate::{Failure, Format, load_inputs, write_output};
+use ewsim::cost::cents;
 use ewsim::recommend::{CapabilityTable, GuideExample, Recommendation, guide_examples};
-use ewsim::report::cents;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 use std::path::PathBuf;
@@ -49,19 +49,16 @@ pub struct RecommendArgs {
 
 /// Runs `ewsim recommend`.
 pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
-    let table = CapabilityTable::builtin().map_err(|e| Failure::Runtime(e.to_string()))?;
-    let examples = guide_examples(&table).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let table = CapabilityTable::builtin()
+        .map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
+    let examples =
+        guide_examples(&table).map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
     if args.list {
         return write_output(args.out.as_deref(), &list(&table, &examples))
             .map_err(Failure::Runtime);
     }
     let (requirements, example) = match (&args.require, &args.example) {
-        (Some(r), _) => (
-            table
-                .parse_requirements(r)
-                .map_err(|e| Failure::Input(e.to_string()))?,
-            None,
-        ),
+        (Some(r), _) => (table.parse_requirements(r).map_err(Failure::from)?, None),
         (None, Some(name)) => {
             let ex = examples.iter().find(|e| &e.name == name).ok_or_else(|| {
                 let names: Vec<&str> = examples.iter().map(|e| e.name.as_str()).collect();
@@ -85,17 +82,25 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let Some(file) = &args.file else {
         return Err(Failure::Input("error: a scenario file is required".into()));
     };
-    let (scenario, mut report) = evaluate_file(file, args.pricing.as_deref())?;
-    if !args.no_latency {
-        let run = ewsim::path_latency::LatencyRun {
-            samples: args.samples.unwrap_or(DEFAULT_SAMPLES),
-            seed: args.seed.unwrap_or(scenario.latency.seed),
-            per_edge: false,
-        };
-        ewsim::path_latency::simulate_report(&scenario, &mut report, run)
-            .map_err(|e| Failure::Runtime(format!("error: latency simulation: {e}")))?;
+    let (loaded, prices) = load_inputs(file, args.pricing.as_deref())?;
+    let scenario = &loaded.scenario;
+    // Ranges stand at their medians: the ranking uses the point figures.
+    let mut opts = ewsim::run::RunOptions::of(scenario)
+        .draws(None)
+        .samples(args.samples.unwrap_or(DEFAULT_SAMPLES));
+    if let Some(seed) = args.seed {
+        opts = opts.seed(seed);
     }
-    let rec = ewsim::recommend::recommend(&scenario, &report, &table, &requirements);
+    if args.no_latency {
+        opts = opts.without_latency();
+    }
+    let report = ewsim::run::run(&loaded, &prices, &opts)
+        .map_err(|e| match e {
+            ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
+            other => other.into(),
+        })?
+        .report;
+    let rec = ewsim::recommend::recommend(scenario, &report, &table, &requirements);
     let text = match args.format {
         Format::Table => table_text(&report, &rec, example),
         Format::Markdown => markdown(&report, &rec, example),
@@ -265,7 +270,7 @@ fn html_page(
 ) -> String {
     use crate::render::html;
     let esc = crate::render::svg::esc;
-    let title = format!("ewsim recommend: {}", report.scenario);
+    let title = format!("ewsim recommend: {}", report.cost.scenario);
     let mut head = format!(
         "<header>\n<h1>{}</h1>\n<p>{}</p>\n",
         esc(&title),
@@ -333,10 +338,10 @@ fn markdown(
 ) -> String {
     let mut out = format!(
         "**{}**: region {}, prices as of {}, {}\n\n",
-        report.scenario,
-        report.region,
-        report.price_table_as_of,
-        report.conventions()
+        report.cost.scenario,
+        report.cost.region,
+        report.cost.price_table_as_of,
+        report.cost.conventions()
     );
     if let Some(e) = example {
         out.push_str(&format!(
@@ -394,9 +399,9 @@ fn json_text(
     };
     let v = json!({
         "schema_version": ewsim::report::SCHEMA_VERSION,
-        "scenario": report.scenario,
-        "region": report.region,
-        "price_table_as_of": report.price_table_as_of,
+        "scenario": report.cost.scenario,
+        "region": report.cost.region,
+        "price_table_as_of": report.cost.price_table_as_of,
         "capabilities_as_of": table.as_of,
         "example": example.map(|e| json!({
             "name": e.name, "row": e.row, "guide_scenario": e.guide_scenario,

@@ -2,7 +2,7 @@
 //! every problem at once (the work is `ewsim::validate::check`).
 
 use crate::{Failure, write_output};
-use ewsim::loader::{self, LoadError};
+use ewsim::loader;
 use std::path::PathBuf;
 
 /// Arguments of `ewsim validate`.
@@ -18,23 +18,26 @@ pub struct ValidateArgs {
 /// Prints `ok: FILE: ...` (exit 0), or every problem and their count (exit 2).
 pub fn run(args: &ValidateArgs) -> Result<(), Failure> {
     let file = args.file.display().to_string();
-    let text = std::fs::read_to_string(&args.file)
-        .map_err(|e| Failure::Runtime(format!("error: cannot read {file}: {e}")))?;
+    let text = loader::read_text(&args.file)?;
     // YAML syntax and shape errors stop here: the rest cannot be read.
-    let partial = loader::parse_scenario_partial(&text, &file)
-        .map_err(|e| Failure::Input(format!("{e}\n{file}: 1 problem")))?;
+    let partial = loader::parse_scenario_partial(&text, &file).map_err(|e| {
+        Failure::Input(format!(
+            "{}\n{file}: 1 problem",
+            crate::failure::diagnostics(&e)
+        ))
+    })?;
     let table =
         match loader::load_price_table(&partial.loaded.scenario.region, args.pricing.as_deref()) {
             Ok(t) => Ok(t),
-            Err(LoadError::Input(e)) => Err(e),
-            Err(e @ LoadError::Io(_)) => return Err(e.into()),
+            Err(ewsim::Error::Input(e)) => Err(e),
+            Err(e) => return Err(e.into()),
         };
     let problems = ewsim::validate::check(&partial, table.as_ref());
     if !problems.is_empty() {
         let n = problems.len();
-        let list = ewsim::InputError {
+        let list = crate::failure::diagnostics(&ewsim::InputError {
             diagnostics: problems,
-        };
+        });
         let s = if n == 1 { "" } else { "s" };
         return Err(Failure::Input(format!("{list}\n{file}: {n} problem{s}")));
     }

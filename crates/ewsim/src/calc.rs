@@ -5,7 +5,7 @@
 //! [`crate::loader::parse_scenario`] exactly as `--print-scenario` prints it, so a user can save it
 //! and grow it into a full scenario that evaluates to the same figures.
 
-use crate::error::{Diagnostic, InputError};
+use crate::error::{Diagnostic, Input, InputError};
 use crate::scenario::OptionKind;
 use crate::units;
 use std::fmt::Write as _;
@@ -76,68 +76,70 @@ impl CalcInput {
     pub fn check(&self) -> Result<(), InputError> {
         let mut d = Vec::new();
         // A range (`8TB to 15TB`) is an uncertain volume, reported as P10 / P50 / P90.
-        let volume =
-            match crate::uncertainty::parse_range("", &self.traffic, units::Quantity::Volume) {
-                Some(r) => r.map(|_| ()),
-                None => units::parse_volume_gb(&self.traffic).map(|_| ()),
-            };
+        let volume = match crate::units::parse_range("", &self.traffic, units::Quantity::Volume) {
+            Some(r) => r.map(|_| ()),
+            None => units::parse_volume_gb(&self.traffic).map(|_| ()),
+        };
         if let Err(m) = volume {
             d.push(
-                Diagnostic::at("--traffic", m)
+                Diagnostic::input(Input::Traffic, m)
                     .with_hint("a monthly volume such as `10TB`, or a range such as `8TB to 15TB`"),
             );
         }
         if let Some(size) = &self.request_size {
             match units::parse_bytes(size) {
-                Err(m) => {
-                    d.push(Diagnostic::at("--request-size", m).with_hint("a size such as `16KiB`"))
-                }
-                Ok(v) if v.is_zero() => d.push(Diagnostic::at(
-                    "--request-size",
+                Err(m) => d.push(
+                    Diagnostic::input(Input::RequestSize, m).with_hint("a size such as `16KiB`"),
+                ),
+                Ok(v) if v.is_zero() => d.push(Diagnostic::input(
+                    Input::RequestSize,
                     "must be more than 0 bytes",
                 )),
                 Ok(_) => {}
             }
         }
         if self.zones == 0 || self.zones > MAX_ZONES {
-            d.push(Diagnostic::at(
-                "--zones",
+            d.push(Diagnostic::input(
+                Input::Zones,
                 format!("{} zones: give 1 to {MAX_ZONES}", self.zones),
             ));
         }
         for (flag, n) in [
-            ("--replicas", self.replicas),
-            ("--nodes-per-zone", self.nodes_per_zone),
+            (Input::Replicas, self.replicas),
+            (Input::NodesPerZone, self.nodes_per_zone),
         ] {
             if n == 0 {
-                d.push(Diagnostic::at(flag, "must be at least 1"));
+                d.push(Diagnostic::input(flag, "must be at least 1"));
             }
         }
         for (flag, v) in [
-            ("--region", &self.region),
-            ("--instance-type", &self.instance_type),
-            ("--from", &self.from),
-            ("--to", &self.to),
+            (Input::Region, &self.region),
+            (Input::InstanceType, &self.instance_type),
+            (Input::From, &self.from),
+            (Input::To, &self.to),
         ] {
             if v.trim().is_empty() || v.chars().any(char::is_control) {
-                d.push(Diagnostic::at(flag, format!("`{v}` is not a usable name")));
+                d.push(Diagnostic::input(
+                    flag,
+                    format!("`{v}` is not a usable name"),
+                ));
             }
         }
         if self.options.is_empty() {
             d.push(
-                Diagnostic::at("--options", "no option kinds given")
+                Diagnostic::input(Input::Options, "no option kinds given")
                     .with_hint(format!("known kinds: {}", OptionKind::ALL.join(", "))),
             );
         }
         for (i, k) in self.options.iter().enumerate() {
             if !OptionKind::ALL.contains(&k.as_str()) {
                 d.push(
-                    Diagnostic::at("--options", format!("unknown option kind `{k}`"))
+                    Diagnostic::input(Input::Options, format!("unknown option kind `{k}`"))
                         .with_hint(format!("known kinds: {}", OptionKind::ALL.join(", "))),
                 );
             } else if self.options[..i].contains(k) {
-                d.push(Diagnostic::at(
-                    "--options",
+                d.push(Diagnostic::input(
+                    Input::Options,
                     format!("`{k}` is listed twice"),
                 ));
             }
@@ -362,8 +364,8 @@ mod tests {
             * Decimal::new(1, 2)
             * Decimal::from(2);
         let got = total(&c, "clusterip");
-        assert_eq!(crate::report::cents(got), Decimal::new(13_653, 2));
-        assert_eq!(crate::report::cents(got), crate::report::cents(want));
+        assert_eq!(crate::cost::cents(got), Decimal::new(13_653, 2));
+        assert_eq!(crate::cost::cents(got), crate::cost::cents(want));
         // Balanced replicas keep Topology Aware Routing's hints: nothing crosses.
         assert_eq!(total(&c, "topology-aware"), Decimal::ZERO);
     }
@@ -423,13 +425,16 @@ mod tests {
             options: vec!["clusterip".into(), "fastest".into(), "clusterip".into()],
             ..CalcInput::default()
         };
-        let e = c.check().expect_err("invalid").to_string();
-        assert!(
-            e.contains("error: --traffic: `lots` is not a number"),
-            "{e}"
-        );
-        assert!(e.contains("error: --zones: 0 zones"), "{e}");
-        assert!(e.contains("error: --replicas: must be at least 1"), "{e}");
+        let d = c.check().expect_err("invalid").diagnostics;
+        let on = |i: Input| {
+            d.iter()
+                .find(|x| x.field == crate::error::Field::Input(i))
+                .map(|x| x.message.as_str())
+        };
+        assert_eq!(on(Input::Traffic), Some("`lots` is not a number"));
+        assert_eq!(on(Input::Zones), Some("0 zones: give 1 to 26"));
+        assert_eq!(on(Input::Replicas), Some("must be at least 1"));
+        let e = crate::InputError { diagnostics: d }.to_string();
         assert!(e.contains("unknown option kind `fastest`"), "{e}");
         assert!(e.contains("known kinds: clusterip, headless"), "{e}");
         assert!(e.contains("`clusterip` is listed twice"), "{e}");

@@ -40,9 +40,10 @@ impl Figures {
     /// The figures of an evaluated report (with latency when it was simulated).
     pub fn from_report(r: &Report) -> Figures {
         Figures {
-            scenario: r.scenario.clone(),
-            region: r.region.clone(),
+            scenario: r.cost.scenario.clone(),
+            region: r.cost.region.clone(),
             options: r
+                .cost
                 .options
                 .iter()
                 .enumerate()
@@ -331,7 +332,7 @@ mod tests {
         let c = &d.rows[0];
         // 136.53333333333333333333333333 - 68.266666666666666666666666667 = 68.266666666666666666666666663
         assert_eq!(
-            c.delta_usd().map(crate::report::cents),
+            c.delta_usd().map(crate::cost::cents),
             Some(Decimal::new(6827, 2))
         );
         assert_eq!(
@@ -389,22 +390,16 @@ mod tests {
         let e = parse_json_report("{\n  \"schema_version\": 1,\n  oops\n}", "old.json")
             .expect_err("malformed")
             .to_string();
-        assert_eq!(
-            e,
-            "old.json:3:3: error: not valid JSON: key must be a string"
-        );
+        assert_eq!(e, "old.json:3:3: not valid JSON: key must be a string");
         let e = parse_json_report("{\"schema_version\": 1,\n", "old.json")
             .expect_err("truncated")
             .to_string();
-        assert_eq!(
-            e,
-            "old.json:2:1: error: not valid JSON: EOF while parsing a value"
-        );
+        assert_eq!(e, "old.json:2:1: not valid JSON: EOF while parsing a value");
         let e = parse_json_report(r#"{"schema_version": 2, "options": []}"#, "old.json")
             .expect_err("other version")
             .to_string();
         assert!(
-            e.starts_with("old.json: error: schema_version: this report has schema_version 2; this ewsim reads and writes schema_version 1"),
+            e.starts_with("old.json: schema_version: this report has schema_version 2; this ewsim reads and writes schema_version 1"),
             "{e}"
         );
         let e = parse_json_report(r#"{"options": []}"#, "a.json")

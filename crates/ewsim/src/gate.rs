@@ -8,8 +8,9 @@
 //! Figures are compared as the report prints them: cost rounded to the cent, p99 to the
 //! microsecond (3 decimals of ms), so a verdict never reads `$200.00 > $200.00`.
 
-use crate::error::{Diagnostic, InputError};
-use crate::report::{Report, cents};
+use crate::cost::{CostReport, cents};
+use crate::error::{Diagnostic, Input, InputError};
+use crate::report::Report;
 use rust_decimal::Decimal;
 
 /// The budget a report is held to.
@@ -58,37 +59,10 @@ pub enum Breach {
     },
 }
 
-impl std::fmt::Display for Breach {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Breach::Cost {
-                option,
-                cost_usd,
-                max_usd,
-            } => write!(
-                f,
-                "budget exceeded: option {option} costs ${cost_usd:.2}/month > ${max_usd:.2}"
-            ),
-            Breach::P99 {
-                option,
-                p99_ms,
-                max_ms,
-            } => write!(
-                f,
-                "latency budget exceeded: option {option} p99 {p99_ms:.3} ms > {max_ms:.3} ms"
-            ),
-            Breach::NoLatency { option } => write!(
-                f,
-                "latency budget exceeded: option {option} delivers no request (all dropped), so it has no p99"
-            ),
-        }
-    }
-}
-
 /// Checks the budget's settings against the scenario's options before anything is simulated or
 /// written, and returns the index of the chosen option. Errors name the flag: an unknown
 /// `--gate-option` (listing the names), several options without one, a negative limit.
-pub fn choose(report: &Report, budget: &Budget) -> Result<usize, InputError> {
+pub fn choose(report: &CostReport, budget: &Budget) -> Result<usize, InputError> {
     let names = || {
         report
             .options
@@ -98,8 +72,8 @@ pub fn choose(report: &Report, budget: &Budget) -> Result<usize, InputError> {
             .join(", ")
     };
     if budget.max_usd.is_some_and(|v| v.is_sign_negative()) {
-        return Err(InputError::single(Diagnostic::at(
-            "--fail-above-usd",
+        return Err(InputError::single(Diagnostic::input(
+            Input::MaxUsd,
             "must not be negative",
         )));
     }
@@ -107,8 +81,8 @@ pub fn choose(report: &Report, budget: &Budget) -> Result<usize, InputError> {
         .max_p99_ms
         .is_some_and(|v| !(v >= 0.0 && v.is_finite()))
     {
-        return Err(InputError::single(Diagnostic::at(
-            "--fail-above-p99-ms",
+        return Err(InputError::single(Diagnostic::input(
+            Input::MaxP99Ms,
             "must be a non-negative number of milliseconds",
         )));
     }
@@ -119,14 +93,14 @@ pub fn choose(report: &Report, budget: &Budget) -> Result<usize, InputError> {
             .position(|o| &o.name == name)
             .ok_or_else(|| {
                 InputError::single(
-                    Diagnostic::at("--gate-option", format!("no option named `{name}`"))
+                    Diagnostic::input(Input::GateOption, format!("no option named `{name}`"))
                         .with_hint(format!("options: {}", names())),
                 )
             }),
         None if report.options.len() == 1 => Ok(0),
         None => Err(InputError::single(
-            Diagnostic::at(
-                "--gate-option",
+            Diagnostic::input(
+                Input::GateOption,
                 format!(
                     "the scenario has {} options: name the one held to the budget",
                     report.options.len()
@@ -141,7 +115,7 @@ pub fn choose(report: &Report, budget: &Budget) -> Result<usize, InputError> {
 /// budget: every limit it goes over, empty when within budget.
 pub fn check(report: &Report, chosen: usize, budget: &Budget) -> Vec<Breach> {
     let mut out = Vec::new();
-    let Some(o) = report.options.get(chosen) else {
+    let Some(o) = report.cost.options.get(chosen) else {
         return out;
     };
     if let Some(max) = budget.max_usd {
@@ -175,30 +149,6 @@ pub fn check(report: &Report, chosen: usize, budget: &Budget) -> Vec<Breach> {
     out
 }
 
-/// The line printed when the chosen option is within budget.
-pub fn within(report: &Report, chosen: usize, budget: &Budget) -> String {
-    let name = report
-        .options
-        .get(chosen)
-        .map(|o| o.name.as_str())
-        .unwrap_or("");
-    let mut parts = Vec::new();
-    if let Some(max) = budget.max_usd {
-        let cost = report
-            .options
-            .get(chosen)
-            .map(|o| cents(o.cost.total))
-            .unwrap_or_default();
-        parts.push(format!("${cost:.2}/month <= ${max:.2}"));
-    }
-    if let Some(max) = budget.max_p99_ms
-        && let Some(v) = report.option_latency(chosen)
-    {
-        parts.push(format!("p99 {:.3} ms <= {max:.3} ms", v.p99_ms));
-    }
-    format!("within budget: option {name}: {}", parts.join(", "))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,7 +164,9 @@ mod tests {
         let s = loader::parse_scenario(&crate::calc::scenario_yaml(&c), "<calc>")
             .expect("loads")
             .scenario;
-        evaluate(&s, &PriceTable::builtin("us-east-1").expect("table")).expect("evaluates")
+        Report::of_cost(
+            evaluate(&s, &PriceTable::builtin("us-east-1").expect("table")).expect("evaluates"),
+        )
     }
 
     #[test]
@@ -225,20 +177,20 @@ mod tests {
             max_usd: Some(Decimal::new(usd, 2)),
             ..Budget::default()
         };
-        assert_eq!(choose(&r, &at(13653)).expect("the only option"), 0);
+        assert_eq!(choose(&r.cost, &at(13653)).expect("the only option"), 0);
         assert!(
             check(&r, 0, &at(13653)).is_empty(),
             "equal is within budget"
         );
-        let b = check(&r, 0, &at(13652));
         assert_eq!(
-            b.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["budget exceeded: option clusterip costs $136.53/month > $136.52"]
+            check(&r, 0, &at(13652)),
+            [Breach::Cost {
+                option: "clusterip".into(),
+                cost_usd: Decimal::new(13653, 2),
+                max_usd: Decimal::new(13652, 2),
+            }]
         );
-        assert_eq!(
-            within(&r, 0, &at(20000)),
-            "within budget: option clusterip: $136.53/month <= $200.00"
-        );
+        assert!(check(&r, 0, &at(20000)).is_empty());
     }
 
     #[test]
@@ -248,23 +200,31 @@ mod tests {
             max_usd: Some(Decimal::from(200)),
             ..Budget::default()
         };
-        let e = choose(&r, &b).expect_err("ambiguous").to_string();
-        assert!(
-            e.contains("--gate-option: the scenario has 2 options"),
-            "{e}"
+        let e = choose(&r.cost, &b).expect_err("ambiguous").diagnostics;
+        assert_eq!(e[0].field, crate::error::Field::Input(Input::GateOption));
+        assert_eq!(
+            e[0].message,
+            "the scenario has 2 options: name the one held to the budget"
         );
-        assert!(e.contains("options: clusterip, internal-alb"), "{e}");
+        assert_eq!(
+            e[0].hint.as_deref(),
+            Some("options: clusterip, internal-alb")
+        );
         b.option = Some("nlb".into());
-        let e = choose(&r, &b).expect_err("unknown").to_string();
-        assert!(e.contains("no option named `nlb`"), "{e}");
+        let e = choose(&r.cost, &b).expect_err("unknown").diagnostics;
+        assert_eq!(e[0].message, "no option named `nlb`");
         b.option = Some("internal-alb".into());
-        let i = choose(&r, &b).expect("named");
+        let i = choose(&r.cost, &b).expect("named");
         // Internal ALB: 730 h x $0.0225 = $16.425 hours; bytes set the LCUs: 10,240 GB / 730 h =
         // 14.03 GB/h = 14.03 LCU x $0.008 x 730 h = $81.92; client -> ALB node crosses 2/3 of
         // bytes, both sides: $136.53. Total 16.425 + 81.92 + 136.5333 = $234.88.
         assert_eq!(
-            check(&r, i, &b)[0].to_string(),
-            "budget exceeded: option internal-alb costs $234.88/month > $200.00"
+            check(&r, i, &b),
+            [Breach::Cost {
+                option: "internal-alb".into(),
+                cost_usd: Decimal::new(23488, 2),
+                max_usd: Decimal::from(200),
+            }]
         );
     }
 
@@ -285,6 +245,6 @@ mod tests {
             max_usd: Some(Decimal::from(-1)),
             ..Budget::default()
         };
-        assert!(choose(&r, &neg).is_err());
+        assert!(choose(&r.cost, &neg).is_err());
     }
 }

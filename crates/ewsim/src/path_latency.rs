@@ -25,12 +25,12 @@
 
 use std::collections::HashMap;
 
+use crate::cost::{CostReport, EdgeReport};
 use crate::latency::{
     Catalogue, CompiledPath, DistSpec, LatencyError, MixtureResult, PathModel, SimConfig,
     SimResult, Step, allocate, compare_options, mixture, mixture::simulate_built,
 };
 use crate::placement::Topology;
-use crate::report::{EdgeReport, Report};
 use crate::routing::HopKind;
 use crate::scenario::{LatencySettings, OptionKind, Scenario};
 use rust_decimal::prelude::ToPrimitive;
@@ -380,7 +380,12 @@ impl Shapes {
     }
 
     /// Collects every option's shapes from the report's routes.
-    fn collect(s: &Scenario, report: &Report, settings: &LatencySettings, per_edge: bool) -> Self {
+    fn collect(
+        s: &Scenario,
+        report: &CostReport,
+        settings: &LatencySettings,
+        per_edge: bool,
+    ) -> Self {
         let mut out = Shapes {
             keys: Vec::new(),
             index: HashMap::new(),
@@ -550,13 +555,12 @@ fn calls_step(
     Some(Step::seq(seq))
 }
 
-/// Simulates every option of an evaluated scenario (see the module docs) and stores the result in
-/// the report.
-pub fn simulate_report(
+/// Simulates every option of a priced scenario (see the module docs): the latency stage.
+pub fn simulate(
     s: &Scenario,
-    report: &mut Report,
+    report: &CostReport,
     run: LatencyRun,
-) -> Result<(), LatencyError> {
+) -> Result<LatencyReport, LatencyError> {
     let cat = Catalogue::eks_defaults()?.with_overrides(&s.latency.hop_overrides)?;
     let settings = &s.latency;
     let ctx = Ctx {
@@ -651,7 +655,7 @@ pub fn simulate_report(
             });
         }
     }
-    report.latency = Some(LatencyReport {
+    Ok(LatencyReport {
         options,
         samples: run.samples,
         seed: run.seed,
@@ -660,8 +664,7 @@ pub fn simulate_report(
         entry_points,
         edges,
         edge_samples: run.per_edge.then_some(per_edge),
-    });
-    Ok(())
+    })
 }
 
 /// The figures of a tree simulation (entry points) in the report's result type.
@@ -683,7 +686,7 @@ fn figures(r: &SimResult) -> MixtureResult {
 mod tests {
     use super::*;
 
-    fn report_of(yaml: &str) -> (Scenario, Report) {
+    fn report_of(yaml: &str) -> (Scenario, CostReport) {
         let s = crate::loader::parse_scenario(yaml, "t.yaml")
             .map(|l| l.scenario)
             .unwrap_or_else(|e| panic!("{e}"));
@@ -722,17 +725,28 @@ mod tests {
         };
         let path = RelPath {
             len: 2,
-            hops: [hop(HopKind::ClientToLb), hop(HopKind::AlbToTarget), hop(HopKind::PodToPod)],
+            hops: [
+                hop(HopKind::ClientToLb),
+                hop(HopKind::AlbToTarget),
+                hop(HopKind::PodToPod),
+            ],
         };
         // p = 0.1 on each of two hops: 0.9 x 0.9, 0.1 x 0.9, 0.9 x 0.1, 0.1 x 0.1.
         let cases = connection_cases(path, 0.1);
         let p: Vec<f64> = cases.iter().map(|(_, p)| *p).collect();
         let want = [0.81, 0.09, 0.09, 0.01];
-        assert!(p.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12), "{p:?}");
+        assert!(
+            p.iter().zip(want).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{p:?}"
+        );
         assert!(cases[1].0.hops[0].new_connection && !cases[1].0.hops[1].new_connection);
         assert_eq!(connection_cases(path, 0.0).len(), 1);
         assert_eq!(connection_cases(path, 1.0).len(), 1);
-        assert!(connection_cases(path, 1.0)[0].0.hops[..2].iter().all(|h| h.new_connection));
+        assert!(
+            connection_cases(path, 1.0)[0].0.hops[..2]
+                .iter()
+                .all(|h| h.new_connection)
+        );
     }
 
     #[test]
@@ -800,15 +814,14 @@ mod tests {
         let latency = "latency:\n  samples: 30000\n  dns_lookups_per_request: 0\n  requests_per_connection: 1000000000000\n  hops:\n    net.same_az: {dist: {family: constant, value: 100}}\n    net.cross_az: {dist: {family: constant, value: 1000}}\n    tail.tcp_data_loss_rto: {dist: {family: constant, value: 0}}\n";
         let yaml = chain(2, 1, "  - {name: cip, kind: clusterip}\n", latency)
             .replace("connections: {new_per_second: 1, lifetime: 60 s}", "");
-        let (s, mut r) = report_of(&yaml);
-        simulate_report(&s, &mut r, LatencyRun::of(&s)).unwrap_or_else(|e| panic!("{e}"));
-        let l = r.option_latency(0).unwrap_or_else(|| panic!("latency"));
+        let (s, r) = report_of(&yaml);
+        let lat = simulate(&s, &r, LatencyRun::of(&s)).unwrap_or_else(|e| panic!("{e}"));
+        let l = lat.options[0].as_ref().unwrap_or_else(|| panic!("latency"));
         // Values are reported at their histogram counter's midpoint (3 significant digits).
         assert!((l.p50_ms - 1.0).abs() < 1e-3, "{l:?}");
         assert!((l.p90_ms - 1.0).abs() < 1e-3, "{l:?}");
         assert!((l.mean_ms - 0.7).abs() < 1e-6, "{l:?}");
-        let shapes = r.latency.as_ref().map_or(0, |x| x.shapes);
-        assert_eq!(shapes, 4, "same/cross x reused/new");
+        assert_eq!(lat.shapes, 4, "same/cross x reused/new");
         // 30,000 requests plus one for each new-connection shape of weight 1e-12.
         assert_eq!(l.samples, 30_002);
     }
@@ -818,15 +831,14 @@ mod tests {
         let options = "  - {name: cip, kind: clusterip}\n  - {name: tar, kind: topology-aware}\n";
         let (s, r) = report_of(&chain(4, 3, options, "latency:\n  samples: 5000\n"));
         let run = |per_edge: bool, threads: usize| {
-            let mut r = r.clone();
             rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap_or_else(|e| panic!("{e}"))
                 .install(|| {
-                    simulate_report(
+                    simulate(
                         &s,
-                        &mut r,
+                        &r,
                         LatencyRun {
                             samples: 5000,
                             seed: 3,
@@ -834,8 +846,7 @@ mod tests {
                         },
                     )
                 })
-                .unwrap_or_else(|e| panic!("{e}"));
-            r.latency.unwrap_or_else(|| panic!("latency"))
+                .unwrap_or_else(|e| panic!("{e}"))
         };
         let plain = run(false, 2);
         assert!(plain.edges.is_empty() && plain.edge_samples.is_none());

@@ -14,8 +14,9 @@
 //! recommendation ([`Recommendation::best`]): a cheap option that loses requests is a broken
 //! configuration for this placement, yet worth showing.
 
-use crate::error::{Diagnostic, InputError};
-use crate::report::{Report, cents};
+use crate::cost::cents;
+use crate::error::{Diagnostic, Input, InputError};
+use crate::report::Report;
 use crate::scenario::{ExternalTrafficPolicy, MeshAffinity, OptionKind, OptionSpec, TargetType};
 use crate::topology::TrafficDistribution;
 use rust_decimal::Decimal;
@@ -241,7 +242,7 @@ impl CapabilityTable {
     /// reported: unknown or missing capability names and kinds, unknown sources, override settings
     /// the kind does not have.
     pub fn parse(text: &str, file: &str) -> Result<Self, InputError> {
-        let raw: RawTable = crate::loader::from_yaml_located(text, file)?;
+        let raw: RawTable = crate::yaml::located(text, file)?;
         let mut diags = Vec::new();
         let mut err = |path: String, msg: String| {
             diags.push(Diagnostic::at(path, format!("{file}: {msg}")));
@@ -399,7 +400,7 @@ impl CapabilityTable {
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             if self.capability(name).is_none() {
                 diags.push(
-                    Diagnostic::at("--require", format!("unknown capability `{name}`"))
+                    Diagnostic::input(Input::Require, format!("unknown capability `{name}`"))
                         .with_hint(self.known_list()),
                 );
             } else if !out.iter().any(|n| n == name) {
@@ -408,7 +409,8 @@ impl CapabilityTable {
         }
         if out.is_empty() && diags.is_empty() {
             diags.push(
-                Diagnostic::at("--require", "no capability given").with_hint(self.known_list()),
+                Diagnostic::input(Input::Require, "no capability given")
+                    .with_hint(self.known_list()),
             );
         }
         if diags.is_empty() {
@@ -545,7 +547,7 @@ pub fn parse_examples(
     file: &str,
     table: &CapabilityTable,
 ) -> Result<Vec<GuideExample>, InputError> {
-    let raw: RawExamples = crate::loader::from_yaml_located(text, file)?;
+    let raw: RawExamples = crate::yaml::located(text, file)?;
     let mut diags = Vec::new();
     if raw.version != 1 {
         diags.push(Diagnostic::at(
@@ -562,7 +564,7 @@ pub fn parse_examples(
         }
         if let Err(mut err) = table.parse_requirements(&e.require.join(",")) {
             for d in &mut err.diagnostics {
-                d.path = format!("examples[{i}].require");
+                d.field = crate::error::Field::Scenario(format!("examples[{i}].require"));
                 d.message = format!("{file}: {}", d.message);
             }
             diags.extend(err.diagnostics);
@@ -649,7 +651,7 @@ pub fn recommend(
 ) -> Recommendation {
     let mut ranked: Vec<(usize, Candidate)> = Vec::new();
     let mut excluded = Vec::new();
-    for (i, o) in report.options.iter().enumerate() {
+    for (i, o) in report.cost.options.iter().enumerate() {
         let resolved = scenario
             .options
             .iter()

@@ -1,210 +1,67 @@
-//! Evaluation of a whole scenario and the row model every output format renders.
+//! The composed report: the cost stage's [`CostReport`], the latency stage's [`LatencyReport`]
+//! and the ranges' P10 / P50 / P90 ([`UncertaintyReport`]), plus re-evaluation with replaced
+//! values for sweep steps and range draws ([`evaluate_replaced`]).
 
-use crate::cost::{OptionCost, price_option};
+use crate::cost::CostReport;
 use crate::error::{Diagnostic, InputError};
-use crate::placement::{Placements, Topology};
+use crate::path_latency::LatencyReport;
 use crate::pricing::PriceTable;
-use crate::routing::{EdgeRoute, Router};
-use crate::scenario::{Billing, Scenario};
-use crate::traffic::EdgeLoad;
-use rayon::prelude::*;
+use crate::units::UncertainInput;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// Version of the JSON report layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-/// The result of evaluating a scenario: one entry per option, in scenario order.
+/// A scenario's full evaluation: cost (always), latency (when simulated) and the spread over
+/// range draws (when the scenario has ranges).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
-    /// Scenario name.
-    pub scenario: String,
-    /// Pricing region.
-    pub region: String,
-    /// Price table origin (file names, overrides).
-    pub price_table: String,
-    /// Price table date.
-    pub price_table_as_of: String,
-    /// Currency of every amount.
-    pub currency: String,
-    /// Billing conventions used.
-    pub billing: Billing,
-    /// Results per option.
-    pub options: Vec<OptionReport>,
-    /// Zone slot names (`cluster/zone` when several clusters), indexed like routing hops.
-    pub zone_names: Vec<String>,
-    /// Per replica state (`states:`), what it contributes; empty without states.
-    pub states: Vec<crate::states::StateReport>,
-    /// Zones and nodes the hops' zone indices refer to.
-    pub topology: Topology,
-    /// Latency percentiles per option, when simulated ([`crate::path_latency::simulate_report`]).
-    pub latency: Option<crate::path_latency::LatencyReport>,
+    /// Every option routed and priced.
+    pub cost: CostReport,
+    /// Latency percentiles per option, when simulated ([`crate::path_latency::simulate`]).
+    pub latency: Option<LatencyReport>,
     /// P10 / P50 / P90 per option over draws of the scenario's ranges, when it has any
-    /// ([`crate::uncertainty::evaluate_draws`]); the point figures above are at the medians.
-    pub uncertainty: Option<crate::uncertainty::UncertaintyReport>,
+    /// ([`crate::uncertainty::evaluate_draws`]); the point figures are at the medians.
+    pub uncertainty: Option<UncertaintyReport>,
 }
 
-/// The evaluation of one option.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OptionReport {
-    /// Option name.
-    pub name: String,
-    /// Option kind spelling.
-    pub kind: &'static str,
-    /// Description from the scenario.
-    pub description: Option<String>,
-    /// Whether any figure rests on a stated assumption (`assume_cross_az_share`).
-    pub assumed: bool,
-    /// Cost, line items and volumes.
-    pub cost: OptionCost,
-    /// Per traffic edge: load and routing.
-    pub edges: Vec<EdgeReport>,
-}
-
-/// One edge under one option. The caller, callee and load are the edge's own (the same under
-/// every option) and shared between the options' reports.
-#[derive(Debug, Clone, PartialEq)]
-pub struct EdgeReport {
-    /// Calling service.
-    pub from: Arc<str>,
-    /// Called service.
-    pub to: Arc<str>,
-    /// Load.
-    pub load: Arc<EdgeLoad>,
-    /// Routing.
-    pub route: EdgeRoute,
-}
-
-/// Evaluates every option of a scenario against a price table (scenario `prices:` applied).
-pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<Report, InputError> {
-    let mut table = table.clone();
-    for (k, v) in &s.prices {
-        if let Some(key) = crate::pricing::PriceKey::parse(k) {
-            table.set(key, *v, "scenario prices:");
+impl Report {
+    /// A report of the cost stage alone (no latency, no ranges).
+    pub fn of_cost(cost: CostReport) -> Self {
+        Report {
+            cost,
+            latency: None,
+            uncertainty: None,
         }
     }
-    let problems = crate::validate::validate(s, &table);
-    if !problems.is_empty() {
-        return Err(InputError {
-            diagnostics: problems,
-        });
+
+    /// The simulated latency of option `i`: `None` when latency was not simulated or the option
+    /// delivers no request.
+    pub fn option_latency(&self, i: usize) -> Option<&crate::latency::MixtureResult> {
+        self.latency
+            .as_ref()
+            .and_then(|l| l.options.get(i))
+            .and_then(Option::as_ref)
     }
-    let topo = Topology::new(s).with_instance_cpu(&table);
-    let loads: Vec<EdgeLoad> = s
-        .traffic
-        .iter()
-        .map(|e| EdgeLoad::of(e, &s.billing))
-        .collect();
-    let shared: Vec<(Arc<str>, Arc<str>, Arc<EdgeLoad>)> = s
-        .traffic
-        .iter()
-        .zip(&loads)
-        .map(|(e, l)| {
-            (
-                e.from.as_str().into(),
-                e.to.as_str().into(),
-                Arc::new(l.clone()),
-            )
-        })
-        .collect();
-    let placements = Placements::new(&topo, s);
-    let state_placements = crate::states::state_placements(s, &topo);
-    // Options are routed and priced independently (in parallel); results keep scenario order.
-    let evaluated: Vec<_> = s
-        .options
-        .par_iter()
-        .map(|o| {
-            let mut router = Router::new(s, &topo, &placements, o);
-            let mut state_routers: Vec<Router> = state_placements
-                .iter()
-                .map(|p| Router::new(s, &topo, p, o))
-                .collect();
-            // Per edge, per replica state: routed once, used for the month and per state.
-            let per_edge: Vec<Vec<EdgeRoute>> = if s.states.is_empty() {
-                Vec::new()
-            } else {
-                s.traffic
-                    .iter()
-                    .map(|e| crate::states::route_states(&mut state_routers, e))
-                    .collect()
-            };
-            let routed: Vec<(&EdgeLoad, EdgeRoute)> = s
-                .traffic
-                .iter()
-                .zip(&loads)
-                .enumerate()
-                .map(|(k, (e, l))| {
-                    let route = match per_edge.get(k) {
-                        None => router.route(e),
-                        Some(per_state) => crate::states::merge(&s.states, per_state),
-                    };
-                    (l, route)
-                })
-                .collect();
-            let cost = price_option(s, &topo, &table, o, &routed);
-            (per_edge, routed, cost)
-        })
-        .collect();
-    let mut options = Vec::new();
-    let mut problems = Vec::new();
-    let mut state_routes = Vec::new();
-    for (i, (o, (per_edge, routed, cost))) in s.options.iter().zip(evaluated).enumerate() {
-        state_routes.push(per_edge);
-        match cost {
-            Ok(cost) => options.push(OptionReport {
-                name: o.name.clone(),
-                kind: o.kind.as_str(),
-                description: o.description.clone(),
-                assumed: routed.iter().any(|(_, r)| r.assumed),
-                cost,
-                edges: shared
-                    .iter()
-                    .zip(routed)
-                    .map(|((from, to, load), (_, route))| EdgeReport {
-                        from: from.clone(),
-                        to: to.clone(),
-                        load: load.clone(),
-                        route,
-                    })
-                    .collect(),
-            }),
-            Err(e) => problems.push(Diagnostic::at(
-                format!("options[{i}]"),
-                format!("option `{}`: {e}", o.name),
-            )),
-        }
+
+    /// [`OptionFigures`] per option, in scenario order.
+    pub fn option_figures(&self) -> Vec<OptionFigures> {
+        self.cost
+            .options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let lat = self.option_latency(i);
+                OptionFigures {
+                    cost_usd: o.cost.total,
+                    cross_az_gb: o.cost.cross_az_gb,
+                    dropped_share: o.cost.dropped_share,
+                    p50_ms: lat.map(|l| l.p50_ms),
+                    p99_ms: lat.map(|l| l.p99_ms),
+                }
+            })
+            .collect()
     }
-    if !problems.is_empty() {
-        return Err(InputError {
-            diagnostics: problems,
-        });
-    }
-    let multi = s.clusters.len() > 1;
-    let zone_names = topo
-        .zones
-        .iter()
-        .map(|z| {
-            if multi {
-                format!("{}/{}", s.clusters[z.cluster].name, z.name)
-            } else {
-                z.name.clone()
-            }
-        })
-        .collect();
-    Ok(Report {
-        scenario: s.name.clone(),
-        region: table.region.clone(),
-        price_table: table.origin.clone(),
-        price_table_as_of: table.as_of.clone(),
-        currency: table.currency.clone(),
-        billing: s.billing.clone(),
-        options,
-        zone_names,
-        states: crate::states::state_reports(s, &topo, &loads, &state_routes),
-        topology: topo,
-        latency: None,
-        uncertainty: None,
-    })
 }
 
 /// Re-reads `base` with numeric values replaced by scenario path (a sweep step, a range draw),
@@ -227,17 +84,20 @@ pub fn evaluate_replaced(
             .collect();
     }
     let s = &loaded.scenario;
-    let mut report = evaluate(s, table).map_err(|e| InputError {
+    let cost = crate::cost::evaluate(s, table).map_err(|e| InputError {
         diagnostics: loaded.source_map.resolve(e.diagnostics),
     })?;
+    let mut report = Report::of_cost(cost);
     if let Some((samples, seed)) = latency {
         let run = crate::path_latency::LatencyRun {
             samples,
             seed,
             per_edge: false,
         };
-        crate::path_latency::simulate_report(s, &mut report, run)
-            .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?;
+        report.latency = Some(
+            crate::path_latency::simulate(s, &report.cost, run)
+                .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?,
+        );
     }
     Ok(report)
 }
@@ -257,132 +117,48 @@ pub struct OptionFigures {
     pub p99_ms: Option<f64>,
 }
 
-/// Rounds money to the cent for display (banker's rounding is avoided: half away from zero).
-/// Shares such as 2/3 are 28-digit `Decimal`s, so a sum that is a half cent by hand can come out
-/// a few units of 10^-26 below it (344.105 as 344.10499...976); rounding to 12 places first
-/// removes that residue before the cent is chosen.
-pub fn cents(v: Decimal) -> Decimal {
-    use rust_decimal::RoundingStrategy::MidpointAwayFromZero;
-    v.round_dp_with_strategy(12, MidpointAwayFromZero)
-        .round_dp_with_strategy(2, MidpointAwayFromZero)
+/// P10, P50 and P90 of a figure over the draws.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spread<T> {
+    /// 10th percentile.
+    pub p10: T,
+    /// Median.
+    pub p50: T,
+    /// 90th percentile.
+    pub p90: T,
 }
 
-#[cfg(test)]
-mod cents_tests {
-    use super::*;
-
-    #[test]
-    fn half_cents_computed_through_thirds_round_up() {
-        // 15 TB over 3 zones behind an ALB: 730 h x $0.0225 = 16.425, 15,360 GB / 730 h LCUs x
-        // $0.008 x 730 h = 122.88, 15,360 x 2/3 x $0.02 = 204.80: 344.105 by hand -> $344.11.
-        // Two of three zones' shares of 1/3 each (each rounded down in the 28th digit).
-        let third = Decimal::ONE / Decimal::from(3);
-        let transfer = Decimal::from(15_360) * (third + third) * Decimal::new(2, 2);
-        let total = Decimal::new(16_425, 3) + Decimal::new(12_288, 2) + transfer;
-        assert!(
-            total < Decimal::new(344_105, 3),
-            "the residue this guards against"
-        );
-        assert_eq!(cents(total), Decimal::new(34_411, 2));
-        assert_eq!(cents(Decimal::new(-16_425, 3)), Decimal::new(-1_643, 2));
-        assert_eq!(cents(Decimal::new(136_533, 3)), Decimal::new(13_653, 2));
-    }
+/// How settings for the draws are chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DrawConfig {
+    /// Number of draws.
+    pub draws: usize,
+    /// Seed of the draws (and of the latency simulation in each draw).
+    pub seed: u64,
+    /// Simulated requests per option per draw; `None` skips latency.
+    pub latency_samples: Option<u64>,
 }
 
-/// Cost categories of the summary (a line item's category follows from its component id).
-pub const CATEGORIES: [(&str, &str); 6] = [
-    ("transfer_usd", "inter_az."),
-    ("cross_vpc_usd", "peering.|tgw."),
-    ("load_balancer_usd", "alb.|nlb."),
-    ("lattice_usd", "lattice."),
-    ("mesh_compute_usd", "istio."),
-    ("dns_usd", "route53."),
-];
-
-/// One flat summary row per option: what the summary CSV and tables show.
+/// Per option, the spread of its figures over the draws.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SummaryRow {
-    /// Option name.
-    pub option: String,
-    /// Option kind.
-    pub kind: &'static str,
-    /// Exact monthly cost (USD).
-    pub monthly_cost_usd: Decimal,
-    /// GB per month crossing AZ boundaries (all hops).
-    pub cross_az_gb_month: Decimal,
-    /// Byte-weighted share of requests dropped.
-    pub dropped_share: Decimal,
-    /// GB per month offered by clients.
-    pub offered_gb_month: Decimal,
-    /// Cost per category, in [`CATEGORIES`] order.
-    pub categories: [Decimal; 6],
-    /// Whether an assumption replaced the routing model.
-    pub assumed: bool,
+pub struct OptionSpread {
+    /// Monthly cost (USD).
+    pub cost_usd: Spread<Decimal>,
+    /// GB per month crossing zones.
+    pub cross_az_gb: Spread<Decimal>,
+    /// Median latency (ms), when simulated and the option delivers requests in every draw.
+    pub p50_ms: Option<Spread<f64>>,
+    /// 99th percentile latency (ms), likewise.
+    pub p99_ms: Option<Spread<f64>>,
 }
 
-impl Report {
-    /// The simulated latency of option `i`: `None` when latency was not simulated or the option
-    /// delivers no request.
-    pub fn option_latency(&self, i: usize) -> Option<&crate::latency::MixtureResult> {
-        self.latency
-            .as_ref()
-            .and_then(|l| l.options.get(i))
-            .and_then(Option::as_ref)
-    }
-
-    /// [`OptionFigures`] per option, in scenario order.
-    pub fn option_figures(&self) -> Vec<OptionFigures> {
-        self.options
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let lat = self.option_latency(i);
-                OptionFigures {
-                    cost_usd: o.cost.total,
-                    cross_az_gb: o.cost.cross_az_gb,
-                    dropped_share: o.cost.dropped_share,
-                    p50_ms: lat.map(|l| l.p50_ms),
-                    p99_ms: lat.map(|l| l.p99_ms),
-                }
-            })
-            .collect()
-    }
-
-    /// Summary rows, one per option, in scenario order.
-    pub fn summary_rows(&self) -> Vec<SummaryRow> {
-        self.options
-            .iter()
-            .map(|o| {
-                let mut categories = [Decimal::ZERO; 6];
-                for item in &o.cost.line_items {
-                    if let Some(i) = CATEGORIES.iter().position(|(_, prefixes)| {
-                        prefixes.split('|').any(|p| item.component.starts_with(p))
-                    }) {
-                        categories[i] += item.cost;
-                    }
-                }
-                SummaryRow {
-                    option: o.name.clone(),
-                    kind: o.kind,
-                    monthly_cost_usd: o.cost.total,
-                    cross_az_gb_month: o.cost.cross_az_gb,
-                    dropped_share: o.cost.dropped_share,
-                    offered_gb_month: o.cost.offered_gb,
-                    categories,
-                    assumed: o.assumed,
-                }
-            })
-            .collect()
-    }
-
-    /// The conventions line every report prints.
-    pub fn conventions(&self) -> String {
-        format!(
-            "hours_per_month={} inter_az={} capacity_units={} gigabyte={}",
-            self.billing.hours_per_month,
-            self.billing.inter_az.as_str(),
-            self.billing.capacity_units.as_str(),
-            self.billing.gigabyte.as_str()
-        )
-    }
+/// The report over input draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UncertaintyReport {
+    /// The uncertain inputs.
+    pub inputs: Vec<UncertainInput>,
+    /// Settings of the draws.
+    pub config: DrawConfig,
+    /// Per option, in scenario order.
+    pub options: Vec<OptionSpread>,
 }

@@ -562,7 +562,7 @@ fn setting_kinds(name: &str) -> &'static [&'static str] {
     if name == "traffic_distribution" {
         return TRAFFIC_DISTRIBUTION_KINDS;
     }
-    crate::loader::SETTINGS
+    crate::loader::options::SETTINGS
         .iter()
         .find(|(n, _)| *n == name)
         .map(|(_, k)| *k)
@@ -1071,7 +1071,7 @@ mod tests {
     }
 
     fn yaml_to_json(text: &str) -> Value {
-        crate::loader::from_yaml::<Value>(text).unwrap_or_else(|e| panic!("{e}"))
+        crate::yaml::from_str::<Value>(text).unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn validator() -> jsonschema::Validator {
@@ -1358,7 +1358,7 @@ mod tests {
 
     #[test]
     fn distribution_families_are_the_serde_tags() {
-        let e = crate::loader::from_yaml::<crate::latency::DistSpec>("family: no-such-family")
+        let e = crate::yaml::from_str::<crate::latency::DistSpec>("family: no-such-family")
             .err()
             .map(|e| e.to_string())
             .unwrap_or_default();

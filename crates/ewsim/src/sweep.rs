@@ -98,7 +98,7 @@ impl SweepSpec {
         let to = kind.parse(to_text).map_err(|m| format!("{path}: {m}"))?;
         if !(2..=MAX_STEPS).contains(&steps) {
             return Err(format!(
-                "--steps must be between 2 and {MAX_STEPS}, not {steps}"
+                "the number of steps must be between 2 and {MAX_STEPS}, not {steps}"
             ));
         }
         if from == to {
@@ -340,12 +340,12 @@ impl SweepResult {
                     format!(
                         "{} ${:.2}, {} ${:.2} a month",
                         b.cheaper_above,
-                        crate::report::cents(b.cost_usd),
+                        crate::cost::cents(b.cost_usd),
                         b.cheaper_below,
-                        crate::report::cents(b.other_cost_usd)
+                        crate::cost::cents(b.other_cost_usd)
                     )
                 } else {
-                    format!("${:.2}/month each", crate::report::cents(b.cost_usd))
+                    format!("${:.2}/month each", crate::cost::cents(b.cost_usd))
                 };
                 format!(
                     "{} becomes cheaper than {} {} {} ({costs}){}",
@@ -415,6 +415,7 @@ pub fn sweep(
         )));
     };
     let options: Vec<(String, &'static str)> = first
+        .cost
         .options
         .iter()
         .map(|o| (o.name.clone(), o.kind))
@@ -484,15 +485,15 @@ fn break_evens(
         .map(|&(a, b, lo, hi, sign_lo)| {
             let at = bisect(lo, hi, spec.parameter.kind, |x| {
                 let r = evaluate_at(base, table, spec, x, Some(&[a, b]), None)?;
-                Ok(sign_of(r.options[0].cost.total - r.options[1].cost.total) == sign_lo)
+                Ok(sign_of(r.cost.options[0].cost.total - r.cost.options[1].cost.total) == sign_lo)
             })?;
             let r = evaluate_at(base, table, spec, at, Some(&[a, b]), None)?;
             // Below `at` the sign is `sign_lo`: negative means a was cheaper below.
             let (below, above) = if sign_lo < 0 { (a, b) } else { (b, a) };
             let (above_cost, below_cost) = if above == a {
-                (r.options[0].cost.total, r.options[1].cost.total)
+                (r.cost.options[0].cost.total, r.cost.options[1].cost.total)
             } else {
-                (r.options[1].cost.total, r.options[0].cost.total)
+                (r.cost.options[1].cost.total, r.cost.options[0].cost.total)
             };
             let cheapest_changes = order.windows(2).any(|w| {
                 w[0].value >= lo

@@ -14,141 +14,19 @@
 use crate::error::InputError;
 use crate::latency::engine::{fnv1a64, stream_seed};
 use crate::pricing::PriceTable;
-use crate::report::{OptionFigures, evaluate_replaced};
-use crate::units::Quantity;
+use crate::report::{
+    DrawConfig, OptionFigures, OptionSpread, Spread, UncertaintyReport, evaluate_replaced,
+};
+use crate::units::UncertainInput;
 use rand::rngs::Xoshiro256PlusPlus;
 use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use rust_decimal::MathematicalOps;
-use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
-use statrs::distribution::{ContinuousCDF, Normal};
+use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
-
-/// The standard normal quantile of 0.95: a 90% interval spans ±Z95 standard deviations.
-const Z95: f64 = 1.644_853_626_951_472_2;
 
 /// Number of draws when the scenario does not say.
 pub const DEFAULT_DRAWS: usize = 200;
-
-/// The distribution a range stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RangeDist {
-    /// LOW and HIGH are the 5th and 95th percentiles of a lognormal (the default).
-    Lognormal,
-    /// LOW and HIGH are the 5th and 95th percentiles of a normal; draws below zero become zero.
-    Normal,
-    /// LOW and HIGH bound a uniform distribution.
-    Uniform,
-}
-
-impl RangeDist {
-    /// The word that selects this distribution after a range.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RangeDist::Lognormal => "lognormal",
-            RangeDist::Normal => "normal",
-            RangeDist::Uniform => "uniform",
-        }
-    }
-}
-
-/// A numeric scenario value given as a range.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UncertainInput {
-    /// Scenario path of the value (`traffic[0].volume`).
-    pub path: String,
-    /// Kind of the value (unit, whole or not).
-    pub kind: Quantity,
-    /// Low end, in the kind's canonical unit.
-    pub low: Decimal,
-    /// High end, in the kind's canonical unit.
-    pub high: Decimal,
-    /// Distribution the range stands for.
-    pub dist: RangeDist,
-    /// The range as written.
-    pub text: String,
-}
-
-/// Reads `LOW to HIGH [lognormal|normal|uniform]` written for a value of `kind` at `path`.
-/// `None` when the text is not a range, so the caller parses it as a single value.
-pub fn parse_range(
-    path: &str,
-    text: &str,
-    kind: Quantity,
-) -> Option<Result<UncertainInput, String>> {
-    let (low_text, rest) = text.split_once(" to ")?;
-    let mut words: Vec<&str> = rest.split_whitespace().collect();
-    let dist = match words.last().copied() {
-        Some("lognormal") => Some(RangeDist::Lognormal),
-        Some("normal") => Some(RangeDist::Normal),
-        Some("uniform") => Some(RangeDist::Uniform),
-        _ => None,
-    };
-    if dist.is_some() {
-        words.pop();
-    }
-    let dist = dist.unwrap_or(RangeDist::Lognormal);
-    let high_text = words.join(" ");
-    Some((|| {
-        let low = kind
-            .parse(low_text)
-            .map_err(|m| format!("range `{text}`: {m}"))?;
-        let high = kind
-            .parse(&high_text)
-            .map_err(|m| format!("range `{text}`: {m}"))?;
-        if low > high {
-            return Err(format!("range `{text}`: the low end is above the high end"));
-        }
-        if kind == Quantity::Count && !(low.fract().is_zero() && high.fract().is_zero()) {
-            return Err(format!(
-                "range `{text}`: the ends of a whole-number range must be whole"
-            ));
-        }
-        if dist == RangeDist::Lognormal && low.is_zero() {
-            return Err(format!(
-                "range `{text}`: a lognormal range needs a positive low end; write `... uniform` or `... normal` for a range from zero"
-            ));
-        }
-        Ok(UncertainInput {
-            path: path.to_string(),
-            kind,
-            low,
-            high,
-            dist,
-            text: text.trim().to_string(),
-        })
-    })())
-}
-
-impl UncertainInput {
-    /// The median, conformed to the kind (whole for counts): the geometric mean of the ends for a
-    /// lognormal, the midpoint otherwise. The point report uses it.
-    pub fn median(&self) -> Decimal {
-        self.kind.conform(match self.dist {
-            RangeDist::Lognormal => (self.low * self.high).sqrt().unwrap_or(self.low),
-            RangeDist::Normal | RangeDist::Uniform => (self.low + self.high) / Decimal::TWO,
-        })
-    }
-
-    /// The value at cumulative probability `p` (0 < p < 1), conformed to the kind (whole counts,
-    /// shares within 0..1, never negative).
-    pub fn quantile(&self, p: f64) -> Decimal {
-        let lo = self.low.to_f64().unwrap_or(0.0);
-        let hi = self.high.to_f64().unwrap_or(lo);
-        let z = || Normal::standard().inverse_cdf(p);
-        let v = match self.dist {
-            RangeDist::Lognormal => {
-                let (a, b) = (lo.ln(), hi.ln());
-                ((a + b) / 2.0 + (b - a) / (2.0 * Z95) * z()).exp()
-            }
-            RangeDist::Normal => (lo + hi) / 2.0 + (hi - lo) / (2.0 * Z95) * z(),
-            RangeDist::Uniform => lo + p * (hi - lo),
-        };
-        self.kind
-            .conform(Decimal::from_f64(v).unwrap_or(self.median()))
-    }
-}
 
 /// The values of every uncertain input in draw `d`, by path.
 pub fn draw(inputs: &[UncertainInput], seed: u64, d: u64) -> BTreeMap<String, Decimal> {
@@ -162,52 +40,6 @@ pub fn draw(inputs: &[UncertainInput], seed: u64, d: u64) -> BTreeMap<String, De
             (i.path.clone(), i.quantile(u))
         })
         .collect()
-}
-
-/// P10, P50 and P90 of a figure over the draws.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Spread<T> {
-    /// 10th percentile.
-    pub p10: T,
-    /// Median.
-    pub p50: T,
-    /// 90th percentile.
-    pub p90: T,
-}
-
-/// How settings for the draws are chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DrawConfig {
-    /// Number of draws.
-    pub draws: usize,
-    /// Seed of the draws (and of the latency simulation in each draw).
-    pub seed: u64,
-    /// Simulated requests per option per draw; `None` skips latency.
-    pub latency_samples: Option<u64>,
-}
-
-/// Per option, the spread of its figures over the draws.
-#[derive(Debug, Clone, PartialEq)]
-pub struct OptionSpread {
-    /// Monthly cost (USD).
-    pub cost_usd: Spread<Decimal>,
-    /// GB per month crossing zones.
-    pub cross_az_gb: Spread<Decimal>,
-    /// Median latency (ms), when simulated and the option delivers requests in every draw.
-    pub p50_ms: Option<Spread<f64>>,
-    /// 99th percentile latency (ms), likewise.
-    pub p99_ms: Option<Spread<f64>>,
-}
-
-/// The report over input draws.
-#[derive(Debug, Clone, PartialEq)]
-pub struct UncertaintyReport {
-    /// The uncertain inputs.
-    pub inputs: Vec<UncertainInput>,
-    /// Settings of the draws.
-    pub config: DrawConfig,
-    /// Per option, in scenario order.
-    pub options: Vec<OptionSpread>,
 }
 
 /// One draw's figures, per option.
@@ -316,59 +148,13 @@ fn f64_spread(mut v: Vec<f64>) -> Option<Spread<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::units::{Quantity, parse_range};
     use rust_decimal::dec;
 
     fn range(text: &str, kind: Quantity) -> UncertainInput {
         parse_range("x", text, kind)
             .expect("a range")
             .expect("a valid range")
-    }
-
-    #[test]
-    fn ranges_parse_ends_in_the_value_unit_and_pick_a_distribution() {
-        let r = range("8TB to 15TB", Quantity::Volume);
-        assert_eq!(
-            (r.low, r.high, r.dist),
-            (dec!(8192), dec!(15360), RangeDist::Lognormal)
-        );
-        let r = range("2 to 6 uniform", Quantity::Count);
-        assert_eq!(
-            (r.low, r.high, r.dist),
-            (dec!(2), dec!(6), RangeDist::Uniform)
-        );
-        let r = range("10% to 30% normal", Quantity::Share);
-        assert_eq!(
-            (r.low, r.high, r.dist),
-            (dec!(0.1), dec!(0.3), RangeDist::Normal)
-        );
-        assert!(parse_range("x", "10 TB", Quantity::Volume).is_none());
-        for bad in ["15TB to 8TB", "0 to 5", "8TB to lots", "1 to 2 weibull"] {
-            assert!(
-                matches!(parse_range("x", bad, Quantity::Volume), Some(Err(_))),
-                "{bad}"
-            );
-        }
-    }
-
-    #[test]
-    fn a_ninety_percent_interval_puts_its_ends_at_p5_and_p95() {
-        // Lognormal 8..15: median sqrt(8 x 15) = sqrt(120) = 10.954451...; the 5th and 95th
-        // percentiles are the ends themselves.
-        let r = range("8 to 15", Quantity::Number);
-        assert_eq!(r.median().round_dp(4), dec!(10.9545));
-        assert_eq!(r.quantile(0.05).round_dp(3), dec!(8.000));
-        assert_eq!(r.quantile(0.95).round_dp(3), dec!(15.000));
-        // Normal 8..15: mean 11.5, the ends at the 5th / 95th percentiles.
-        let r = range("8 to 15 normal", Quantity::Number);
-        assert_eq!(r.median(), dec!(11.5));
-        assert_eq!(r.quantile(0.05).round_dp(3), dec!(8.000));
-        // Uniform: p maps linearly; counts come out whole.
-        let r = range("2 to 6 uniform", Quantity::Count);
-        assert_eq!(r.quantile(0.5), dec!(4));
-        assert_eq!(r.quantile(0.3), dec!(3)); // 2 + 0.3 x 4 = 3.2 -> 3
-        // Normal draws below zero become zero.
-        let r = range("0 to 1 normal", Quantity::Number);
-        assert_eq!(r.quantile(0.001), dec!(0));
     }
 
     #[test]

@@ -444,9 +444,9 @@ pub fn check(
     };
     let states_partial = partial.stand_ins.iter().any(|p| p.starts_with("states["));
     let follow_on = |d: &Diagnostic| {
-        partial.stand_ins.iter().any(|e| inside(&d.path, e))
-            || (states_partial && d.path == "states")
-            || (s.clusters.is_empty() && d.path.ends_with(".cluster"))
+        partial.stand_ins.iter().any(|e| inside(d.path(), e))
+            || (states_partial && d.path() == "states")
+            || (s.clusters.is_empty() && d.path().ends_with(".cluster"))
     };
     out.extend(semantic.into_iter().filter(|d| !follow_on(d)));
     partial.loaded.source_map.resolve(out)
@@ -598,7 +598,7 @@ mod tests {
         let table = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
         super::validate(&s, &table)
             .into_iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
+            .map(|d| format!("{}: {}", d.path(), d.message))
             .collect()
     }
 
@@ -615,7 +615,7 @@ mod tests {
         let table = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
         super::validate(&s, &table)
             .into_iter()
-            .map(|d| format!("{}: {}", d.path, d.message))
+            .map(|d| format!("{}: {}", d.path(), d.message))
             .collect()
     }
 
@@ -703,7 +703,7 @@ mod tests {
             .iter()
             .map(|d| {
                 let l = d.location.as_ref().map(|l| l.line).unwrap_or(0);
-                format!("{l} {}", d.path)
+                format!("{l} {}", d.path())
             })
             .collect();
         // By hand, one line per problem in file order: zone a's count 0 (line 4), `two` (8),
@@ -723,7 +723,7 @@ mod tests {
         );
         let dup = super::check(&partial, Ok(&table))
             .into_iter()
-            .find(|d| d.path == "options[1].name")
+            .find(|d| d.path() == "options[1].name")
             .map(|d| d.message);
         assert_eq!(
             dup.as_deref(),
@@ -751,7 +751,7 @@ mod tests {
         let got = super::check(&partial, Err(&err));
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(
-            got[0].to_string().split(": error").next(),
+            got[0].location.as_ref().map(ToString::to_string).as_deref(),
             Some("t.yaml:2:9")
         );
     }

@@ -2,7 +2,7 @@
 
 use super::{percentiles, qty, usd};
 use ewsim::Report;
-use ewsim::report::CATEGORIES;
+use ewsim::cost::CATEGORIES;
 
 /// Summary columns, in order.
 pub const SUMMARY_COLUMNS: &[&str] = &[
@@ -61,15 +61,15 @@ pub const DETAIL_COLUMNS: &[&str] = &[
 pub fn render(r: &Report, detail: bool) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let conv = [
-        r.region.clone(),
-        r.price_table_as_of.clone(),
-        r.billing.hours_per_month.to_string(),
-        r.billing.inter_az.as_str().to_string(),
+        r.cost.region.clone(),
+        r.cost.price_table_as_of.clone(),
+        r.cost.billing.hours_per_month.to_string(),
+        r.cost.billing.inter_az.as_str().to_string(),
     ];
     let mut rows: Vec<Vec<String>> = Vec::new();
     if detail {
         rows.push(DETAIL_COLUMNS.iter().map(|s| s.to_string()).collect());
-        for o in &r.options {
+        for o in &r.cost.options {
             for i in &o.cost.line_items {
                 let mut row = vec![
                     o.name.clone(),
@@ -91,7 +91,7 @@ pub fn render(r: &Report, detail: bool) -> String {
     } else {
         debug_assert_eq!(CATEGORIES.len(), 6);
         rows.push(SUMMARY_COLUMNS.iter().map(|s| s.to_string()).collect());
-        for (i, s) in r.summary_rows().into_iter().enumerate() {
+        for (i, s) in r.cost.summary_rows().into_iter().enumerate() {
             let mut row = vec![
                 s.option,
                 s.kind.to_string(),
@@ -103,7 +103,7 @@ pub fn render(r: &Report, detail: bool) -> String {
             row.extend(s.categories.iter().map(|c| usd(*c)));
             row.push(s.assumed.to_string());
             row.extend(conv.iter().cloned());
-            row.push(r.billing.capacity_units.as_str().to_string());
+            row.push(r.cost.billing.capacity_units.as_str().to_string());
             row.extend(percentiles(r, i));
             match &r.latency {
                 Some(l) => row.extend([l.samples.to_string(), l.seed.to_string()]),

@@ -8,7 +8,7 @@ use super::{
     summary_cells, uncertainty_lines,
 };
 use ewsim::Report;
-use ewsim::report::CATEGORIES;
+use ewsim::cost::CATEGORIES;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
@@ -113,6 +113,7 @@ fn cost_bars(r: &Report) -> StackedBars {
         .collect();
     categories.push("Other".into());
     let bars = r
+        .cost
         .summary_rows()
         .into_iter()
         .map(|s| {
@@ -120,13 +121,13 @@ fn cost_bars(r: &Report) -> StackedBars {
             let mut v: Vec<f64> = s.categories.iter().copied().map(f64_of).collect();
             // Category sums and the total add the same line items in another order: compare
             // at the cent so that rounding residue is not drawn as an "Other" segment.
-            v.push(f64_of(ewsim::report::cents(s.monthly_cost_usd - known)));
+            v.push(f64_of(ewsim::cost::cents(s.monthly_cost_usd - known)));
             (s.option, v)
         })
         .collect();
     StackedBars {
         title: "Monthly cost by component per option".into(),
-        y_label: format!("{} per month", r.currency),
+        y_label: format!("{} per month", r.cost.currency),
         categories,
         bars,
     }
@@ -137,6 +138,7 @@ fn cost_bars(r: &Report) -> StackedBars {
 fn latency_rows(r: &Report) -> Option<DotRows> {
     let l = r.latency.as_ref()?;
     let rows = r
+        .cost
         .options
         .iter()
         .enumerate()
@@ -167,20 +169,20 @@ pub fn render(r: &Report, detail: bool) -> String {
         None => "not simulated (--no-latency)".into(),
     };
     let meta = [
-        ("Region", r.region.clone()),
+        ("Region", r.cost.region.clone()),
         (
             "Prices",
             format!(
                 "{} (as of {}, {})",
-                r.price_table, r.price_table_as_of, r.currency
+                r.cost.price_table, r.cost.price_table_as_of, r.cost.currency
             ),
         ),
-        ("Billing conventions", r.conventions()),
+        ("Billing conventions", r.cost.conventions()),
         ("Latency", latency),
     ];
     let mut header = format!(
         "<header>\n<h1>ewsim: {}</h1>\n<dl class=\"meta\">\n",
-        esc(&r.scenario)
+        esc(&r.cost.scenario)
     );
     for (k, v) in meta {
         let _ = writeln!(header, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
@@ -193,7 +195,7 @@ pub fn render(r: &Report, detail: bool) -> String {
          Stacked by cost category; the number above each bar is the option's monthly total in {}. \
          Exact figures in the summary table.</figcaption>\n</figure>\n</section>",
         svg::stacked_bars(&cost_bars(r)),
-        esc(&r.currency)
+        esc(&r.cost.currency)
     ));
     sections.push(match latency_rows(r) {
         Some(rows) => format!(
@@ -257,14 +259,14 @@ pub fn render(r: &Report, detail: bool) -> String {
     }
 
     let mut notes = String::new();
-    if r.options.iter().any(|o| o.assumed) {
+    if r.cost.options.iter().any(|o| o.assumed) {
         notes.push_str(
             "<p>* figures rest on a stated assumption (<code>assume_cross_az_share</code>), not \
              the routing model.</p>\n",
         );
     }
     let mut items = String::new();
-    for o in &r.options {
+    for o in &r.cost.options {
         let mut lines: Vec<String> = o.description.iter().cloned().collect();
         lines.extend(o.cost.notes.iter().cloned());
         for l in lines {
@@ -284,7 +286,7 @@ pub fn render(r: &Report, detail: bool) -> String {
             "<section id=\"notes\">\n<h2>Notes and assumptions</h2>\n{notes}</section>"
         ));
     }
-    document(&format!("ewsim: {}", r.scenario), &sections)
+    document(&format!("ewsim: {}", r.cost.scenario), &sections)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ fn num(v: rust_decimal::Decimal) -> Value {
 
 pub fn render(r: &Report) -> String {
     let options: Vec<Value> = r
-        .options
+        .cost.options
         .iter()
         .enumerate()
         .map(|(i, o)| {
@@ -23,7 +23,7 @@ pub fn render(r: &Report) -> String {
                 "kind": o.kind,
                 "description": o.description,
                 "assumed": o.assumed,
-                "monthly_cost_usd": num(ewsim::report::cents(o.cost.total)),
+                "monthly_cost_usd": num(ewsim::cost::cents(o.cost.total)),
                 "monthly_cost_usd_exact": o.cost.total.to_string(),
                 "cross_az_gb_month": num(o.cost.cross_az_gb),
                 "offered_gb_month": num(o.cost.offered_gb),
@@ -51,11 +51,11 @@ pub fn render(r: &Report) -> String {
                     "hints": e.route.hints.as_deref(),
                     "paths": e.route.paths().iter().map(|p| json!({
                         "share": num(p.share),
-                        "client_zone": r.zone_names[p.client_zone],
+                        "client_zone": r.cost.zone_names[p.client_zone],
                         "hops": p.hops.iter().map(|h| json!({
                             "kind": h.kind.as_str(),
-                            "from": r.zone_names[h.from],
-                            "to": r.zone_names[h.to],
+                            "from": r.cost.zone_names[h.from],
+                            "to": r.cost.zone_names[h.to],
                         })).collect::<Vec<_>>(),
                     })).collect::<Vec<_>>(),
                 })).collect::<Vec<_>>(),
@@ -80,14 +80,14 @@ pub fn render(r: &Report) -> String {
         .collect();
     let doc = json!({
         "schema_version": ewsim::report::SCHEMA_VERSION,
-        "scenario": r.scenario,
-        "region": r.region,
-        "price_table": {"origin": r.price_table, "as_of": r.price_table_as_of, "currency": r.currency},
+        "scenario": r.cost.scenario,
+        "region": r.cost.region,
+        "price_table": {"origin": r.cost.price_table, "as_of": r.cost.price_table_as_of, "currency": r.cost.currency},
         "billing": {
-            "hours_per_month": num(r.billing.hours_per_month),
-            "inter_az": r.billing.inter_az.as_str(),
-            "capacity_units": r.billing.capacity_units.as_str(),
-            "gigabyte": r.billing.gigabyte.as_str(),
+            "hours_per_month": num(r.cost.billing.hours_per_month),
+            "inter_az": r.cost.billing.inter_az.as_str(),
+            "capacity_units": r.cost.billing.capacity_units.as_str(),
+            "gigabyte": r.cost.billing.gigabyte.as_str(),
         },
         "latency": r.latency.as_ref().map(|l| json!({
             "samples": l.samples,
@@ -111,7 +111,7 @@ pub fn render(r: &Report) -> String {
             })).collect::<Vec<_>>(),
         })),
         "options": options,
-        "states": r.states.iter().map(|st| json!({
+        "states": r.cost.states.iter().map(|st| json!({
             "name": st.name,
             "share": num(st.share),
             "share_exact": st.share.to_string(),
@@ -138,7 +138,7 @@ fn per_option(r: &Report, list: &[ewsim::path_latency::EntryLatency]) -> Vec<Val
         .map(|ep| {
             json!({
                 "name": ep.name,
-                "options": r.options.iter().zip(&ep.options).map(|(o, x)| json!({
+                "options": r.cost.options.iter().zip(&ep.options).map(|(o, x)| json!({
                     "option": o.name,
                     "p50_ms": x.as_ref().map(|x| x.p50_ms),
                     "p90_ms": x.as_ref().map(|x| x.p90_ms),

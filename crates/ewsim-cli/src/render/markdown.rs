@@ -23,12 +23,12 @@ pub(super) fn table(rows: &[Vec<String>]) -> String {
 pub fn render(r: &Report, detail: bool) -> String {
     let mut out = format!(
         "## ewsim: {}\n\n- Region: {} (prices {}, as of {}, {})\n- Conventions: {}\n\n",
-        r.scenario,
-        r.region,
-        r.price_table,
-        r.price_table_as_of,
-        r.currency,
-        r.conventions()
+        r.cost.scenario,
+        r.cost.region,
+        r.cost.price_table,
+        r.cost.price_table_as_of,
+        r.cost.currency,
+        r.cost.conventions()
     );
     if let Some(l) = latency_line(r) {
         out.insert_str(
@@ -50,7 +50,7 @@ pub fn render(r: &Report, detail: bool) -> String {
             .map(String::from)
             .to_vec(),
         );
-        for o in &r.options {
+        for o in &r.cost.options {
             for i in &o.cost.line_items {
                 rows.push(vec![
                     o.name.clone(),

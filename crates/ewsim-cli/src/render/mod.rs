@@ -2,6 +2,8 @@
 
 mod csv;
 pub mod diff;
+pub mod explain;
+pub mod gate;
 pub mod html;
 mod json;
 mod markdown;
@@ -28,7 +30,7 @@ pub fn render(report: &Report, format: Format, detail: bool) -> String {
 
 /// Money to the cent.
 fn usd(v: Decimal) -> String {
-    format!("{:.2}", ewsim::report::cents(v))
+    format!("{:.2}", ewsim::cost::cents(v))
 }
 
 /// A quantity with at most `dp` decimals, trailing zeros removed.
@@ -81,7 +83,7 @@ fn uncertainty_lines(report: &Report) -> Vec<String> {
             i.text,
             i.dist.as_str(),
             match i.dist {
-                ewsim::uncertainty::RangeDist::Uniform => "between the ends",
+                ewsim::units::RangeDist::Uniform => "between the ends",
                 _ => "with the ends at P5 and P95",
             },
             qty(i.median(), 4),
@@ -98,6 +100,7 @@ fn uncertainty_lines(report: &Report) -> Vec<String> {
 /// Rows `option, cost P10, P50, P90, p99 P10, P50, P90` for the uncertainty tables.
 fn spread_rows(report: &Report) -> Vec<Vec<String>> {
     report
+        .cost
         .options
         .iter()
         .enumerate()
@@ -125,11 +128,11 @@ const SPREAD_HEADER: [&str; 7] = [
 pub fn prices_line(report: &Report) -> String {
     format!(
         "region {} | prices {} (as of {}, {}) | {}",
-        report.region,
-        report.price_table,
-        report.price_table_as_of,
-        report.currency,
-        report.conventions()
+        report.cost.region,
+        report.cost.price_table,
+        report.cost.price_table_as_of,
+        report.cost.currency,
+        report.cost.conventions()
     )
 }
 
@@ -147,6 +150,7 @@ fn latency_line(report: &Report) -> Option<String> {
 /// kind, cost, cross-AZ GB, dropped %, and p50 / p90 / p99 / p99.9 (ms) when latency was simulated.
 fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
     report
+        .cost
         .summary_rows()
         .into_iter()
         .enumerate()
@@ -170,7 +174,7 @@ fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
 /// `= total` row closing each option; assumed items are marked ` *`.
 fn detail_rows(report: &Report, with_description: bool) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
-    for o in &report.options {
+    for o in &report.cost.options {
         for i in &o.cost.line_items {
             let mut row = vec![
                 o.name.clone(),
@@ -202,7 +206,7 @@ fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
     };
     let mut rows = Vec::new();
     for ep in &l.entry_points {
-        for (o, r) in report.options.iter().zip(&ep.options) {
+        for (o, r) in report.cost.options.iter().zip(&ep.options) {
             let mut row = vec![ep.name.clone(), o.name.clone()];
             match r {
                 Some(r) => {

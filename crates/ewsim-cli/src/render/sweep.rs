@@ -45,7 +45,7 @@ fn lines(r: &SweepResult) -> Vec<String> {
     let f = &r.first;
     let p = &r.spec.parameter;
     let mut out = vec![
-        format!("ewsim sweep: {}", f.scenario),
+        format!("ewsim sweep: {}", f.cost.scenario),
         super::prices_line(f),
     ];
     out.push(match r.latency {
@@ -164,7 +164,7 @@ fn csv(r: &SweepResult) -> String {
                 opt_ms(o.p50_ms),
                 opt_ms(o.p99_ms),
                 (st.cheapest == Some(i)).to_string(),
-                r.first.region.clone(),
+                r.first.cost.region.clone(),
             ]);
         }
     }
@@ -220,12 +220,12 @@ fn json_doc(r: &SweepResult) -> String {
     let doc = json!({
         "schema_version": ewsim::report::SCHEMA_VERSION,
         "kind": "sweep",
-        "scenario": f.scenario,
-        "region": f.region,
-        "price_table": f.price_table,
-        "price_table_as_of": f.price_table_as_of,
-        "currency": f.currency,
-        "conventions": f.conventions(),
+        "scenario": f.cost.scenario,
+        "region": f.cost.region,
+        "price_table": f.cost.price_table,
+        "price_table_as_of": f.cost.price_table_as_of,
+        "currency": f.cost.currency,
+        "conventions": f.cost.conventions(),
         "parameter": {
             "name": p.name,
             "unit": p.unit,

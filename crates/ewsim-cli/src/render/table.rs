@@ -38,7 +38,7 @@ pub fn align(rows: &[Vec<String>], left: usize) -> String {
 }
 
 pub fn header(r: &Report) -> String {
-    let mut h = format!("ewsim: {}\n{}\n", r.scenario, super::prices_line(r));
+    let mut h = format!("ewsim: {}\n{}\n", r.cost.scenario, super::prices_line(r));
     if let Some(l) = latency_line(r) {
         h.push_str(&l);
         h.push('\n');
@@ -108,10 +108,11 @@ pub fn render(r: &Report, detail: bool) -> String {
         rows.extend(entries);
         out.push_str(&align(&rows, 2));
     }
-    if r.options.iter().any(|o| o.assumed) {
+    if r.cost.options.iter().any(|o| o.assumed) {
         out.push_str("\n* figures rest on a stated assumption (assume_cross_az_share), not the routing model\n");
     }
     let notes: Vec<String> = r
+        .cost
         .options
         .iter()
         .flat_map(|o| {

@@ -198,7 +198,7 @@ impl Catalogue {
 
     /// Parses and validates a catalogue YAML; `what` names it in errors.
     pub fn from_yaml_str(yaml: &str, what: &str) -> Result<Self, LatencyError> {
-        let c: Self = crate::loader::from_yaml(yaml).map_err(|e| LatencyError::Parse {
+        let c: Self = crate::yaml::from_str(yaml).map_err(|e| LatencyError::Parse {
             what: what.to_owned(),
             message: e.to_string(),
         })?;
@@ -210,7 +210,7 @@ impl Catalogue {
     pub fn overrides_from_yaml_str(
         yaml: &str,
     ) -> Result<BTreeMap<String, HopOverride>, LatencyError> {
-        crate::loader::from_yaml(yaml).map_err(|e| LatencyError::Parse {
+        crate::yaml::from_str(yaml).map_err(|e| LatencyError::Parse {
             what: "latency overrides".to_owned(),
             message: e.to_string(),
         })

@@ -199,7 +199,7 @@ impl DistSpec {
     /// Parses a spec from YAML (or JSON, a YAML subset) and validates it, e.g.
     /// `{family: lognormal_quantiles, p50: 200, p99: 900, shift: 50}`.
     pub fn from_yaml_str(yaml: &str) -> Result<Self, LatencyError> {
-        let d: Self = crate::loader::from_yaml(yaml).map_err(|e| LatencyError::Parse {
+        let d: Self = crate::yaml::from_str(yaml).map_err(|e| LatencyError::Parse {
             what: "latency distribution".to_owned(),
             message: e.to_string(),
         })?;

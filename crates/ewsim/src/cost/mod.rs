@@ -3,6 +3,10 @@
 //! Capacity-unit and Lattice rules are small pure functions so that AWS's worked pricing examples can
 //! be checked against them directly; [`price_option`] applies them to routed traffic.
 
+mod evaluate;
+
+pub use evaluate::{CATEGORIES, CostReport, EdgeReport, OptionReport, SummaryRow, cents, evaluate};
+
 use crate::placement::Topology;
 use crate::pricing::{AlbLcu, Nlcu, PriceKey, PriceTable, PricingError};
 use crate::routing::{EdgeRoute, HopFlows, HopKind};
@@ -288,7 +292,7 @@ pub fn mesh_defaults() -> [ProxyOverhead; 3] {
             let (file, text) = crate::pricing::MESH_OVERHEADS;
             // The embedded file is checked by a unit test (`sidecar_at_1000_rps_costs_about_five_dollars`);
             // a broken build falls back to zero overhead rather than panicking.
-            crate::loader::parse_mesh_overheads(text, file).unwrap_or_else(|_| {
+            crate::pricing::file::parse_mesh_overheads(text, file).unwrap_or_else(|_| {
                 std::array::from_fn(|_| ProxyOverhead {
                     vcpu_per_1000_rps: Decimal::ZERO,
                     memory_mb_per_1000_rps: Decimal::ZERO,

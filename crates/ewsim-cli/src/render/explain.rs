@@ -3,7 +3,8 @@
 //! where the requests of each client zone end up, how many cross zones or are dropped, and the hop
 //! sequence.
 
-use crate::report::{EdgeReport, OptionReport, Report};
+use ewsim::cost::{EdgeReport, OptionReport};
+use ewsim::report::Report;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::fmt::{self, Write as _};
 
@@ -20,7 +21,7 @@ impl fmt::Display for UnknownOption {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "error: no option `{}`; the scenario has: {}",
+            "no option `{}`; the scenario has: {}",
             self.name,
             self.known.join(", ")
         )
@@ -35,21 +36,25 @@ impl std::error::Error for UnknownOption {}
 /// part of the two names (after the last `/` of `cluster/zone`) differs.
 pub fn explain(report: &Report, option: Option<&str>) -> Result<String, UnknownOption> {
     let selected: Vec<&OptionReport> = match option {
-        None => report.options.iter().collect(),
+        None => report.cost.options.iter().collect(),
         Some(name) => {
-            let found: Vec<&OptionReport> =
-                report.options.iter().filter(|o| o.name == name).collect();
+            let found: Vec<&OptionReport> = report
+                .cost
+                .options
+                .iter()
+                .filter(|o| o.name == name)
+                .collect();
             if found.is_empty() {
                 return Err(UnknownOption {
                     name: name.to_owned(),
-                    known: report.options.iter().map(|o| o.name.clone()).collect(),
+                    known: report.cost.options.iter().map(|o| o.name.clone()).collect(),
                 });
             }
             found
         }
     };
     let mut out = String::new();
-    let _ = writeln!(out, "scenario: {}", report.scenario);
+    let _ = writeln!(out, "scenario: {}", report.cost.scenario);
     for o in selected {
         let _ = writeln!(out, "\noption {} ({})", o.name, o.kind);
         if let Some(d) = &o.description {
@@ -94,11 +99,11 @@ fn short_hints(state: &str) -> String {
 /// Per replica state (`states:`), for one option: its share of the month and, per edge, the
 /// hints state and the inter-AZ GB it contributes. Nothing without states.
 fn explain_states(out: &mut String, report: &Report, option: &str) {
-    if report.states.is_empty() {
+    if report.cost.states.is_empty() {
         return;
     }
     let _ = writeln!(out, "  states (figures above integrate over them):");
-    for st in &report.states {
+    for st in &report.cost.states {
         let Some(o) = st.options.iter().find(|o| o.option == option) else {
             continue;
         };
@@ -134,7 +139,7 @@ fn pct(share: Decimal) -> String {
 }
 
 fn explain_edge(out: &mut String, report: &Report, e: &EdgeReport) {
-    let names = &report.zone_names;
+    let names = &report.cost.zone_names;
     let name = |z: usize| names.get(z).map_or("?", String::as_str);
     let crosses = |a: usize, b: usize| az(name(a)) != az(name(b));
     let r = &e.route;

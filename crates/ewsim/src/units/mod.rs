@@ -4,6 +4,10 @@
 //! ("10 TB = 10,240 GB"). Byte sizes follow SI (`KB` = 1,000 B) and IEC (`KiB` = 1,024 B) strictly.
 //! Parsing is pure and returns a human-readable message on failure; the loader adds the location.
 
+mod range;
+
+pub use range::{RangeDist, UncertainInput, parse_range};
+
 use rust_decimal::Decimal;
 use std::str::FromStr;
 

@@ -4,6 +4,8 @@
 //! `cargo add ewsim` works without files. Entries without a verified figure have no value; asking
 //! for one is an error that names the key and how to supply it.
 
+pub mod file;
+
 use crate::error::{Diagnostic, InputError};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -13,19 +15,19 @@ const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "us-east-1",
         "pricing/aws/us-east-1.yaml",
-        include_str!("../pricing/aws/us-east-1.yaml"),
+        include_str!("../../pricing/aws/us-east-1.yaml"),
     ),
     (
         "ap-northeast-2",
         "pricing/aws/ap-northeast-2.yaml",
-        include_str!("../pricing/aws/ap-northeast-2.yaml"),
+        include_str!("../../pricing/aws/ap-northeast-2.yaml"),
     ),
 ];
 
 /// Embedded mesh proxy overhead defaults.
 pub(crate) const MESH_OVERHEADS: (&str, &str) = (
     "pricing/mesh-overheads.yaml",
-    include_str!("../pricing/mesh-overheads.yaml"),
+    include_str!("../../pricing/mesh-overheads.yaml"),
 );
 
 /// Regions with a built-in table.
@@ -263,7 +265,7 @@ impl PriceTable {
                 )),
             ));
         };
-        crate::loader::parse_price_table(text, file)
+        file::parse_price_table(text, file)
     }
 
     /// The value of a price, or an error naming the key when the table has no verified figure.

@@ -1,0 +1,179 @@
+//! Scenario files: YAML text -> [`Scenario`] with the source position of every value.
+//!
+//! Parsing goes through serde-saphyr ([`crate::yaml`]: panic-free, with line and column for every
+//! error) into private raw types that keep source spans ([`raw`]); conversion to the public model
+//! parses units and records where each value came from ([`source_map`]), so later validation
+//! problems can point at file:line:column too. [`parse_scenario_partial`] converts as far as it
+//! can for `validate`. This module and [`crate::pricing::file`] are the only code that reads files.
+
+mod convert;
+pub(crate) mod options;
+mod partial;
+mod raw;
+mod settings;
+pub mod source_map;
+mod traffic;
+
+pub use partial::PartialScenario;
+#[cfg(test)]
+pub(crate) use probe::raw_scenario_fields;
+pub use source_map::SourceMap;
+
+use crate::error::{Diagnostic, Error, InputError};
+use crate::pricing::{PriceOverrides, PriceTable};
+use crate::scenario::Scenario;
+use crate::units::{Quantity, UncertainInput};
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A loaded scenario together with the source positions of its values.
+#[derive(Debug, Clone)]
+pub struct LoadedScenario {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Source positions by scenario path (`traffic[0].to`), for diagnostics.
+    pub source_map: SourceMap,
+    /// Every numeric value the file sets, by scenario path, in its canonical unit: what
+    /// [`parse_scenario_with`] can replace.
+    pub numeric: BTreeMap<String, NumericField>,
+    /// Values written as ranges (`8TB to 15TB`); the scenario holds their medians.
+    pub uncertain: Vec<UncertainInput>,
+    /// The YAML text it was read from, so sweeps and draws can re-read it with values replaced.
+    pub text: String,
+}
+
+/// A numeric scenario value: its kind (unit and parsing) and the value used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NumericField {
+    /// How the value is written and held.
+    pub kind: Quantity,
+    /// The value, in the kind's canonical unit.
+    pub value: Decimal,
+}
+
+/// Parses a scenario from YAML text. `file` names the source in diagnostics.
+pub fn parse_scenario(text: &str, file: &str) -> Result<LoadedScenario, InputError> {
+    parse_scenario_with(text, file, &BTreeMap::new())
+}
+
+/// Parses a scenario with some numeric values replaced, by scenario path (`traffic[0].volume`,
+/// `services[1].replicas`, `prices.inter_az_per_gb_each_direction`), each in its value's canonical unit (see
+/// [`LoadedScenario::numeric`]). Sweeps and uncertainty draws re-read the file this way, so every
+/// replaced value goes through the same conversion and validation as a written one. A path that
+/// names no numeric value of the scenario is an input error; `prices.<key>` may add a price.
+pub fn parse_scenario_with(
+    text: &str,
+    file: &str,
+    overrides: &BTreeMap<String, Decimal>,
+) -> Result<LoadedScenario, InputError> {
+    let partial = convert::parse_partial_with(text, file, overrides)?;
+    if partial.problems.is_empty() {
+        Ok(partial.loaded)
+    } else {
+        Err(InputError {
+            diagnostics: partial.problems,
+        })
+    }
+}
+
+/// Parses a scenario as far as it converts, for reporting every problem at once
+/// ([`crate::validate::check`]). Fails only when the YAML itself cannot be read into the
+/// scenario's shape (syntax, unknown key, missing key); conversion problems are collected.
+pub fn parse_scenario_partial(text: &str, file: &str) -> Result<PartialScenario, InputError> {
+    convert::parse_partial_with(text, file, &BTreeMap::new())
+}
+
+/// Reads a file as text (the loading layer's only file access).
+pub fn read_text(path: &std::path::Path) -> Result<String, Error> {
+    std::fs::read_to_string(path).map_err(|source| Error::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Reads and parses a scenario file.
+pub fn load_scenario_file(path: &std::path::Path) -> Result<LoadedScenario, Error> {
+    let text = read_text(path)?;
+    Ok(parse_scenario(&text, &path.display().to_string())?)
+}
+
+/// Reads and parses a pricing file: a full table when it has every section, else overrides.
+pub fn load_price_file(path: &std::path::Path) -> Result<PriceOverrides, Error> {
+    let text = read_text(path)?;
+    Ok(crate::pricing::file::parse_price_overrides(
+        &text,
+        &path.display().to_string(),
+    )?)
+}
+
+/// The price table for a scenario's region, chosen as `ewsim run` does: the built-in table with a
+/// `pricing` file's overrides merged, or, for a region without a built-in table, the full table
+/// in `pricing`. A table for another region is an input error at `region`.
+pub fn load_price_table(
+    region: &str,
+    pricing: Option<&std::path::Path>,
+) -> Result<PriceTable, Error> {
+    let other_region = |file: &std::path::Path, r: &str| {
+        Error::Input(InputError::single(Diagnostic::at(
+            "region",
+            format!(
+                "{} is for region {r}, the scenario is in {region}",
+                file.display()
+            ),
+        )))
+    };
+    match (PriceTable::builtin(region), pricing) {
+        (Ok(t), None) => Ok(t),
+        (Ok(mut t), Some(p)) => {
+            let o = load_price_file(p)?;
+            if let Some(r) = o.region.as_deref().filter(|r| *r != region) {
+                return Err(other_region(p, r));
+            }
+            t.merge(o);
+            Ok(t)
+        }
+        (Err(e), None) => Err(Error::Input(e)),
+        (Err(mut e), Some(p)) => {
+            let text = read_text(p)?;
+            match crate::pricing::file::parse_price_table(&text, &p.display().to_string()) {
+                Ok(t) if t.region != region => Err(other_region(p, &t.region)),
+                Ok(t) => Ok(t),
+                // Say both what is missing and what is wrong with the file.
+                Err(f) => {
+                    e.diagnostics.extend(f.diagnostics);
+                    Err(Error::Input(e))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    use super::raw::*;
+
+    /// The keys of every raw scenario type, probed from serde's derive, for the schema drift test.
+    pub(crate) fn raw_scenario_fields() -> Vec<(&'static str, &'static [&'static str])> {
+        use crate::schema::probe::struct_fields as f;
+        vec![
+            ("RawScenario", f::<RawScenario>()),
+            ("RawCallGraph", f::<RawCallGraph>()),
+            ("RawEntryPoint", f::<RawEntryPoint>()),
+            ("RawServiceCalls", f::<RawServiceCalls>()),
+            ("RawCall", f::<RawCall>()),
+            ("RawLatency", f::<RawLatency>()),
+            ("RawServerTime", f::<RawServerTime>()),
+            ("RawState", f::<RawState>()),
+            ("RawBilling", f::<RawBilling>()),
+            ("RawCluster", f::<RawCluster>()),
+            ("RawZone", f::<RawZone>()),
+            ("RawNodes", f::<RawNodes>()),
+            ("RawService", f::<RawService>()),
+            ("RawEdge", f::<RawEdge>()),
+            ("RawConnections", f::<RawConnections>()),
+            ("RawOverhead", f::<RawOverhead>()),
+            ("RawOption", f::<RawOption>()),
+            ("HopOverride", f::<crate::latency::HopOverride>()),
+        ]
+    }
+}
