@@ -8,6 +8,7 @@ pub mod explain;
 pub mod gate;
 pub mod latency;
 pub mod loader;
+pub mod offers;
 pub mod path_latency;
 pub mod placement;
 pub mod pricing;
