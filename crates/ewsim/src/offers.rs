@@ -869,7 +869,8 @@ pub fn read_offer<R: Read>(reader: R, region: &str) -> Result<OfferExtract, Offe
     if !st.terms_seen {
         return Err(missing("terms"));
     }
-    if st.in_region == 0 && !st.other_regions.is_empty() {
+    // Route 53 is a global offer: its regional products (the Resolver's) say nothing of the file.
+    if st.in_region == 0 && !st.other_regions.is_empty() && offer_code != "AmazonRoute53" {
         return Err(OfferError::WrongRegion {
             expected: region.to_string(),
             found: st.other_regions.into_iter().collect(),
@@ -1389,9 +1390,14 @@ fn source_id(offer: &OfferInfo, sku: &str) -> String {
 }
 
 fn source_ref(t: &ImportedTable, offer: &OfferInfo, sku: &str, rate: &str, usagetype: &str) -> String {
+    let place = if offer.offer_code == "AmazonRoute53" {
+        "global"
+    } else {
+        &t.region
+    };
     let mut r = format!(
-        "AWS Price List offer {} version {} (published {}), {}, SKU {sku}, rate code {rate}",
-        offer.offer_code, offer.version, offer.publication_date, t.region
+        "AWS Price List offer {} version {} (published {}), {place}, SKU {sku}, rate code {rate}",
+        offer.offer_code, offer.version, offer.publication_date
     );
     if !usagetype.is_empty() {
         r.push_str(&format!(", usage type {usagetype}"));
@@ -1514,7 +1520,12 @@ pub fn price_table_yaml(t: &ImportedTable, rules_from: &PriceTable) -> String {
             ),
         );
     }
-    let codes: Vec<&str> = t.offers.iter().map(|o| o.offer_code.as_str()).collect();
+    let mut codes: Vec<&str> = Vec::new();
+    for o in &t.offers {
+        if !codes.contains(&o.offer_code.as_str()) {
+            codes.push(&o.offer_code);
+        }
+    }
     if !t.missing.is_empty() {
         sources.insert(
             "S-NOT-IN-OFFERS".into(),
