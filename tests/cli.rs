@@ -1433,13 +1433,26 @@ fn pricing_import_writes_a_table_that_run_uses() {
         f("vpc-eu-west-1.json"),
     );
     let o = ewsim(&[
-        "pricing", "import", "--offer", &ec2, "--offer", &elb, "--offer", &vpc, "--region",
-        "eu-west-1", "--out", &out,
+        "pricing",
+        "import",
+        "--offer",
+        &ec2,
+        "--offer",
+        &elb,
+        "--offer",
+        &vpc,
+        "--region",
+        "eu-west-1",
+        "--out",
+        &out,
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // No Lattice, Route 53, EKS or ECS offer given: those keys are listed and written as null.
     let err = stderr(&o);
-    assert!(err.contains("lattice_service_hour") && err.contains("fargate_gb_hour"), "{err}");
+    assert!(
+        err.contains("lattice_service_hour") && err.contains("fargate_gb_hour"),
+        "{err}"
+    );
     let text = std::fs::read_to_string(&out).expect("written");
     assert!(text.contains("lattice_per_gb: {value: null"), "{text}");
     // The table prices a scenario in eu-west-1: ClusterIP, 100 GB x 2/3 x $0.02 = $1.33.
@@ -1453,7 +1466,13 @@ fn pricing_import_writes_a_table_that_run_uses() {
          options: [{name: cip, kind: clusterip}]\n",
     );
     let o = ewsim(&[
-        "run", &scenario, "--pricing", &out, "--no-latency", "--format", "csv",
+        "run",
+        &scenario,
+        "--pricing",
+        &out,
+        "--no-latency",
+        "--format",
+        "csv",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(",1.33,"), "{}", stdout(&o));
@@ -1466,7 +1485,14 @@ fn pricing_import_writes_a_table_that_run_uses() {
         (f("no-such-file.json"), 1),
     ] {
         let o = ewsim(&[
-            "pricing", "import", "--offer", &file, "--region", "eu-west-1", "--out", &bad,
+            "pricing",
+            "import",
+            "--offer",
+            &file,
+            "--region",
+            "eu-west-1",
+            "--out",
+            &bad,
         ]);
         assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
         assert!(!Path::new(&bad).exists(), "{file}");

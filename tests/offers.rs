@@ -52,12 +52,21 @@ fn ec2_instances_linux_shared_on_demand_only() {
     assert_eq!(m6i.sku, "B3Z2PWTXM7SKXN4S");
     assert_eq!(m6i.rate_code, "B3Z2PWTXM7SKXN4S.JRTCKXETXF.6YS6EN2CT7");
     let c6i = &x.instances["c6i.large"];
-    assert_eq!((c6i.hourly, c6i.vcpu, c6i.memory_gib), (dec!(0.096), dec!(2), dec!(4)));
+    assert_eq!(
+        (c6i.hourly, c6i.vcpu, c6i.memory_gib),
+        (dec!(0.096), dec!(2), dec!(4))
+    );
     let m7g = &x.instances["m7g.large"];
-    assert_eq!((m7g.hourly, m7g.vcpu, m7g.memory_gib), (dec!(0.0893), dec!(2), dec!(8)));
+    assert_eq!(
+        (m7g.hourly, m7g.vcpu, m7g.memory_gib),
+        (dec!(0.0893), dec!(2), dec!(8))
+    );
     // "memory" : "4,096 GiB".
     let x2 = &x.instances["x2iedn.32xlarge"];
-    assert_eq!((x2.hourly, x2.vcpu, x2.memory_gib), (dec!(29.344), dec!(128), dec!(4096)));
+    assert_eq!(
+        (x2.hourly, x2.vcpu, x2.memory_gib),
+        (dec!(29.344), dec!(128), dec!(4096))
+    );
     assert!(x.skipped_instances.is_empty());
     // The regional data transfer product (EU-DataTransfer-Regional-Bytes, $0.01/GB) and the NAT
     // gateway; not the inter-region or internet transfer, nor the regional NAT gateway.
@@ -107,7 +116,10 @@ fn vpc_transit_gateway_privatelink_tiers_and_nat() {
     let x = read("vpc-eu-west-1.json");
     // Two TGW attachment products at $0.05 (VPC and VPN): one price, the VPC attachment's SKU.
     assert_eq!(value(&x, PriceKey::TgwAttachmentHour), dec!(0.05));
-    assert_eq!(x.prices[&PriceKey::TgwAttachmentHour].sku, "T5GWVPCHRQ8ZK2XD");
+    assert_eq!(
+        x.prices[&PriceKey::TgwAttachmentHour].sku,
+        "T5GWVPCHRQ8ZK2XD"
+    );
     assert_eq!(value(&x, PriceKey::TgwPerGb), dec!(0.02));
     assert_eq!(value(&x, PriceKey::PrivateLinkEndpointAzHour), dec!(0.011));
     // VpcEndpoint-Bytes: 0-1048576 GB $0.01, 1048576-5242880 $0.006, 5242880-Inf $0.004.
@@ -124,7 +136,10 @@ fn vpc_transit_gateway_privatelink_tiers_and_nat() {
         ]
     );
     assert_eq!(pl.rate_code(), "V7PCEGBM4T9XQ2KD.JRTCKXETXF.6YS6EN2CT7");
-    assert_eq!(pl.tiers[1].rate_code, "V7PCEGBM4T9XQ2KD.JRTCKXETXF.8EEUB22XNJ");
+    assert_eq!(
+        pl.tiers[1].rate_code,
+        "V7PCEGBM4T9XQ2KD.JRTCKXETXF.8EEUB22XNJ"
+    );
     assert_eq!(value(&x, PriceKey::NatGatewayHour), dec!(0.048));
     // The GWLB endpoint and public IPv4 products are not taken.
     assert_eq!(x.prices.len(), 6);
@@ -142,14 +157,17 @@ fn lattice_services_by_unit_with_the_free_tier_sku_set_aside() {
     assert_eq!(req.tiers[0].usd, dec!(0.00000011));
     assert_eq!(req.scale, dec!(1000000));
     assert_eq!(req.sku, "L8SVCRQZ5X2QN7KV");
-    assert_eq!(x.prices[&PriceKey::LatticeServiceHour].sku, "L3SVCHRK8Q2ZW5XT");
+    assert_eq!(
+        x.prices[&PriceKey::LatticeServiceHour].sku,
+        "L3SVCHRK8Q2ZW5XT"
+    );
     assert_eq!(x.prices.len(), 3);
 }
 
 #[test]
 fn route53_zone_and_query_tiers_per_million() {
     // Global offer: read for any region.
-    let x = read_offer(fixture("route53.json"), "eu-west-1").unwrap();
+    let x = read_offer(fixture("route53.json"), "eu-west-1").expect("test value");
     let zone = &x.prices[&PriceKey::Route53HostedZoneMonth];
     assert_eq!(zone.value(), dec!(0.50));
     assert_eq!(
@@ -157,7 +175,10 @@ fn route53_zone_and_query_tiers_per_million() {
             .iter()
             .map(|t| (t.begin, t.end, t.usd))
             .collect::<Vec<_>>(),
-        vec![(dec!(0), Some(dec!(25)), dec!(0.5)), (dec!(25), None, dec!(0.1))]
+        vec![
+            (dec!(0), Some(dec!(25)), dec!(0.5)),
+            (dec!(25), None, dec!(0.1))
+        ]
     );
     // DNS-Queries: $0.0000004 per query to 1e9, $0.0000002 after -> $0.40 per million. The
     // latency-based and the Resolver's EU-DNS-Queries products are not taken.
@@ -168,7 +189,7 @@ fn route53_zone_and_query_tiers_per_million() {
     assert_eq!(q.tiers[1].begin, dec!(1000000000));
     assert_eq!(q.tiers[1].usd * q.scale, dec!(0.20));
     assert_eq!(x.prices.len(), 2);
-    let other = read_offer(fixture("route53.json"), "ap-northeast-2").unwrap();
+    let other = read_offer(fixture("route53.json"), "ap-northeast-2").expect("test value");
     assert_eq!(other.prices, x.prices);
 }
 
@@ -259,7 +280,8 @@ fn key_order_does_not_matter_terms_before_products() {
 fn products_with_different_prices_for_one_key_are_an_error() {
     // The ELB fixture with a second ALB hour product at another price.
     let mut text = String::new();
-    std::io::Read::read_to_string(&mut fixture("elb-eu-west-1.json"), &mut text).unwrap();
+    std::io::Read::read_to_string(&mut fixture("elb-eu-west-1.json"), &mut text)
+        .expect("test value");
     let text = text
         .replace("EU-TS-LoadBalancerUsage", "EU-LoadBalancerUsage")
         .replace("\"ELB:TrustStore\"", "\"ELB:Balancer\"");
@@ -288,7 +310,10 @@ fn merged_offers_missing_keys_and_the_derived_peering_price() {
     let t = import_all();
     assert_eq!(t.offers.len(), 5);
     // NAT gateway is in both AmazonEC2 and AmazonVPC at $0.048: taken from the first given.
-    assert_eq!(t.offers[t.prices[&PriceKey::NatGatewayHour].offer].offer_code, "AmazonEC2");
+    assert_eq!(
+        t.offers[t.prices[&PriceKey::NatGatewayHour].offer].offer_code,
+        "AmazonEC2"
+    );
     // Peering across AZs is the inter-AZ price, marked as derived.
     let peering = &t.prices[&PriceKey::PeeringCrossAzPerGb];
     assert_eq!(peering.price.value(), dec!(0.01));
@@ -323,9 +348,10 @@ fn merged_offers_missing_keys_and_the_derived_peering_price() {
 #[test]
 fn written_table_loads_and_prices_a_scenario_to_the_cent() {
     let t = import_all();
-    let rules = PriceTable::builtin("us-east-1").unwrap();
+    let rules = PriceTable::builtin("us-east-1").expect("test value");
     let yaml = price_table_yaml(&t, &rules);
-    let table = parse_price_table(&yaml, "eu-west-1.yaml").unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+    let table =
+        parse_price_table(&yaml, "eu-west-1.yaml").unwrap_or_else(|e| panic!("{e}\n{yaml}"));
     assert_eq!(table.region, "eu-west-1");
     // The newest offer is AmazonEC2's (2026-09-25).
     assert_eq!(table.as_of, "2026-09-25");
@@ -335,25 +361,54 @@ fn written_table_loads_and_prices_a_scenario_to_the_cent() {
         assert!(table.sources.contains_key(&p.source), "{}", key.as_str());
         assert!(!p.as_of.is_empty());
     }
-    let alb = table.entry(PriceKey::AlbHour).unwrap();
+    let alb = table.entry(PriceKey::AlbHour).expect("test value");
     assert_eq!(alb.value, Some(dec!(0.0252)));
     assert_eq!(alb.as_of, "2026-09-11");
     assert_eq!(alb.source, "PL-AWSELB-A7LBHRW3Q9ZK2XJD");
     let src = &table.sources[&alb.source];
-    assert!(src.reference.contains("AWSELB version 20260911124544"), "{}", src.reference);
-    assert!(src.reference.contains("A7LBHRW3Q9ZK2XJD.JRTCKXETXF.6YS6EN2CT7"));
-    let q = table.entry(PriceKey::Route53PerMillionQueries).unwrap();
+    assert!(
+        src.reference.contains("AWSELB version 20260911124544"),
+        "{}",
+        src.reference
+    );
+    assert!(
+        src.reference
+            .contains("A7LBHRW3Q9ZK2XJD.JRTCKXETXF.6YS6EN2CT7")
+    );
+    let q = table
+        .entry(PriceKey::Route53PerMillionQueries)
+        .expect("test value");
     assert_eq!(q.value, Some(dec!(0.4)));
-    assert!(q.note.as_deref().unwrap_or("").contains("per million queries"));
+    assert!(
+        q.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("per million queries")
+    );
     assert_eq!(q.as_of, "2026-08-01");
-    let pl = table.entry(PriceKey::PrivateLinkPerGb).unwrap();
-    assert!(pl.note.as_deref().unwrap_or("").contains("5242880-Inf GB: 0.004"), "{pl:?}");
+    let pl = table.entry(PriceKey::PrivateLinkPerGb).expect("test value");
+    assert!(
+        pl.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("5242880-Inf GB: 0.004"),
+        "{pl:?}"
+    );
     // Missing keys are null and asking for them names the key.
-    assert_eq!(table.entry(PriceKey::EksClusterHour).unwrap().value, None);
+    assert_eq!(
+        table
+            .entry(PriceKey::EksClusterHour)
+            .expect("test value")
+            .value,
+        None
+    );
     assert!(table.get(PriceKey::FargateGbHour).is_err());
     // Instances with their sources; capacity rules copied from the built-in us-east-1 table.
     let m6i = &table.instances["m6i.large"];
-    assert_eq!((m6i.hourly, m6i.vcpu, m6i.memory_gib), (dec!(0.107), dec!(2), dec!(8)));
+    assert_eq!(
+        (m6i.hourly, m6i.vcpu, m6i.memory_gib),
+        (dec!(0.107), dec!(2), dec!(8))
+    );
     assert_eq!(m6i.source, "PL-AmazonEC2-B3Z2PWTXM7SKXN4S");
     assert_eq!(table.instances["x2iedn.32xlarge"].memory_gib, dec!(4096));
     assert_eq!(table.capacity, rules.capacity);
@@ -402,12 +457,15 @@ fn written_table_loads_and_prices_a_scenario_to_the_cent() {
 fn usage_type_prefixes_follow_aws_region_billing_codes() {
     assert_eq!(bare_usagetype("EU-LCUUsage"), "LCUUsage");
     assert_eq!(bare_usagetype("APN2-NatGateway-Bytes"), "NatGateway-Bytes");
-    assert_eq!(bare_usagetype("TS-LoadBalancerUsage"), "TS-LoadBalancerUsage");
+    assert_eq!(
+        bare_usagetype("TS-LoadBalancerUsage"),
+        "TS-LoadBalancerUsage"
+    );
 }
 
 #[test]
 #[ignore = "prints the written table for inspection"]
 fn print_written_table() {
-    let rules = PriceTable::builtin("us-east-1").unwrap();
+    let rules = PriceTable::builtin("us-east-1").expect("test value");
     print!("{}", price_table_yaml(&import_all(), &rules));
 }

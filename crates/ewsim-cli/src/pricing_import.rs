@@ -4,9 +4,9 @@
 
 use crate::{Failure, write_output};
 use clap::{Args, Subcommand};
+use ewsim::PriceTable;
 use ewsim::loader::parse_price_table;
 use ewsim::offers::{self, OfferError};
-use ewsim::PriceTable;
 use std::path::PathBuf;
 
 /// `ewsim pricing ...` commands.
@@ -83,15 +83,18 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     let yaml = offers::price_table_yaml(&table, &rules);
     // The table must load as `--pricing FILE` does before anything is written.
     let out = args.out.display().to_string();
-    parse_price_table(&yaml, &out).map_err(|e| {
-        Failure::Runtime(format!("error: the written table does not load: {e}"))
-    })?;
+    parse_price_table(&yaml, &out)
+        .map_err(|e| Failure::Runtime(format!("error: the written table does not load: {e}")))?;
     write_output(Some(&args.out), &yaml).map_err(Failure::Runtime)?;
     if !table.missing.is_empty() {
         let keys: Vec<&str> = table.missing.iter().map(|k| k.as_str()).collect();
         eprintln!(
             "warning: the offers hold no price for {} in {}; written as null: {}",
-            if keys.len() == 1 { "this key" } else { "these keys" },
+            if keys.len() == 1 {
+                "this key"
+            } else {
+                "these keys"
+            },
             args.region,
             keys.join(", ")
         );

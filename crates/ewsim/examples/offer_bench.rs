@@ -13,7 +13,15 @@
 
 use std::io::{BufWriter, Write};
 
-fn product(w: &mut impl Write, sku: &str, itype: &str, os: &str, tenancy: &str, cap: &str, region: &str) -> std::io::Result<()> {
+fn product(
+    w: &mut impl Write,
+    sku: &str,
+    itype: &str,
+    os: &str,
+    tenancy: &str,
+    cap: &str,
+    region: &str,
+) -> std::io::Result<()> {
     write!(
         w,
         r#"    "{sku}" : {{
@@ -60,7 +68,13 @@ fn product(w: &mut impl Write, sku: &str, itype: &str, os: &str, tenancy: &str, 
     )
 }
 
-fn term(w: &mut impl Write, sku: &str, code: &str, usd: &str, reserved: bool) -> std::io::Result<()> {
+fn term(
+    w: &mut impl Write,
+    sku: &str,
+    code: &str,
+    usd: &str,
+    reserved: bool,
+) -> std::io::Result<()> {
     let attrs = if reserved {
         r#"{
             "LeaseContractLength" : "1yr",
@@ -95,7 +109,13 @@ fn term(w: &mut impl Write, sku: &str, code: &str, usd: &str, reserved: bool) ->
 }
 
 const RESERVED: [&str; 7] = [
-    "4NA7Y494T4", "6QCMYABX3D", "7NE97W5U4E", "BPH4J8HBKS", "CUZHX8X6JH", "HU7G6KETJZ", "Z2E3P23VKM",
+    "4NA7Y494T4",
+    "6QCMYABX3D",
+    "7NE97W5U4E",
+    "BPH4J8HBKS",
+    "CUZHX8X6JH",
+    "HU7G6KETJZ",
+    "Z2E3P23VKM",
 ];
 
 fn generate(path: &str, megabytes: u64) -> std::io::Result<()> {
@@ -125,7 +145,15 @@ fn generate(path: &str, megabytes: u64) -> std::io::Result<()> {
                 writeln!(w, ",")?;
             }
             first = false;
-            product(&mut w, &sku_of(t * 6 + v as u64), &type_of(t), os, ten, cap, region)?;
+            product(
+                &mut w,
+                &sku_of(t * 6 + v as u64),
+                &type_of(t),
+                os,
+                ten,
+                cap,
+                region,
+            )?;
         }
     }
     writeln!(w, "\n  }},\n  \"terms\" : {{\n    \"OnDemand\" : {{")?;
@@ -135,7 +163,13 @@ fn generate(path: &str, megabytes: u64) -> std::io::Result<()> {
             writeln!(w, ",")?;
         }
         writeln!(w, "      \"{sku}\" : {{")?;
-        term(&mut w, &sku, "JRTCKXETXF", &format!("{}.{:04}000000", i % 7, i % 10_000), false)?;
+        term(
+            &mut w,
+            &sku,
+            "JRTCKXETXF",
+            &format!("{}.{:04}000000", i % 7, i % 10_000),
+            false,
+        )?;
         write!(w, "\n      }}")?;
     }
     writeln!(w, "\n    }},\n    \"Reserved\" : {{")?;

@@ -149,7 +149,10 @@ impl ExtractedPrice {
 
     /// The first tier's rate code (the one the value comes from).
     pub fn rate_code(&self) -> &str {
-        self.tiers.first().map(|t| t.rate_code.as_str()).unwrap_or("")
+        self.tiers
+            .first()
+            .map(|t| t.rate_code.as_str())
+            .unwrap_or("")
     }
 }
 
@@ -358,11 +361,7 @@ impl fmt::Display for OfferError {
                     .iter()
                     .map(|(o, s, v)| format!("{o} SKU {s}: {}", v.normalize()))
                     .collect();
-                write!(
-                    f,
-                    "the offers disagree on `{key}`: {}",
-                    list.join("; ")
-                )
+                write!(f, "the offers disagree on `{key}`: {}", list.join("; "))
             }
         }
     }
@@ -408,9 +407,7 @@ impl UnitKind {
             UnitKind::Hours => u.contains("hr") || u.contains("hour"),
             UnitKind::Gb => u == "gb" || u == "gigabytes" || u == "gb-processed",
             UnitKind::Queries => u.contains("quer"),
-            UnitKind::Requests => {
-                u.contains("request") || u.contains("connection") || u == "count"
-            }
+            UnitKind::Requests => u.contains("request") || u.contains("connection") || u == "count",
             UnitKind::Zones => u.contains("zone") || u == "count" || u == "month",
         }
     }
@@ -501,8 +498,7 @@ fn classify(p: &RawProduct, region: &str) -> Option<Class> {
 
     // Everything else is regional: in the region, and in the region itself (not a Local Zone,
     // Wavelength Zone or Outpost).
-    if product_region(a).is_some_and(|r| r != region)
-        || !absent_or(a, "locationType", "AWS Region")
+    if product_region(a).is_some_and(|r| r != region) || !absent_or(a, "locationType", "AWS Region")
     {
         return None;
     }
@@ -557,7 +553,8 @@ fn classify(p: &RawProduct, region: &str) -> Option<Class> {
         || usagetype.to_ascii_lowercase().contains("lattice");
     if names_lattice {
         // VPC resources (resource configurations) are a different price; keep services only.
-        let resource = gd.contains("resource") || usagetype.to_ascii_lowercase().contains("resource");
+        let resource =
+            gd.contains("resource") || usagetype.to_ascii_lowercase().contains("resource");
         return (!resource).then(|| Class::Lattice {
             usagetype: usagetype.to_string(),
         });
@@ -706,7 +703,9 @@ impl<'de> Visitor<'de> for Products<'_, '_> {
             let p: RawProduct = m.next_value()?;
             // Region codes end in a digit (`eu-west-1`, `us-east-1-bos-1`); a `global` or empty
             // code is not a region.
-            match product_region(&p.attributes).filter(|r| r.ends_with(|c: char| c.is_ascii_digit())) {
+            match product_region(&p.attributes)
+                .filter(|r| r.ends_with(|c: char| c.is_ascii_digit()))
+            {
                 Some(r) if r == st.region => st.in_region += 1,
                 Some(r) if st.other_regions.len() < 5 => {
                     st.other_regions.insert(r.to_string());
@@ -966,19 +965,19 @@ fn one_price(sku: &str, key: &str, terms: &Terms) -> Result<Option<OnePrice>, Of
             description: d.description.clone(),
         });
     }
-    tiers.sort_by(|a, b| a.begin.cmp(&b.begin));
+    tiers.sort_by_key(|t| t.begin);
     for w in tiers.windows(2) {
         if w[0].end != Some(w[1].begin) {
-            return Err(ambiguous(vec![w[0].rate_code.clone(), w[1].rate_code.clone()]));
+            return Err(ambiguous(vec![
+                w[0].rate_code.clone(),
+                w[1].rate_code.clone(),
+            ]));
         }
     }
-    Ok(match unit {
-        Some(u) => Some(OnePrice {
-            tiers,
-            unit: u.to_string(),
-        }),
-        None => None,
-    })
+    Ok(unit.map(|u| OnePrice {
+        tiers,
+        unit: u.to_string(),
+    }))
 }
 
 /// One product matching a key, with its price.
@@ -1145,7 +1144,10 @@ fn resolve(
                 } else if UnitKind::Gb.matches(&p.unit) {
                     (PriceKey::LatticePerGb, Decimal::ONE)
                 } else if UnitKind::Requests.matches(&p.unit) {
-                    (PriceKey::LatticePerMillionRequests, Decimal::from(1_000_000))
+                    (
+                        PriceKey::LatticePerMillionRequests,
+                        Decimal::from(1_000_000),
+                    )
                 } else {
                     return Err(OfferError::UnexpectedUnit {
                         key: "lattice_*".into(),
@@ -1389,7 +1391,13 @@ fn source_id(offer: &OfferInfo, sku: &str) -> String {
     format!("PL-{}-{}", offer.offer_code, sku)
 }
 
-fn source_ref(t: &ImportedTable, offer: &OfferInfo, sku: &str, rate: &str, usagetype: &str) -> String {
+fn source_ref(
+    t: &ImportedTable,
+    offer: &OfferInfo,
+    sku: &str,
+    rate: &str,
+    usagetype: &str,
+) -> String {
     let place = if offer.offer_code == "AmazonRoute53" {
         "global"
     } else {
@@ -1666,9 +1674,15 @@ mod tests {
         for (u, bare) in [
             ("EU-LoadBalancerUsage", "LoadBalancerUsage"),
             ("LoadBalancerUsage", "LoadBalancerUsage"),
-            ("APN2-DataTransfer-Regional-Bytes", "DataTransfer-Regional-Bytes"),
+            (
+                "APN2-DataTransfer-Regional-Bytes",
+                "DataTransfer-Regional-Bytes",
+            ),
             ("DataTransfer-Regional-Bytes", "DataTransfer-Regional-Bytes"),
-            ("USE1-AmazonEKS-Hours:perCluster", "AmazonEKS-Hours:perCluster"),
+            (
+                "USE1-AmazonEKS-Hours:perCluster",
+                "AmazonEKS-Hours:perCluster",
+            ),
             ("EUW2-TS-LoadBalancerUsage", "TS-LoadBalancerUsage"),
             ("TS-LoadBalancerUsage", "TS-LoadBalancerUsage"),
             ("Outposts-LCUUsage", "Outposts-LCUUsage"),
@@ -1726,12 +1740,17 @@ mod tests {
             dim("S.T.A", "0", "1048576", "0.01"),
             dim("S.T.C", "5242880", "Inf", "0.004"),
         ]);
-        let p = one_price("S", "k", &t).unwrap().unwrap();
+        let p = one_price("S", "k", &t)
+            .expect("test value")
+            .expect("test value");
         let usd: Vec<Decimal> = p.tiers.iter().map(|t| t.usd).collect();
         assert_eq!(usd, vec![dec!(0.01), dec!(0.006), dec!(0.004)]);
         assert_eq!(p.tiers[2].end, None);
         // Two dimensions from 0: two prices for one quantity.
-        let t = term(vec![dim("S.T.A", "0", "Inf", "0.01"), dim("S.T.B", "0", "Inf", "0.02")]);
+        let t = term(vec![
+            dim("S.T.A", "0", "Inf", "0.01"),
+            dim("S.T.B", "0", "Inf", "0.02"),
+        ]);
         assert!(matches!(
             one_price("S", "k", &t),
             Err(OfferError::AmbiguousTerms { .. })
