@@ -1421,3 +1421,80 @@ fn calc_defaults_leave_out_lattice_where_it_has_no_verified_price() {
         stderr(&o)
     );
 }
+
+#[test]
+fn pricing_import_writes_a_table_that_run_uses() {
+    let dir = scratch("pricing-import");
+    let out = dir.join("eu-west-1.yaml").display().to_string();
+    let f = |n: &str| format!("tests/fixtures/offers/{n}");
+    let (ec2, elb, vpc) = (
+        f("ec2-eu-west-1.json"),
+        f("elb-eu-west-1.json"),
+        f("vpc-eu-west-1.json"),
+    );
+    let o = ewsim(&[
+        "pricing",
+        "import",
+        "--offer",
+        &ec2,
+        "--offer",
+        &elb,
+        "--offer",
+        &vpc,
+        "--region",
+        "eu-west-1",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // No Lattice, Route 53, EKS or ECS offer given: those keys are listed and written as null.
+    let err = stderr(&o);
+    assert!(
+        err.contains("lattice_service_hour") && err.contains("fargate_gb_hour"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("lattice_per_gb: {value: null"), "{text}");
+    // The table prices a scenario in eu-west-1: ClusterIP, 100 GB x 2/3 x $0.02 = $1.33.
+    let scenario = write(
+        &dir,
+        "eu.yaml",
+        "version: 1\nregion: eu-west-1\n\
+         zones: [{name: a, nodes: {count: 1, type: m6i.large}}, {name: b, nodes: {count: 1, type: m6i.large}}, {name: c, nodes: {count: 1, type: m6i.large}}]\n\
+         services: [{name: c, replicas: 3}, {name: s, replicas: 3}]\n\
+         traffic: [{from: c, to: s, volume: 100 GB}]\n\
+         options: [{name: cip, kind: clusterip}]\n",
+    );
+    let o = ewsim(&[
+        "run",
+        &scenario,
+        "--pricing",
+        &out,
+        "--no-latency",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains(",1.33,"), "{}", stdout(&o));
+    // Bad input: exit 2 and nothing written; an unreadable file: exit 1.
+    let bad = dir.join("bad.yaml").display().to_string();
+    for (file, code) in [
+        (f("bad-truncated.json"), 2),
+        (f("bad-wrong-region.json"), 2),
+        (f("bad-wrong-service.json"), 2),
+        (f("no-such-file.json"), 1),
+    ] {
+        let o = ewsim(&[
+            "pricing",
+            "import",
+            "--offer",
+            &file,
+            "--region",
+            "eu-west-1",
+            "--out",
+            &bad,
+        ]);
+        assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
+        assert!(!Path::new(&bad).exists(), "{file}");
+    }
+}

@@ -5,6 +5,7 @@ mod calc;
 mod diff;
 mod emit;
 mod failure;
+mod pricing_import;
 mod recommend;
 mod render;
 mod schema;
@@ -52,6 +53,9 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Check a scenario without running it and list every problem at once.
     Validate(validate::ValidateArgs),
+    /// Price tables: `pricing import` builds one for any region from AWS Price List offer files.
+    #[command(after_help = EXIT_CODES)]
+    Pricing(pricing_import::PricingArgs),
 }
 
 #[derive(clap::Args)]
@@ -180,6 +184,7 @@ fn main() -> ExitCode {
         Command::Recommend(args) => recommend::recommend(args),
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Pricing(args) => pricing_import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

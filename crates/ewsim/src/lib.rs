@@ -7,6 +7,7 @@ pub mod error;
 pub mod gate;
 pub mod latency;
 pub mod loader;
+pub mod offers;
 pub mod path_latency;
 pub mod placement;
 pub mod pricing;
