@@ -1,16 +1,14 @@
 //! Comparison of two reports: per option, the change in monthly cost and in p99 latency.
 //!
 //! Pure: reports come in as [`Figures`], either taken from an evaluated [`Report`] or parsed from
-//! the text of a saved JSON report ([`parse_json_report`]). Reading the file is left to the caller
-//! (the CLI), because the library does no file I/O outside `loader.rs`; parsing text is not I/O.
+//! the text of a saved JSON report ([`parse_json_report`], through the same typed document the
+//! CLI writes, [`crate::report::json::Document`]). Reading the file is left to the caller.
 //! Money stays `Decimal`: the JSON's exact `monthly_cost_usd_exact` strings are parsed, never the
 //! rounded float.
 
-use crate::error::{Diagnostic, InputError, Location};
-use crate::report::{Report, SCHEMA_VERSION};
+use crate::error::InputError;
+use crate::report::{Report, json};
 use rust_decimal::Decimal;
-use serde_json::Value;
-use std::str::FromStr;
 
 /// The figures of one report that a comparison needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -181,103 +179,31 @@ pub fn compare(old: &Figures, new: &Figures) -> Diff {
     }
 }
 
-/// Parses the text of a JSON report written by `ewsim run --format json`. `file` names the source
-/// in errors: malformed JSON is reported at its line and column, a report of another
-/// `schema_version` (or something that is not an ewsim report) by what is wrong.
+/// Parses the text of a JSON report written by `ewsim run --format json` ([`json::parse`]).
+/// `file` names the source in errors: malformed JSON is reported at its line and column, a report
+/// of another `schema_version` (or something that is not an ewsim report) by what is wrong.
 pub fn parse_json_report(text: &str, file: &str) -> Result<Figures, InputError> {
-    let v: Value = serde_json::from_str(text).map_err(|e| {
-        // serde_json's message ends with its own " at line L column C": keep only the cause.
-        let msg = e.to_string();
-        let suffix = format!(" at line {} column {}", e.line(), e.column());
-        let cause = msg.strip_suffix(&suffix).unwrap_or(&msg);
-        let mut d = Diagnostic::at("", format!("not valid JSON: {cause}"));
-        // Column 0 means "before the first character" of the line (e.g. at end of file); line 0
-        // (no position) prints as the file name alone.
-        d.location = Some(Location {
-            file: file.to_string(),
-            line: e.line() as u64,
-            column: (e.column() as u64).max(1),
-        });
-        InputError::single(d)
-    })?;
-    let fail = |path: &str, msg: String| {
-        let mut d = Diagnostic::at(path, msg);
-        d.location = Some(Location {
-            file: file.to_string(),
-            line: 0,
-            column: 0,
-        });
-        InputError::single(d)
-    };
-    let version = v.get("schema_version").ok_or_else(|| {
-        fail(
-            "schema_version",
-            "missing: not an ewsim JSON report (write one with `ewsim run --format json`)".into(),
-        )
-    })?;
-    if version.as_u64() != Some(u64::from(SCHEMA_VERSION)) {
-        return Err(fail(
-            "schema_version",
-            format!(
-                "this report has schema_version {version}; this ewsim reads and writes \
-                 schema_version {SCHEMA_VERSION} (re-run the older scenario with this ewsim)"
-            ),
-        ));
-    }
-    let text_field = |key: &str| v.get(key).and_then(Value::as_str).unwrap_or("").to_string();
-    let list = v
-        .get("options")
-        .and_then(Value::as_array)
-        .ok_or_else(|| fail("options", "missing or not a list".into()))?;
-    let mut options = Vec::with_capacity(list.len());
-    for (i, o) in list.iter().enumerate() {
-        let at = |k: &str| format!("options[{i}].{k}");
-        let name = o
-            .get("name")
-            .and_then(Value::as_str)
-            .ok_or_else(|| fail(&at("name"), "missing or not a string".into()))?;
-        let exact = o
-            .get("monthly_cost_usd_exact")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                fail(
-                    &at("monthly_cost_usd_exact"),
-                    "missing or not a string".into(),
-                )
-            })?;
-        let cost_usd = Decimal::from_str(exact)
-            .or_else(|_| Decimal::from_scientific(exact))
-            .map_err(|_| {
-                fail(
-                    &at("monthly_cost_usd_exact"),
-                    format!("`{exact}` is not a decimal number"),
-                )
-            })?;
-        let p99_ms = o
-            .get("latency")
-            .and_then(|l| l.get("p99_ms"))
-            .and_then(Value::as_f64);
-        options.push(OptionFigures {
-            name: name.to_string(),
-            kind: o
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string(),
-            cost_usd,
-            p99_ms,
-        });
-    }
+    let doc = json::parse(text, file)?;
     Ok(Figures {
-        scenario: text_field("scenario"),
-        region: text_field("region"),
-        options,
+        scenario: doc.scenario,
+        region: doc.region,
+        options: doc
+            .options
+            .iter()
+            .map(|o| OptionFigures {
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                cost_usd: o.exact_cost().unwrap_or_default(),
+                p99_ms: o.latency.as_ref().map(|l| l.p99_ms),
+            })
+            .collect(),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn opt(name: &str, cost: &str, p99: Option<f64>) -> OptionFigures {
         OptionFigures {

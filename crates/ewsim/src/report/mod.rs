@@ -2,6 +2,8 @@
 //! and the ranges' P10 / P50 / P90 ([`UncertaintyReport`]), plus re-evaluation with replaced
 //! values for sweep steps and range draws ([`evaluate_replaced`]).
 
+pub mod json;
+
 use crate::cost::CostReport;
 use crate::error::{Diagnostic, InputError};
 use crate::path_latency::LatencyReport;
