@@ -50,8 +50,7 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
         return Err(Failure::Input("error: --samples must be at least 1".into()));
     }
     let scale = if args.log { Scale::Log } else { Scale::Linear };
-    let spec = SweepSpec::parse(&args.set, args.steps, scale, &loaded)
-        .map_err(|m| Failure::Input(format!("error: --set / --steps: {m}")))?;
+    let spec = SweepSpec::parse(&args.set, args.steps, scale, &loaded).map_err(Failure::from)?;
     let latency = (!args.no_latency).then(|| {
         (
             args.samples,

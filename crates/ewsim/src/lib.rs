@@ -1,4 +1,4 @@
-//! ewsim: cost and latency of East-West (service-to-service) traffic on Kubernetes / Amazon EKS.
+#![doc = include_str!("../README.md")]
 
 pub mod calc;
 pub mod cost;
@@ -30,4 +30,5 @@ pub use cost::evaluate;
 pub use error::{Diagnostic, Error, InputError, Location};
 pub use pricing::PriceTable;
 pub use report::Report;
+pub use rust_decimal::Decimal;
 pub use scenario::Scenario;

@@ -598,3 +598,180 @@ pub struct Call {
     /// Sequential calls per request (default 1).
     pub count: u32,
 }
+
+impl Scenario {
+    /// A scenario with one cluster of `zones` in `region`, AWS's billing conventions and the
+    /// default latency settings; add services, traffic and options to it (see the crate guide).
+    pub fn new(name: impl Into<String>, region: impl Into<String>, zones: Vec<Zone>) -> Self {
+        Scenario {
+            name: name.into(),
+            description: None,
+            region: region.into(),
+            billing: Billing::default(),
+            prices: BTreeMap::new(),
+            clusters: vec![Cluster {
+                name: "default".into(),
+                vpc: "default".into(),
+                zones,
+            }],
+            vpc_connectivity: VpcConnectivity::Peering,
+            services: Vec::new(),
+            traffic: Vec::new(),
+            options: Vec::new(),
+            latency: LatencySettings::default(),
+            call_graph: None,
+            states: Vec::new(),
+        }
+    }
+
+    /// Adds a service whose `replicas` spread over the zones (maxSkew 1).
+    #[must_use]
+    pub fn service(mut self, name: impl Into<String>, replicas: u32) -> Self {
+        let cluster = self
+            .clusters
+            .first()
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        self.services.push(Service {
+            name: name.into(),
+            cluster,
+            replicas: Replicas::Spread(replicas),
+            colocate_with: None,
+        });
+        self
+    }
+
+    /// Adds a traffic edge.
+    #[must_use]
+    pub fn edge(mut self, edge: TrafficEdge) -> Self {
+        self.traffic.push(edge);
+        self
+    }
+
+    /// Adds a connection option.
+    #[must_use]
+    pub fn option(mut self, name: impl Into<String>, kind: OptionKind) -> Self {
+        self.options.push(OptionSpec::new(name, kind));
+        self
+    }
+}
+
+impl Zone {
+    /// A zone with `count` identical Ready, zone-labelled worker nodes of `instance_type`.
+    pub fn new(name: impl Into<String>, count: u32, instance_type: impl Into<String>) -> Self {
+        Zone {
+            name: name.into(),
+            nodes: NodeGroup {
+                count,
+                instance_type: instance_type.into(),
+                allocatable_cpu: None,
+                attributes: NodeAttributes::default(),
+            },
+        }
+    }
+}
+
+impl TrafficEdge {
+    /// `gb` GB per month from `from` to `to` over TCP, request size unknown.
+    pub fn monthly(from: impl Into<String>, to: impl Into<String>, gb: Decimal) -> Self {
+        TrafficEdge {
+            from: from.into(),
+            to: to.into(),
+            volume: TrafficVolume::Monthly {
+                gb,
+                bytes_per_request: None,
+            },
+            connections: None,
+            protocol: Protocol::Tcp,
+        }
+    }
+
+    /// `rps` requests per second of `request_bytes` out and `response_bytes` back, over TCP.
+    pub fn rate(
+        from: impl Into<String>,
+        to: impl Into<String>,
+        rps: Decimal,
+        request_bytes: Decimal,
+        response_bytes: Decimal,
+    ) -> Self {
+        TrafficEdge {
+            from: from.into(),
+            to: to.into(),
+            volume: TrafficVolume::Rate {
+                rps,
+                request_bytes,
+                response_bytes,
+            },
+            connections: None,
+            protocol: Protocol::Tcp,
+        }
+    }
+}
+
+impl OptionSpec {
+    /// An option of `kind` named `name`, with the kind's default Service settings
+    /// (`trafficDistribution: PreferClose` for `prefer-close`).
+    pub fn new(name: impl Into<String>, kind: OptionKind) -> Self {
+        let traffic_distribution = matches!(kind, OptionKind::PreferClose)
+            .then_some(crate::topology::TrafficDistribution::PreferClose);
+        OptionSpec {
+            name: name.into(),
+            description: None,
+            kind,
+            assume_cross_az_share: None,
+            traffic_distribution,
+        }
+    }
+}
+
+impl LoadBalancerSettings {
+    /// A scenario file's defaults for an ALB (`cross_zone` true) or an NLB (`cross_zone`
+    /// false): one load balancer, IP targets, externalTrafficPolicy Cluster, the client leg
+    /// charged, no zonal DNS.
+    pub fn defaults(alb: bool) -> Self {
+        LoadBalancerSettings {
+            count: 1,
+            target_type: TargetType::Ip,
+            cross_zone: alb,
+            external_traffic_policy: ExternalTrafficPolicy::Cluster,
+            client_leg_charged: true,
+            client_zone_affinity: false,
+        }
+    }
+}
+
+impl OptionKind {
+    /// An internal ALB with a scenario file's defaults (no rules beyond the free 10, no mTLS).
+    pub fn internal_alb() -> Self {
+        OptionKind::InternalAlb {
+            lb: LoadBalancerSettings::defaults(true),
+            rules_per_request: 0,
+            mtls: false,
+        }
+    }
+
+    /// An internal NLB with a scenario file's defaults.
+    pub fn internal_nlb() -> Self {
+        OptionKind::InternalNlb {
+            lb: LoadBalancerSettings::defaults(false),
+        }
+    }
+
+    /// Istio sidecars with Istio's defaults ([`MeshSettings::default`]).
+    pub fn istio_sidecar() -> Self {
+        OptionKind::IstioSidecar {
+            mesh: MeshSettings::default(),
+        }
+    }
+}
+
+impl Default for MeshSettings {
+    /// Istio's defaults: locality load balancing on, no outlier detection, shipped overheads.
+    fn default() -> Self {
+        MeshSettings {
+            locality_lb: true,
+            outlier_detection: false,
+            overhead: None,
+        }
+    }
+}

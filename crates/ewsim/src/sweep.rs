@@ -9,7 +9,7 @@
 //! dimension taking over) does not move them. Whole-number values (replicas, node counts) report
 //! the first whole value on the new side.
 
-use crate::error::{Diagnostic, InputError};
+use crate::error::{Diagnostic, Input, InputError};
 use crate::loader::LoadedScenario;
 use crate::pricing::PriceTable;
 use crate::report::{OptionFigures, Report, evaluate_replaced};
@@ -80,7 +80,25 @@ impl SweepSpec {
     /// allowed in brackets (`services[backend]`, `options[lattice]`, `traffic[frontend->backend]`,
     /// `zones[us-east-1a]`, `clusters[east]`), or `traffic` for the total monthly volume of every
     /// edge (edges keep their shares). FROM and TO are written like the value itself (`1TB`).
+    ///
+    /// Problems are input errors on [`Input::Sweep`] (the expression) or [`Input::Steps`].
     pub fn parse(
+        expr: &str,
+        steps: usize,
+        scale: Scale,
+        loaded: &LoadedScenario,
+    ) -> Result<SweepSpec, InputError> {
+        if !(2..=MAX_STEPS).contains(&steps) {
+            return Err(InputError::single(Diagnostic::input(
+                Input::Steps,
+                format!("the number of steps must be between 2 and {MAX_STEPS}, not {steps}"),
+            )));
+        }
+        Self::parse_expr(expr, steps, scale, loaded)
+            .map_err(|m| InputError::single(Diagnostic::input(Input::Sweep, m)))
+    }
+
+    fn parse_expr(
         expr: &str,
         steps: usize,
         scale: Scale,
@@ -96,11 +114,6 @@ impl SweepSpec {
         let (kind, targets) = resolve(path, loaded)?;
         let from = kind.parse(from_text).map_err(|m| format!("{path}: {m}"))?;
         let to = kind.parse(to_text).map_err(|m| format!("{path}: {m}"))?;
-        if !(2..=MAX_STEPS).contains(&steps) {
-            return Err(format!(
-                "the number of steps must be between 2 and {MAX_STEPS}, not {steps}"
-            ));
-        }
         if from == to {
             return Err(format!("`{range}`: the two ends are equal"));
         }
@@ -604,9 +617,9 @@ options:
         // 1, 1.5, 2, 2.5, 3, 3.5, 4 -> whole (half away from zero), repeats removed.
         assert_eq!(s.values(), vec![dec!(1), dec!(2), dec!(3), dec!(4)]);
         let err = SweepSpec::parse("services[db].replicas=1..4", 3, Scale::Linear, &loaded());
-        assert!(err.is_err_and(|e| e.contains("known: web, api")));
+        assert!(err.is_err_and(|e| e.to_string().contains("known: web, api")));
         let err = SweepSpec::parse("services[0].name=1..4", 3, Scale::Linear, &loaded());
-        assert!(err.is_err_and(|e| e.contains("traffic[0].volume")));
+        assert!(err.is_err_and(|e| e.to_string().contains("traffic[0].volume")));
     }
 
     #[test]

@@ -2,8 +2,112 @@
 
 use crate::error::Diagnostic;
 use crate::pricing::PriceTable;
-use crate::scenario::{OptionKind, Replicas, Scenario};
+use crate::scenario::{OptionKind, Replicas, Scenario, TrafficVolume};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Every quantity within what pricing can hold: not negative and at most
+/// [`crate::units::MAX_QUANTITY`] in its base unit (the loader checks values it reads; this
+/// holds a scenario built in code to the same limits), hours per month at most 744, shares at
+/// most 1.
+fn quantity_limits(s: &Scenario) -> Vec<Diagnostic> {
+    let max = Decimal::from(crate::units::MAX_QUANTITY);
+    let mut d = Vec::new();
+    let mut check = |path: String, v: Decimal, limit: Decimal| {
+        if v.is_sign_negative() || v > limit {
+            d.push(Diagnostic::at(
+                path,
+                format!("{v} is out of range (0 to {limit})"),
+            ));
+        }
+    };
+    check(
+        "billing.hours_per_month".into(),
+        s.billing.hours_per_month,
+        Decimal::from(744),
+    );
+    for (k, v) in &s.prices {
+        check(format!("prices.{k}"), *v, max);
+    }
+    for (ci, c) in s.clusters.iter().enumerate() {
+        for (zi, z) in c.zones.iter().enumerate() {
+            if let Some(cpu) = z.nodes.allocatable_cpu {
+                let zp = if s.clusters.len() == 1 && c.name == "default" {
+                    format!("zones[{zi}]")
+                } else {
+                    format!("clusters[{ci}].zones[{zi}]")
+                };
+                check(format!("{zp}.nodes.cpu"), cpu, max);
+            }
+        }
+    }
+    for (i, e) in s.traffic.iter().enumerate() {
+        let p = format!("traffic[{i}]");
+        match &e.volume {
+            TrafficVolume::Monthly {
+                gb,
+                bytes_per_request,
+            } => {
+                check(format!("{p}.volume"), *gb, max);
+                if let Some(b) = bytes_per_request {
+                    check(format!("{p}.bytes_per_request"), *b, max);
+                }
+            }
+            TrafficVolume::Rate {
+                rps,
+                request_bytes,
+                response_bytes,
+            } => {
+                check(format!("{p}.rps"), *rps, max);
+                check(format!("{p}.request_size"), *request_bytes, max);
+                check(format!("{p}.response_size"), *response_bytes, max);
+            }
+        }
+        if let Some(c) = &e.connections {
+            check(
+                format!("{p}.connections.new_per_second"),
+                c.new_per_second,
+                max,
+            );
+            check(format!("{p}.connections.lifetime"), c.lifetime_seconds, max);
+        }
+    }
+    for (i, o) in s.options.iter().enumerate() {
+        if let Some(x) = o.assume_cross_az_share {
+            check(
+                format!("options[{i}].assume_cross_az_share"),
+                x,
+                Decimal::ONE,
+            );
+        }
+        match &o.kind {
+            OptionKind::Route53Nlb {
+                dns_queries_per_second,
+                ..
+            } => check(
+                format!("options[{i}].dns_queries_per_second"),
+                *dns_queries_per_second,
+                max,
+            ),
+            OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
+                if let Some(ov) = &mesh.overhead {
+                    check(
+                        format!("options[{i}].overhead.vcpu_per_1000_rps"),
+                        ov.vcpu_per_1000_rps,
+                        max,
+                    );
+                    check(
+                        format!("options[{i}].overhead.memory_mb_per_1000_rps"),
+                        ov.memory_mb_per_1000_rps,
+                        max,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    d
+}
 
 /// Node attribute counts (`not_ready`, `control_plane`, `unlabeled`) must each fit in the zone's
 /// `count`, and so must their sum (the groups are disjoint).
@@ -230,7 +334,7 @@ fn colocation_problems(d: &mut Vec<Diagnostic>, s: &Scenario) {
 
 /// Returns every problem found (empty when the scenario can be evaluated).
 pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
-    let mut d = Vec::new();
+    let mut d = quantity_limits(s);
     let mut cluster_names = BTreeSet::new();
     for (ci, c) in s.clusters.iter().enumerate() {
         if !cluster_names.insert(c.name.as_str()) {

@@ -13,11 +13,13 @@ mod raw;
 mod settings;
 pub mod source_map;
 mod traffic;
+mod write;
 
 pub use partial::PartialScenario;
 #[cfg(test)]
 pub(crate) use probe::raw_scenario_fields;
 pub use source_map::SourceMap;
+pub use write::scenario_yaml;
 
 use crate::error::{Diagnostic, Error, InputError};
 use crate::pricing::{PriceOverrides, PriceTable};
