@@ -6,6 +6,7 @@ pub mod diff;
 pub mod error;
 pub mod explain;
 pub mod gate;
+pub mod import;
 pub mod latency;
 pub mod loader;
 pub mod path_latency;
