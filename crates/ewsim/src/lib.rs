@@ -5,6 +5,7 @@ pub mod cost;
 pub mod diff;
 pub mod error;
 pub mod gate;
+pub mod import;
 pub mod latency;
 pub mod loader;
 pub mod offers;
