@@ -470,3 +470,86 @@ fn print_written_table() {
     let rules = PriceTable::builtin("us-east-1").expect("test value");
     print!("{}", price_table_yaml(&import_all(), &rules));
 }
+
+/// A scratch folder under the target directory (tests never write into the source tree).
+fn scratch(name: &str) -> std::path::PathBuf {
+    let d = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap_or_else(|e| panic!("{e}"));
+    d
+}
+
+/// An imported table in a pricing folder is found by region before the built-in ones; a partial
+/// file names its `base:` and every price it does not set is marked as taken from the base.
+#[test]
+fn imported_tables_and_partial_files_over_a_base() {
+    use ewsim::loader::load_price_table;
+    // The five fixture offers imported for eu-west-1 and saved as the folder's eu-west-1.yaml.
+    let extracts = [
+        "ec2-eu-west-1.json",
+        "elb-eu-west-1.json",
+        "vpc-eu-west-1.json",
+        "vpc-lattice-eu-west-1.json",
+        "route53.json",
+    ]
+    .map(read);
+    let table = combine("eu-west-1", extracts.to_vec()).unwrap_or_else(|e| panic!("{e}"));
+    let rules = PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
+    let dir = scratch("pricing-dir");
+    std::fs::write(dir.join("eu-west-1.yaml"), price_table_yaml(&table, &rules))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let t = load_price_table("eu-west-1", None, std::slice::from_ref(&dir))
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.region, "eu-west-1");
+    assert!(t.origin.ends_with("eu-west-1.yaml"), "{}", t.origin);
+    // The ELB fixture's ALB hour: "pricePerUnit" : { "USD" : "0.0252000000" }.
+    assert_eq!(t.get(PriceKey::AlbHour), Ok(dec!(0.0252)));
+    assert!(
+        t.entry(PriceKey::AlbHour)
+            .is_some_and(|p| p.inherited_from.is_none())
+    );
+
+    // Without the folder, eu-west-1 has no table: the error names the three ways out.
+    let e = load_price_table("eu-west-1", None, &[]).expect_err("no table");
+    let d = &e.diagnostics()[0];
+    assert!(
+        d.message
+            .contains("no built-in price table for region `eu-west-1`")
+    );
+    let hint = d.hint.as_deref().unwrap_or("");
+    for way in [
+        "ewsim pricing import",
+        "base: us-east-1",
+        "complete price table",
+    ] {
+        assert!(hint.contains(way), "{hint}");
+    }
+
+    // A partial file for eu-west-1 over the us-east-1 table: the inter-AZ price it sets is its
+    // own, every other price is us-east-1's and marked so.
+    let partial = dir.join("partial.yaml");
+    std::fs::write(
+        &partial,
+        "region: eu-west-1\nbase: us-east-1\nprices:\n  inter_az_per_gb_each_direction: {value: 0.01, unit: USD/GB, source: \"eu-west-1 price page\", as_of: \"2026-11-01\"}\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let t = load_price_table("eu-west-1", Some(&partial), &[]).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(t.region, "eu-west-1");
+    let own = t
+        .entry(PriceKey::InterAzPerGb)
+        .unwrap_or_else(|| panic!("key"));
+    assert_eq!(
+        (own.value, own.inherited_from.as_deref()),
+        (Some(dec!(0.01)), None)
+    );
+    let alb = t.entry(PriceKey::AlbHour).unwrap_or_else(|| panic!("key"));
+    assert_eq!(
+        (alb.value, alb.inherited_from.as_deref()),
+        (Some(dec!(0.0225)), Some("us-east-1"))
+    );
+    assert!(t.instances["m5.large"].inherited_from.as_deref() == Some("us-east-1"));
+    // A base that has no table is an error at `base`.
+    std::fs::write(&partial, "base: mars-north-1\nprices: {}\n").unwrap_or_else(|e| panic!("{e}"));
+    let e = load_price_table("eu-west-1", Some(&partial), &[]).expect_err("no base table");
+    assert_eq!(e.diagnostics()[0].path(), "base");
+}

@@ -19,7 +19,10 @@ fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             if p.is_dir() {
                 walk(base, &p, out);
             } else if p.extension().is_some_and(|x| x == "yaml") {
-                let rel = p.strip_prefix(base).map(Path::to_path_buf).unwrap_or_default();
+                let rel = p
+                    .strip_prefix(base)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 out.insert(rel, std::fs::read(&p).unwrap_or_default());
             }
         }

@@ -137,10 +137,27 @@ fn price_table(
     loaded: &loader::LoadedScenario,
     pricing: Option<&Path>,
 ) -> Result<PriceTable, Failure> {
-    loader::load_price_table(&loaded.scenario.region, pricing).map_err(|e| match e {
+    loader::load_price_table(&loaded.scenario.region, pricing, &pricing_dirs()).map_err(|e| match e
+    {
         ewsim::Error::Input(e) => input(e, Some(loaded)),
         other => other.into(),
     })
+}
+
+/// Folders searched for imported price tables (`<region>.yaml`, as `ewsim pricing import`
+/// writes them) before the built-in ones: `EWSIM_PRICING_DIR` (a path list), then
+/// `$XDG_CONFIG_HOME/ewsim/pricing` (default `~/.config/ewsim/pricing`).
+fn pricing_dirs() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::env::var_os("EWSIM_PRICING_DIR")
+        .map(|v| std::env::split_paths(&v).collect())
+        .unwrap_or_default();
+    let config = std::env::var_os("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")));
+    if let Some(c) = config {
+        dirs.push(c.join("ewsim").join("pricing"));
+    }
+    dirs
 }
 
 /// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is

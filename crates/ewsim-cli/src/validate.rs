@@ -26,12 +26,15 @@ pub fn run(args: &ValidateArgs) -> Result<(), Failure> {
             crate::failure::diagnostics(&e)
         ))
     })?;
-    let table =
-        match loader::load_price_table(&partial.loaded.scenario.region, args.pricing.as_deref()) {
-            Ok(t) => Ok(t),
-            Err(ewsim::Error::Input(e)) => Err(e),
-            Err(e) => return Err(e.into()),
-        };
+    let table = match loader::load_price_table(
+        &partial.loaded.scenario.region,
+        args.pricing.as_deref(),
+        &crate::pricing_dirs(),
+    ) {
+        Ok(t) => Ok(t),
+        Err(ewsim::Error::Input(e)) => Err(e),
+        Err(e) => return Err(e.into()),
+    };
     let problems = ewsim::validate::check(&partial, table.as_ref());
     if !problems.is_empty() {
         let n = problems.len();

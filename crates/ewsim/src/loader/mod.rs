@@ -108,12 +108,19 @@ pub fn load_price_file(path: &std::path::Path) -> Result<PriceOverrides, Error> 
     )?)
 }
 
-/// The price table for a scenario's region, chosen as `ewsim run` does: the built-in table with a
-/// `pricing` file's overrides merged, or, for a region without a built-in table, the full table
-/// in `pricing`. A table for another region is an input error at `region`.
+/// The price table for a scenario's region, chosen as `ewsim run` does.
+///
+/// Without a price file: the region's table from the first of `dirs` that has `<region>.yaml`
+/// (tables written by `ewsim pricing import`), else the built-in one. With a price file
+/// (`file`): a complete table for the region is used as it is; a partial one (any subset of a
+/// table's sections) is merged over its `base:` table (a region, looked up the same way), or
+/// over the region's own table when it names no base. Prices taken from another region's table
+/// are marked ([`crate::pricing::Price::inherited_from`]). A table for another region, or a
+/// region with no table at all, is an input error at `region` (or `base`).
 pub fn load_price_table(
     region: &str,
-    pricing: Option<&std::path::Path>,
+    file: Option<&std::path::Path>,
+    dirs: &[std::path::PathBuf],
 ) -> Result<PriceTable, Error> {
     let other_region = |file: &std::path::Path, r: &str| {
         Error::Input(InputError::single(Diagnostic::at(
@@ -124,30 +131,56 @@ pub fn load_price_table(
             ),
         )))
     };
-    match (PriceTable::builtin(region), pricing) {
-        (Ok(t), None) => Ok(t),
-        (Ok(mut t), Some(p)) => {
-            let o = load_price_file(p)?;
-            if let Some(r) = o.region.as_deref().filter(|r| *r != region) {
-                return Err(other_region(p, r));
-            }
-            t.merge(o);
+    let Some(p) = file else {
+        return region_table(region, dirs);
+    };
+    let text = read_text(p)?;
+    let name = p.display().to_string();
+    if let Ok(t) = crate::pricing::file::parse_price_table(&text, &name) {
+        return if t.region == region {
             Ok(t)
-        }
-        (Err(e), None) => Err(Error::Input(e)),
-        (Err(mut e), Some(p)) => {
-            let text = read_text(p)?;
-            match crate::pricing::file::parse_price_table(&text, &p.display().to_string()) {
-                Ok(t) if t.region != region => Err(other_region(p, &t.region)),
-                Ok(t) => Ok(t),
-                // Say both what is missing and what is wrong with the file.
-                Err(f) => {
-                    e.diagnostics.extend(f.diagnostics);
-                    Err(Error::Input(e))
+        } else {
+            Err(other_region(p, &t.region))
+        };
+    }
+    let o = crate::pricing::file::parse_price_overrides(&text, &name)?;
+    if let Some(r) = o.region.as_deref().filter(|r| *r != region) {
+        return Err(other_region(p, r));
+    }
+    let base = o.base.clone().unwrap_or_else(|| region.to_string());
+    let mut t = region_table(&base, dirs)
+        .map_err(|e| match (e, &o.base) {
+            (Error::Input(mut i), Some(b)) => {
+                for d in &mut i.diagnostics {
+                    d.field = crate::error::Field::Scenario("base".into());
+                    d.message = format!("{}: `base: {b}`: {}", name, d.message);
                 }
+                Error::Input(i)
             }
+            (e, _) => e,
+        })?
+        .rebased(region);
+    t.merge(o);
+    Ok(t)
+}
+
+/// `region`'s table from the first of `dirs` that has `<region>.yaml`, else the built-in one.
+fn region_table(region: &str, dirs: &[std::path::PathBuf]) -> Result<PriceTable, Error> {
+    for dir in dirs {
+        let p = dir.join(format!("{region}.yaml"));
+        if p.is_file() {
+            let t =
+                crate::pricing::file::parse_price_table(&read_text(&p)?, &p.display().to_string())?;
+            if t.region != region {
+                return Err(Error::Input(InputError::single(Diagnostic::at(
+                    "region",
+                    format!("{} is for region {}, not {region}", p.display(), t.region),
+                ))));
+            }
+            return Ok(t);
         }
     }
+    Ok(PriceTable::builtin(region)?)
 }
 
 #[cfg(test)]

@@ -129,6 +129,8 @@ struct RawPriceFile {
     #[serde(default)]
     region: Option<String>,
     #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
     currency: Option<String>,
     #[serde(default)]
     as_of: Option<String>,
@@ -207,6 +209,7 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
     let mut out = PriceOverrides {
         origin: file.to_string(),
         region: raw.region.clone(),
+        base: raw.base.clone(),
         ..Default::default()
     };
     for (k, s) in raw.sources {
@@ -236,6 +239,7 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
                 as_of: raw.as_of.clone().unwrap_or_else(|| "n.d.".into()),
                 confidence: None,
                 note: Some("from a pricing override file".into()),
+                inherited_from: None,
             },
             RawPriceOverride::Full(r) => Price {
                 value: match &r.value {
@@ -247,6 +251,7 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
                 as_of: r.as_of,
                 confidence: r.confidence,
                 note: r.note,
+                inherited_from: None,
             },
         };
         out.prices.insert(k, price);
@@ -260,6 +265,7 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
                 memory_gib: num(file, &format!("instances.{k}.memory_gib"), &i.memory_gib)?,
                 source: i.source,
                 as_of: i.as_of,
+                inherited_from: None,
             },
         );
     }

@@ -163,6 +163,9 @@ pub struct Price {
     pub confidence: Option<String>,
     /// Caveat, when any.
     pub note: Option<String>,
+    /// The region whose table the figure was taken from, when a partial price file for another
+    /// region named it as its `base:`: an assumption the report marks, never a verified price.
+    pub inherited_from: Option<String>,
 }
 
 /// An EC2 instance type's on-demand price and size.
@@ -178,6 +181,8 @@ pub struct Instance {
     pub source: String,
     /// Date of the figure.
     pub as_of: String,
+    /// The region whose table the price was taken from (see [`Price::inherited_from`]).
+    pub inherited_from: Option<String>,
 }
 
 /// What one ALB LCU provides (the largest dimension is billed each hour).
@@ -260,7 +265,10 @@ impl PriceTable {
                     format!("no built-in price table for region `{region}`"),
                 )
                 .with_hint(format!(
-                    "built-in regions: {}; or pass a full table with --pricing FILE",
+                    "built-in regions: {}; for another region, import its AWS Price List offer \
+                     files (`ewsim pricing import`), or write a price file with `base: us-east-1` \
+                     and the prices you know (the others are marked assumed), or a complete \
+                     price table, and select it",
                     builtin_regions().join(", ")
                 )),
             ));
@@ -300,6 +308,7 @@ impl PriceTable {
                 as_of: "override".to_string(),
                 confidence: None,
                 note: Some("overridden".to_string()),
+                inherited_from: None,
             },
         );
     }
@@ -317,6 +326,29 @@ impl PriceTable {
             self.capacity = c;
         }
         self.origin = format!("{} + {}", self.origin, overrides.origin);
+    }
+
+    /// This table used for `region`: every price and instance type with a value is marked as
+    /// taken from this table's region ([`Price::inherited_from`]); the table's name says so.
+    #[must_use]
+    pub fn rebased(mut self, region: &str) -> PriceTable {
+        if self.region == region {
+            return self;
+        }
+        let from = self.region.clone();
+        for p in self.prices.values_mut() {
+            if p.value.is_some() && p.inherited_from.is_none() {
+                p.inherited_from = Some(from.clone());
+            }
+        }
+        for i in self.instances.values_mut() {
+            if i.inherited_from.is_none() {
+                i.inherited_from = Some(from.clone());
+            }
+        }
+        self.origin = format!("{} (base for {region})", self.origin);
+        self.region = region.to_string();
+        self
     }
 
     /// vCPU-hour and GB-hour rates of an instance type, split from its hourly price with the Fargate
@@ -342,6 +374,9 @@ pub struct PriceOverrides {
     pub origin: String,
     /// Region the file is for, when it says.
     pub region: Option<String>,
+    /// The table whose prices it starts from (`base: us-east-1`), when it says; prices taken from
+    /// another region's table are marked as assumed.
+    pub base: Option<String>,
     /// Sources it adds.
     pub sources: BTreeMap<String, Source>,
     /// Prices it replaces.
@@ -365,7 +400,7 @@ impl std::fmt::Display for PricingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "price `{}` has no verified value for {}; set it under `prices:` in the scenario or pass --pricing FILE",
+            "price `{}` has no verified value for {}; set it under `prices:` in the scenario or in a price file",
             self.key, self.region
         )
     }
