@@ -1,9 +1,8 @@
 //! The bill of one option: priced line items accumulated by component.
 //!
 //! Every pricing rule (transfer, load balancers, Lattice, mesh, DNS) adds quantities through one
-//! [`Bill`], which looks each unit
-//! price up once, keeps its source and date, and keeps every line's cost exactly
-//! `quantity x unit price`.
+//! [`Bill`], which looks each unit price up, keeps its source and date, and keeps every line's
+//! cost exactly `quantity x unit price`.
 
 use crate::pricing::{PriceKey, PriceTable, PricingError};
 use rust_decimal::Decimal;
