@@ -251,12 +251,8 @@ pub(super) fn price_alb(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::PriceTable;
+    use crate::cost::us;
     use rust_decimal::dec;
-
-    fn us() -> PriceTable {
-        PriceTable::builtin("us-east-1").expect("table")
-    }
 
     #[test]
     fn alb_ex1_aws_worked_example_to_the_cent() {

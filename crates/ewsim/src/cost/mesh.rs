@@ -173,12 +173,8 @@ fn mesh_compute(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pricing::PriceTable;
+    use crate::cost::us;
     use rust_decimal::dec;
-
-    fn us() -> PriceTable {
-        PriceTable::builtin("us-east-1").expect("table")
-    }
 
     #[test]
     fn sidecar_at_1000_rps_costs_about_five_dollars() {

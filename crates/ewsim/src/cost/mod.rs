@@ -139,3 +139,10 @@ pub fn price_option(
         notes,
     })
 }
+
+/// The built-in us-east-1 table, the region AWS's worked pricing examples are stated in (the
+/// tests of each charge check them to the cent).
+#[cfg(test)]
+fn us() -> PriceTable {
+    PriceTable::builtin("us-east-1").expect("table")
+}

@@ -203,7 +203,7 @@ pub(super) fn resolve(
     let mut by_type: BTreeMap<String, Vec<ExtractedInstance>> = BTreeMap::new();
     for (sku, class) in skus {
         let terms = on_demand.remove(&sku).unwrap_or_default();
-        match class {
+        let (key, scale, usagetype, preferred, p) = match class {
             Class::Instance {
                 instance_type,
                 vcpu,
@@ -215,6 +215,7 @@ pub(super) fn resolve(
                 {
                     by_type.entry(instance_type).or_default().push(i);
                 }
+                continue;
             }
             Class::Price {
                 key,
@@ -234,36 +235,27 @@ pub(super) fn resolve(
                         expected: unit.describe().into(),
                     });
                 }
-                by_key.entry(key).or_default().push(Candidate {
-                    price: ExtractedPrice {
-                        key,
-                        sku,
-                        usagetype,
-                        unit: p.unit,
-                        scale,
-                        tiers: p.tiers,
-                    },
-                    preferred,
-                });
+                (key, scale, usagetype, preferred, p)
             }
             Class::Lattice { usagetype } => {
                 let Some(p) = one_price(&sku, "lattice_*", &terms)? else {
                     continue;
                 };
                 let (key, scale) = lattice_key(&sku, &p.unit)?;
-                by_key.entry(key).or_default().push(Candidate {
-                    price: ExtractedPrice {
-                        key,
-                        sku,
-                        usagetype,
-                        unit: p.unit,
-                        scale,
-                        tiers: p.tiers,
-                    },
-                    preferred: false,
-                });
+                (key, scale, usagetype, false, p)
             }
-        }
+        };
+        by_key.entry(key).or_default().push(Candidate {
+            price: ExtractedPrice {
+                key,
+                sku,
+                usagetype,
+                unit: p.unit,
+                scale,
+                tiers: p.tiers,
+            },
+            preferred,
+        });
     }
     for (key, cands) in by_key {
         out.prices.insert(key, choose(key, cands)?);
