@@ -12,7 +12,7 @@
 //! number of draws, or on which other inputs are uncertain.
 
 use crate::error::InputError;
-use crate::latency::engine::{fnv1a64, stream_seed};
+use crate::latency::seed::{fnv1a64, stream_seed};
 use crate::pricing::PriceTable;
 use crate::report::{
     DrawConfig, OptionFigures, OptionSpread, Spread, UncertaintyReport, evaluate_replaced,

@@ -9,14 +9,8 @@
 //!
 //! # Reproducibility
 //! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
-//! on threads: every *random stream* of a chunk is seeded with
-//! `Xoshiro256PlusPlus::seed_from_u64(mix(seed, chunk, stream_key))` (plus an auxiliary generator
-//! seeded with `sm(mix(..))` for the rare ziggurat rejections, see [`super::normal`]) where
-//!
-//! ```text
-//! sm(x)  = SplitMix64 finaliser of (x + 0x9E3779B97F4A7C15)
-//! mix(seed, chunk, key) = sm(sm(sm(seed) ^ chunk) ^ key)
-//! ```
+//! on threads: every *random stream* of a chunk is seeded from `(seed, chunk, stream_key)` alone
+//! (the scheme is described in [`super::seed`]).
 //!
 //! Chunks run in parallel with rayon; their histograms are merged by integer addition (exact) and the
 //! per-chunk statistics are put back in chunk order, so results are bit-identical for any number of
@@ -54,8 +48,6 @@
 //! chunks, otherwise the interval is `None`. [`compare_options`] reports the paired mean
 //! difference against the first option with the same batch-means interval over chunk means.
 
-use rand::SeedableRng;
-use rand::rngs::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
@@ -63,6 +55,7 @@ use statrs::distribution::{ContinuousCDF, StudentsT};
 use super::dist::{DistSpec, Sampler};
 use super::error::LatencyError;
 use super::hist::LatencyHistogram;
+use super::seed::{StreamRng, fnv1a64, stream_seed};
 
 /// Samples per chunk; every chunk has its own seeded RNG streams.
 pub const CHUNK_SAMPLES: u64 = 65_536;
@@ -72,49 +65,6 @@ pub const BLOCK: usize = 256;
 pub const MAX_REPEAT: u32 = 4096;
 /// Name of the random number generator, reported in every result.
 pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand 0.10 rngs::Xoshiro256PlusPlus), one stream per (seed, chunk, hop) via SplitMix64 mixing, batched ziggurat normals";
-
-/// SplitMix64 step: add the golden gamma, then the finaliser.
-#[inline]
-pub fn splitmix64(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// Seed of one random stream: `sm(sm(sm(seed) ^ chunk) ^ key)`.
-#[inline]
-pub fn stream_seed(seed: u64, chunk: u64, key: u64) -> u64 {
-    splitmix64(splitmix64(splitmix64(seed) ^ chunk) ^ key)
-}
-
-/// The random state of one stream in one chunk: the main generator (one word per value for
-/// lognormal hops) and an auxiliary one (batched-ziggurat rejections), both Xoshiro256++.
-#[derive(Debug, Clone)]
-struct StreamRng {
-    main: Xoshiro256PlusPlus,
-    aux: Xoshiro256PlusPlus,
-}
-
-impl StreamRng {
-    /// `main = seed_from_u64(s)`, `aux = seed_from_u64(splitmix64(s))`.
-    fn new(s: u64) -> Self {
-        Self {
-            main: Xoshiro256PlusPlus::seed_from_u64(s),
-            aux: Xoshiro256PlusPlus::seed_from_u64(splitmix64(s)),
-        }
-    }
-}
-
-/// 64-bit FNV-1a hash (stream keys from hop labels).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0000_0100_0000_01B3);
-    }
-    h
-}
 
 /// One latency draw in a path.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,6 +8,7 @@
 //! * [`hist`]: mergeable log-linear histogram (3 significant digits).
 //! * [`mixture`]: distinct path shapes simulated once each, combined by weight into percentiles.
 //! * [`normal`]: batched ziggurat standard-normal generator used by the lognormal samplers.
+//! * [`seed`]: the seeding scheme of every random stream (SplitMix64 mixing, FNV-1a keys).
 //!
 //! All latencies are microseconds (µs, `f64`) internally; results are reported in milliseconds.
 //!
@@ -32,6 +33,7 @@ pub mod hist;
 pub mod mixture;
 pub mod normal;
 pub mod queue;
+pub mod seed;
 
 pub use catalogue::{
     AppliesPer, Catalogue, Confidence, EKS_DEFAULTS_YAML, HandshakeSpec, HopEntry, HopOverride,
