@@ -194,33 +194,7 @@ fn latency_rows(r: &Report) -> Option<DotRows> {
 /// latency seed and samples), cost and latency charts, the summary table, line items when
 /// `detail`, and notes.
 fn run(r: &Report, detail: bool) -> String {
-    let mut sections = Vec::new();
-    let latency = match latency_line(r) {
-        Some(l) => l.replacen("latency: ", "", 1),
-        None => "not simulated (--no-latency)".into(),
-    };
-    let meta = [
-        ("Region", r.cost.region.clone()),
-        (
-            "Prices",
-            format!(
-                "{} (as of {}, {})",
-                r.cost.price_table, r.cost.price_table_as_of, r.cost.currency
-            ),
-        ),
-        ("Billing conventions", r.cost.conventions()),
-        ("Latency", latency),
-    ];
-    let mut header = format!(
-        "<header>\n<h1>ewsim: {}</h1>\n<dl class=\"meta\">\n",
-        esc(&r.cost.scenario)
-    );
-    for (k, v) in meta {
-        let _ = writeln!(header, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
-    }
-    header.push_str("</dl>\n</header>");
-    sections.push(header);
-
+    let mut sections = vec![run_header(r)];
     sections.push(format!(
         "<section id=\"cost\">\n<h2>Monthly cost by component</h2>\n<figure>\n{}\n<figcaption>\
          Stacked by cost category; the number above each bar is the option's monthly total in {}. \
@@ -289,6 +263,42 @@ fn run(r: &Report, detail: bool) -> String {
         ));
     }
 
+    sections.extend(notes_section(r));
+    document(&format!("ewsim: {}", r.cost.scenario), &sections)
+}
+
+/// The run page's header: scenario, region, prices, billing conventions, latency settings.
+fn run_header(r: &Report) -> String {
+    let latency = match latency_line(r) {
+        Some(l) => l.replacen("latency: ", "", 1),
+        None => "not simulated (--no-latency)".into(),
+    };
+    let meta = [
+        ("Region", r.cost.region.clone()),
+        (
+            "Prices",
+            format!(
+                "{} (as of {}, {})",
+                r.cost.price_table, r.cost.price_table_as_of, r.cost.currency
+            ),
+        ),
+        ("Billing conventions", r.cost.conventions()),
+        ("Latency", latency),
+    ];
+    let mut header = format!(
+        "<header>\n<h1>ewsim: {}</h1>\n<dl class=\"meta\">\n",
+        esc(&r.cost.scenario)
+    );
+    for (k, v) in meta {
+        let _ = writeln!(header, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    }
+    header.push_str("</dl>\n</header>");
+    header
+}
+
+/// The run page's notes: the assumption marker, option descriptions and cost notes; `None`
+/// when there is nothing to say.
+fn notes_section(r: &Report) -> Option<String> {
     let mut notes = String::new();
     if r.cost.options.iter().any(|o| o.assumed) {
         notes.push_str(
@@ -312,12 +322,9 @@ fn run(r: &Report, detail: bool) -> String {
     if !items.is_empty() {
         let _ = write!(notes, "<ul class=\"notes\">\n{items}</ul>\n");
     }
-    if !notes.is_empty() {
-        sections.push(format!(
-            "<section id=\"notes\">\n<h2>Notes and assumptions</h2>\n{notes}</section>"
-        ));
-    }
-    document(&format!("ewsim: {}", r.cost.scenario), &sections)
+    (!notes.is_empty()).then(|| {
+        format!("<section id=\"notes\">\n<h2>Notes and assumptions</h2>\n{notes}</section>")
+    })
 }
 
 /// The sweep page: the header lines, the cost chart with break-evens marked, the break-even
