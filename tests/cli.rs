@@ -1,7 +1,100 @@
-//! End-to-end tests of the `ewsim` binary: shipped scenarios, every format, bad input, exit codes.
+//! End-to-end tests of the `ewsim` binary as case tables: each case is a name, the arguments,
+//! the files it needs, the expected exit code and what standard output, standard error and the
+//! files it writes must show. One loop per table runs every case and reports every failing case
+//! by name, with its command line and output. Flows of several steps (one command's output is the
+//! next one's input, or two runs compared) are plain tests at the end.
+//!
+//! What the binary adds to the library is checked here: argument parsing, file reading and
+//! writing (`--out` all or nothing), rendering, located errors and the exit codes 0 / 1 / 2 / 3.
+//! Figures and statistics are the library's tests' (`tests/golden.rs`, `tests/properties.rs`,
+//! `crates/ewsim/tests/*`); here cost runs use `--no-latency`, and cases that simulate latency do
+//! so with few requests, where latency is what the case is about.
+//!
+//! In arguments, expectations and fixture texts, `{dir}` stands for the case's own scratch
+//! directory (where its files are written).
 
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+
+use Expect::*;
+use Fixture::{Edit, Text};
+
+// ---- the case runner ----
+
+/// One invocation of `ewsim` and what it must give.
+struct Case {
+    /// Names the case in failure messages.
+    name: &'static str,
+    /// Arguments after `ewsim`, separated by white space (no argument here has a space); run in
+    /// the repository root.
+    args: &'static str,
+    /// Files written into the case's directory before the run.
+    files: &'static [(&'static str, Fixture)],
+    /// Expected exit code.
+    code: i32,
+    /// What the outputs must show (every case also checks that nothing panicked).
+    expect: &'static [Expect],
+}
+
+/// A file a case needs.
+enum Fixture {
+    /// This text.
+    Text(&'static str),
+    /// A repository file with each `(from, to)` replaced (every `from` must occur).
+    Edit(&'static str, &'static [(&'static str, &'static str)]),
+}
+
+/// One expectation on a finished run.
+enum Expect {
+    /// Standard output contains this.
+    Stdout(&'static str),
+    /// Standard output does not contain this.
+    OutNot(&'static str),
+    /// Standard output is exactly this.
+    OutIs(&'static str),
+    /// Standard output starts with this.
+    OutStarts(&'static str),
+    /// Standard output has this many lines.
+    OutLines(usize),
+    /// Standard output equals this repository file.
+    OutIsRepoFile(&'static str),
+    /// A line of standard output starts with the first text and contains every other one.
+    Line(&'static str, &'static [&'static str]),
+    /// Standard error contains this.
+    Stderr(&'static str),
+    /// Standard error is exactly this.
+    ErrIs(&'static str),
+    /// Standard error starts with this.
+    ErrStarts(&'static str),
+    /// Line `n` of standard error starts with the first text and contains the second.
+    ErrLine(usize, &'static str, &'static str),
+    /// Standard error has this many lines.
+    ErrLines(usize),
+    /// Standard output is JSON whose value at the pointer equals this JSON text.
+    Json(&'static str, &'static str),
+    /// Standard output is JSON whose string at the pointer starts with this.
+    JsonStarts(&'static str, &'static str),
+    /// Standard output is JSON whose array at the pointer has this length.
+    JsonLen(&'static str, usize),
+    /// Standard output is CSV whose column has exactly these values (comma-separated), in order.
+    Csv(&'static str, &'static str),
+    /// Standard output is CSV; of the rows whose column (first) has the value (second), the
+    /// column (third) has exactly these values (comma-separated), in order.
+    CsvWhere(&'static str, &'static str, &'static str, &'static str),
+    /// The file (in the case's directory) contains this.
+    File(&'static str, &'static str),
+    /// The file is exactly this.
+    FileIs(&'static str, &'static str),
+    /// The file is JSON whose value at the pointer equals this JSON text.
+    FileJson(&'static str, &'static str, &'static str),
+    /// The file equals this repository file.
+    FileIsRepoFile(&'static str, &'static str),
+    /// The file does not exist.
+    NoFile(&'static str),
+    /// A check of standard output in code.
+    Check(fn(&str) -> Result<(), String>),
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -23,9 +116,10 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A scratch directory unique to this test.
+/// A fresh scratch directory unique to this test process and `name`.
 fn scratch(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("ewsim-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).expect("temp dir");
     d
 }
@@ -36,734 +130,1415 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
     p.display().to_string()
 }
 
-#[test]
-fn guide_csv_has_the_six_figures() {
-    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    let mut rows = out.lines();
-    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| *h == name)
-            .unwrap_or_else(|| panic!("column {name}"))
-    };
-    let (opt, cost) = (col("option"), col("monthly_cost_usd"));
-    for c in ["cross_az_gb_month", "dropped_share"] {
-        col(c);
-    }
-    let got: Vec<(String, String)> = rows
-        .map(|r| {
-            let f: Vec<&str> = r.split(',').collect();
-            (f[opt].to_string(), f[cost].to_string())
+fn repo_file(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Runs every case of a table and fails once, naming every case that failed and why.
+fn run_table(table: &str, cases: &[Case]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| {
+            let dir = scratch(&format!("{table}-{i}"));
+            let result = run_case(&dir, c);
+            if result.is_ok() {
+                let _ = std::fs::remove_dir_all(&dir);
+            }
+            result.err()
         })
         .collect();
-    let want = [
-        ("itp-local", "0.00"),
-        ("topology-aware", "30.72"),
-        ("clusterip", "68.27"),
-        ("internal-alb", "98.12"),
-        ("lattice", "400.00"),
-        ("internal-nlb", "77.64"),
-    ];
-    assert_eq!(
-        got,
-        want.map(|(a, b)| (a.to_string(), b.to_string())).to_vec()
-    );
-}
-
-#[test]
-fn table_states_region_prices_and_conventions() {
-    let o = ewsim(&["run", "scenarios/eks-10tb.yaml"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("region us-east-1"), "{out}");
-    assert!(out.contains("as of 2026-10-01"), "{out}");
     assert!(
-        out.contains("hours_per_month=730 inter_az=both-sides capacity_units=hourly-max"),
-        "{out}"
-    );
-    let clusterip = out
-        .lines()
-        .find(|l| l.starts_with("clusterip "))
-        .expect("clusterip row");
-    assert!(clusterip.contains("136.53"), "{clusterip}");
-}
-
-#[test]
-fn detail_csv_has_one_row_per_line_item_summing_to_totals() {
-    let o = ewsim(&[
-        "run",
-        "scenarios/eks-10tb.yaml",
-        "--format",
-        "csv",
-        "--detail",
-    ]);
-    assert_eq!(o.status.code(), Some(0));
-    let out = stdout(&o);
-    let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    assert_eq!(
-        &header[..4],
-        &["option", "kind", "component", "description"]
-    );
-    let cost_col = header
-        .iter()
-        .position(|h| h == "cost_usd")
-        .expect("cost_usd");
-    let alb: Vec<csv::StringRecord> = reader
-        .records()
-        .map(|r| r.expect("record"))
-        .filter(|r| &r[0] == "internal-alb")
-        .collect();
-    let components: Vec<&str> = alb.iter().map(|r| &r[2]).collect();
-    assert_eq!(
-        components,
-        vec!["alb.hours", "alb.lcu", "inter_az.client_to_lb"]
-    );
-    // 16.43 + 81.92 + 136.53 = 234.88 (the summary figure, each line rounded to the cent).
-    let sum: f64 = alb
-        .iter()
-        .map(|r| r[cost_col].parse::<f64>().expect("number"))
-        .sum();
-    assert!((sum - 234.88).abs() < 0.011, "{sum}");
-}
-
-#[test]
-fn json_has_schema_version_and_exact_values() {
-    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    assert_eq!(v["schema_version"], 1);
-    assert_eq!(v["billing"]["inter_az"], "one-side");
-    let cip = v["options"]
-        .as_array()
-        .and_then(|a| a.iter().find(|o| o["name"] == "clusterip"))
-        .expect("clusterip");
-    assert_eq!(cip["monthly_cost_usd"], 68.27);
-    assert!(
-        cip["monthly_cost_usd_exact"]
-            .as_str()
-            .expect("string")
-            .starts_with("68.2666666")
-    );
-    assert_eq!(cip["edges"][0]["paths"].as_array().map(Vec::len), Some(9));
-}
-
-#[test]
-fn markdown_and_out_file() {
-    let dir = scratch("md");
-    let out = dir.join("report.md");
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--format",
-        "markdown",
-        "--out",
-        out.to_str().expect("utf8"),
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stdout(&o).is_empty());
-    let md = std::fs::read_to_string(&out).expect("written");
-    assert!(md.contains("| lattice | lattice | 400.00 |"), "{md}");
-}
-
-#[test]
-fn pricing_override_file_changes_the_price() {
-    let dir = scratch("pricing");
-    let p = write(
-        &dir,
-        "p.yaml",
-        "prices:\n  inter_az_per_gb_each_direction: {value: 0.02, source: test, as_of: \"2026-11-26\"}\n",
-    );
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--format",
-        "csv",
-        "--pricing",
-        &p,
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // ClusterIP at $0.02 one side: 10,240 x 2/3 x 0.02 = 136.53.
-    assert!(
-        stdout(&o)
-            .lines()
-            .any(|l| l.starts_with("clusterip,clusterip,136.53,")),
-        "{}",
-        stdout(&o)
+        failures.is_empty(),
+        "{} of {} cases of `{table}` failed:\n\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n\n")
     );
 }
 
-/// Each bad input: exit 2, one line per problem naming file:line:column, no panic.
-#[test]
-fn bad_input_gives_location_and_exit_2() {
-    let dir = scratch("bad");
-    let head =
-        "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\n";
-    let cases = [
-        ("malformed.yaml", "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1\n".to_string(), ":4:", "unclosed"),
-        ("unknown-key.yaml", "version: 1\nregion: us-east-1\nzonez: []\n".to_string(), ":3:1:", "unknown field `zonez`"),
-        ("unknown-option.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions:\n  - {{name: o, kind: fastest}}\n"), ":8:", "unknown option kind `fastest`"),
-        ("negative.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: x, volume: -3 TB}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "negative"),
-        ("non-numeric.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: x, volume: lots}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "not a number"),
-        ("no-nodes.yaml", "version: 1\nregion: us-east-1\nzones:\n  - name: a\nservices: [{name: x, replicas: 1}]\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions: [{name: o, kind: clusterip}]\n".to_string(), ":4:5:", "has no nodes"),
-        ("unknown-service.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic:\n  - {{from: x, to: y, volume: 1 TB}}\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "unknown service `y`"),
-        ("undeclared-zone.yaml", format!("{head}services:\n  - name: x\n    replicas: {{a: 1, b: 2}}\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions: [{{name: o, kind: clusterip}}]\n"), ":7:", "undeclared zone `b`"),
-        ("duplicate-option.yaml", format!("{head}services: [{{name: x, replicas: 1}}]\ntraffic: [{{from: x, to: x, volume: 1 TB}}]\noptions:\n  - {{name: o, kind: clusterip}}\n  - {{name: o, kind: headless}}\n"), ":9:", "already used"),
-    ];
-    for (name, text, at, cause) in cases {
-        let path = write(&dir, name, &text);
-        let o = ewsim(&["run", &path]);
-        let err = stderr(&o);
-        assert_eq!(o.status.code(), Some(2), "{name}: {err}");
-        assert!(stdout(&o).is_empty(), "{name}");
-        let first = err.lines().next().unwrap_or("");
-        assert!(first.starts_with(&format!("{path}{at}")), "{name}: {first}");
-        assert!(first.contains(cause), "{name}: {first}");
-        assert!(!err.contains("panicked"), "{name}: {err}");
+/// Writes the case's files, runs it, and checks every expectation; the error lists the problems.
+fn run_case(dir: &Path, case: &Case) -> Result<(), String> {
+    let dir_s = dir.display().to_string();
+    let sub = |s: &str| s.replace("{dir}", &dir_s);
+    for (name, fixture) in case.files {
+        let text = match fixture {
+            Text(t) => sub(t),
+            Edit(path, edits) => {
+                let mut t = repo_file(path);
+                for (from, to) in *edits {
+                    if !t.contains(from) {
+                        return Err(format!("case `{}`: `{from}` not in {path}", case.name));
+                    }
+                    t = t.replace(from, to);
+                }
+                t
+            }
+        };
+        write(dir, name, &text);
     }
-}
-
-#[test]
-fn runtime_failures_exit_1_and_keep_existing_output() {
-    let o = ewsim(&["run", "does/not/exist.yaml"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot read does/not/exist.yaml"));
-    // An output path that cannot be written: exit 1, the scenario was fine.
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--out",
-        "/nonexistent-dir/x.csv",
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    // Invalid input never touches an existing --out file.
-    let dir = scratch("keep");
-    let out = write(&dir, "keep.csv", "previous contents\n");
-    let bad = write(
-        &dir,
-        "bad.yaml",
-        "version: 1\nregion: us-east-1\nzonez: []\n",
-    );
-    let o = ewsim(&["run", &bad, "--out", &out]);
-    assert_eq!(o.status.code(), Some(2));
-    assert_eq!(
-        std::fs::read_to_string(&out).expect("still there"),
-        "previous contents\n"
-    );
-}
-
-#[test]
-fn usage_errors_exit_2() {
-    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "xml"]);
-    assert_eq!(o.status.code(), Some(2));
-}
-
-#[test]
-fn explain_tar_fallback_names_the_upstream_reason() {
-    let o = ewsim(&[
-        "explain",
-        "scenarios/tar-fallback.yaml",
-        "--option",
-        "topology-aware",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(
-        out.contains("hints removed: MinAllocationExceedsOverloadThreshold"),
-        "{out}"
-    );
-    assert!(out.contains("(4 endpoints, 3 zones)"), "{out}");
-    // Only the named option; per client zone shares and the overall cross-zone share.
-    assert!(out.contains("option topology-aware"), "{out}");
-    assert!(!out.contains("option clusterip"), "{out}");
-    assert!(
-        out.contains("-> 50.0% of requests from us-east-1a cross zones"),
-        "{out}"
-    );
-    assert!(
-        out.contains("-> 75.0% of requests from us-east-1b cross zones"),
-        "{out}"
-    );
-    assert!(
-        out.contains("all clients: 66.7% cross zones, 0.0% dropped"),
-        "{out}"
-    );
-    assert!(out.contains("hops: pod->pod"), "{out}");
-    // The JSON report carries the same hints state per edge.
-    let o = ewsim(&["run", "scenarios/tar-fallback.yaml", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    let hints = v["options"][1]["edges"][0]["hints"]
-        .as_str()
-        .unwrap_or_default();
-    assert!(
-        hints.starts_with("hints removed: MinAllocationExceedsOverloadThreshold:"),
-        "{hints}"
-    );
-}
-
-#[test]
-fn explain_all_options_and_drops() {
-    let o = ewsim(&["explain", "scenarios/tar-fallback.yaml"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    for name in ["clusterip", "topology-aware", "prefer-close", "itp-local"] {
-        assert!(out.contains(&format!("option {name} ")), "{name}\n{out}");
+    let args: Vec<String> = case.args.split_whitespace().map(sub).collect();
+    let o = ewsim(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let (out, err) = (stdout(&o), stderr(&o));
+    let mut problems = Vec::new();
+    if o.status.code() != Some(case.code) {
+        problems.push(format!(
+            "exit {:?}, expected {}",
+            o.status.code(),
+            case.code
+        ));
     }
-    assert!(
-        out.contains("all clients: 0.0% cross zones, 33.3% dropped"),
-        "{out}"
-    );
+    if err.contains("panicked") {
+        problems.push("panicked".into());
+    }
+    for e in case.expect {
+        if let Err(p) = check(e, &out, &err, dir, &sub) {
+            problems.push(p);
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let clip = |s: &str| s.chars().take(3000).collect::<String>();
+    Err(format!(
+        "case `{}`: ewsim {}\n  - {}\n--- stdout:\n{}\n--- stderr:\n{}",
+        case.name,
+        args.join(" "),
+        problems.join("\n  - "),
+        clip(&out),
+        clip(&err)
+    ))
 }
 
-#[test]
-fn explain_unknown_option_exits_2_with_the_names() {
-    let o = ewsim(&["explain", "scenarios/tar-fallback.yaml", "--option", "nope"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("nope"), "{err}");
-    assert!(
-        err.contains("clusterip, topology-aware, prefer-close, itp-local"),
-        "{err}"
-    );
-    assert!(stdout(&o).is_empty());
-}
-
-#[test]
-fn json_and_explain_show_replica_states() {
-    // scenarios/scale-in.yaml: hints hold by day (16 h), removed at night (8 h): 2,048 GB cross.
-    let o = ewsim(&["run", "scenarios/scale-in.yaml", "--format", "json"]);
-    assert_eq!(o.status.code(), Some(0));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    let states = v["states"].as_array().expect("states");
-    assert_eq!(states.len(), 2);
-    assert_eq!(states[1]["name"], "night");
-    let tar = &states[1]["options"][1];
-    assert_eq!(tar["option"], "topology-aware");
-    assert_eq!(tar["edges"][0]["cross_az_gb_month"], 2048.0);
-    let o = ewsim(&[
-        "explain",
-        "scenarios/scale-in.yaml",
-        "--option",
-        "topology-aware",
-    ]);
-    assert_eq!(o.status.code(), Some(0));
-    let text = stdout(&o);
-    assert!(text.contains("state day (66.7% of the month)"), "{text}");
-    assert!(
-        text.contains(
-            "edge frontend -> backend: hints removed: MinAllocationExceedsOverloadThreshold (4 endpoints, 3 zones); 2048.00 GB cross zones"
+fn check(
+    e: &Expect,
+    out: &str,
+    err: &str,
+    dir: &Path,
+    sub: &dyn Fn(&str) -> String,
+) -> Result<(), String> {
+    let ok = |cond: bool, what: String| if cond { Ok(()) } else { Err(what) };
+    let file = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).map_err(|e| format!("file {name}: {e}"))
+    };
+    match e {
+        Stdout(s) => {
+            let s = sub(s);
+            ok(out.contains(&s), format!("stdout lacks {s:?}"))
+        }
+        OutNot(s) => {
+            let s = sub(s);
+            ok(!out.contains(&s), format!("stdout has {s:?}"))
+        }
+        OutIs(s) => {
+            let s = sub(s);
+            ok(out == s, format!("stdout is not {s:?}"))
+        }
+        OutStarts(s) => {
+            let s = sub(s);
+            ok(out.starts_with(&s), format!("stdout does not start {s:?}"))
+        }
+        OutLines(n) => ok(
+            out.lines().count() == *n,
+            format!("{} stdout lines, expected {n}", out.lines().count()),
         ),
-        "{text}"
-    );
-    // Without states the JSON carries an empty array.
-    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
-    assert_eq!(v["states"].as_array().map(Vec::len), Some(0));
+        OutIsRepoFile(p) => ok(out == repo_file(p), format!("stdout differs from {p}")),
+        Line(start, parts) => {
+            let start = sub(start);
+            let line = out.lines().find(|l| l.starts_with(&start));
+            let line = line.ok_or(format!("no stdout line starts {start:?}"))?;
+            match parts.iter().map(|p| sub(p)).find(|p| !line.contains(p)) {
+                Some(p) => Err(format!("line {line:?} lacks {p:?}")),
+                None => Ok(()),
+            }
+        }
+        Stderr(s) => {
+            let s = sub(s);
+            ok(err.contains(&s), format!("stderr lacks {s:?}"))
+        }
+        ErrIs(s) => {
+            let s = sub(s);
+            ok(err == s, format!("stderr is not {s:?}"))
+        }
+        ErrStarts(s) => {
+            let s = sub(s);
+            ok(err.starts_with(&s), format!("stderr does not start {s:?}"))
+        }
+        ErrLine(n, start, part) => {
+            let (start, part) = (sub(start), sub(part));
+            let line = err.lines().nth(*n).unwrap_or("");
+            ok(
+                line.starts_with(&start) && line.contains(&part),
+                format!("stderr line {n} {line:?} does not start {start:?} or lacks {part:?}"),
+            )
+        }
+        ErrLines(n) => ok(
+            err.lines().count() == *n,
+            format!("{} stderr lines, expected {n}", err.lines().count()),
+        ),
+        Json(ptr, want) => json_at(out, ptr, want),
+        JsonStarts(ptr, prefix) => {
+            let v = json(out)?;
+            let s = v.pointer(ptr).and_then(Value::as_str).unwrap_or("");
+            ok(
+                s.starts_with(prefix),
+                format!("{ptr} = {s:?}, not {prefix:?}..."),
+            )
+        }
+        JsonLen(ptr, n) => {
+            let v = json(out)?;
+            let len = v.pointer(ptr).and_then(Value::as_array).map(Vec::len);
+            ok(
+                len == Some(*n),
+                format!("{ptr} has {len:?} entries, expected {n}"),
+            )
+        }
+        Csv(col, want) => {
+            let got = csv_column(out, None, col)?.join(",");
+            ok(
+                got == *want,
+                format!("column {col} is {got:?}, expected {want:?}"),
+            )
+        }
+        CsvWhere(key, value, col, want) => {
+            let got = csv_column(out, Some((key, value)), col)?.join(",");
+            ok(
+                got == *want,
+                format!("{col} where {key}={value}: {got:?}, expected {want:?}"),
+            )
+        }
+        File(name, s) => {
+            let s = sub(s);
+            ok(file(name)?.contains(&s), format!("{name} lacks {s:?}"))
+        }
+        FileIs(name, s) => {
+            let s = sub(s);
+            ok(file(name)? == s, format!("{name} is not {s:?}"))
+        }
+        FileJson(name, ptr, want) => json_at(&file(name)?, ptr, want),
+        FileIsRepoFile(name, p) => ok(
+            file(name)? == repo_file(p),
+            format!("{name} differs from {p}"),
+        ),
+        NoFile(name) => ok(!dir.join(name).exists(), format!("{name} was written")),
+        Check(f) => f(out),
+    }
 }
 
-fn latency_columns(out: &str) -> Vec<(String, [f64; 4])> {
-    let mut reader = csv::Reader::from_reader(out.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    let col = |n: &str| {
+fn json(text: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))
+}
+
+fn json_at(text: &str, ptr: &str, want: &str) -> Result<(), String> {
+    let v = json(text)?;
+    let want: Value = serde_json::from_str(want).expect("expected value is JSON");
+    match v.pointer(ptr) {
+        Some(got) if *got == want => Ok(()),
+        got => Err(format!("{ptr} = {got:?}, expected {want}")),
+    }
+}
+
+/// The values of column `col`, of the rows whose column `key.0` is `key.1` when given.
+fn csv_column(text: &str, key: Option<(&str, &str)>, col: &str) -> Result<Vec<String>, String> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().map_err(|e| format!("CSV: {e}"))?.clone();
+    let at = |n: &str| {
         header
             .iter()
             .position(|h| h == n)
-            .unwrap_or_else(|| panic!("column {n}"))
+            .ok_or(format!("no CSV column {n}"))
     };
-    let cols = [col("p50_ms"), col("p90_ms"), col("p99_ms"), col("p999_ms")];
-    reader
-        .records()
-        .map(|r| {
-            let r = r.expect("record");
-            (
-                r[0].to_string(),
-                cols.map(|c| r[c].parse::<f64>().expect("number")),
-            )
+    let c = at(col)?;
+    let k = key.map(|(k, v)| at(k).map(|i| (i, v))).transpose()?;
+    let mut values = Vec::new();
+    for row in r.records() {
+        let row = row.map_err(|e| format!("CSV: {e}"))?;
+        if k.is_none_or(|(i, v)| &row[i] == v) {
+            values.push(row[c].to_string());
+        }
+    }
+    Ok(values)
+}
+
+/// The CSV rows as maps from column name to value.
+fn csv_rows(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut r = csv::Reader::from_reader(text.as_bytes());
+    let header = r.headers().expect("CSV header").clone();
+    r.records()
+        .map(|row| {
+            let row = row.expect("CSV row");
+            header
+                .iter()
+                .zip(row.iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
         })
         .collect()
 }
 
+fn num(v: &str) -> f64 {
+    v.parse().unwrap_or(f64::NAN)
+}
+
+const BASE: Case = Case {
+    name: "",
+    args: "",
+    files: &[],
+    code: 0,
+    expect: &[],
+};
+
+/// The head of a small hand-written scenario: one zone of one node.
+macro_rules! head {
+    () => {
+        "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\n"
+    };
+}
+
+/// An invalid scenario run: exit 2, nothing on standard output, and the first line of standard
+/// error located at `{dir}/NAME.yaml` + `at` and naming `cause`.
+macro_rules! bad_scenario {
+    ($name:literal, $text:expr, $at:literal, $cause:literal) => {
+        Case {
+            name: $name,
+            args: concat!("run {dir}/", $name, ".yaml --no-latency"),
+            files: &[(concat!($name, ".yaml"), Text($text))],
+            code: 2,
+            expect: &[
+                OutIs(""),
+                ErrLine(0, concat!("{dir}/", $name, ".yaml", $at), $cause),
+            ],
+        }
+    };
+}
+
+const KEEP: (&str, Fixture) = ("keep.csv", Text("previous contents\n"));
+
+// ---- run: formats, --out, --pricing ----
+
 #[test]
-fn latency_is_reproducible_for_any_thread_count_and_ordered() {
-    let run = |threads: &str, seed: &str| {
-        let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
-            .args([
-                "run",
-                "scenarios/eks-10tb.yaml",
-                "--format",
-                "csv",
-                "--samples",
-                "131072",
-                "--seed",
-                seed,
-            ])
-            .env("RAYON_NUM_THREADS", threads)
-            .current_dir(root())
-            .output()
-            .expect("runs");
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        stdout(&o)
-    };
-    let one = run("1", "7");
-    assert_eq!(one, run("2", "7"), "same seed, 1 vs 2 threads");
-    let rows = latency_columns(&one);
-    assert_eq!(rows.len(), 17);
-    for (name, [p50, p90, p99, p999]) in &rows {
-        assert!(
-            0.0 < *p50 && p50 <= p90 && p90 <= p99 && p99 <= p999,
-            "{name}: {p50} {p90} {p99} {p999}"
-        );
-    }
-    let get = |n: &str| {
-        rows.iter()
-            .find(|(o, _)| o == n)
-            .map(|(_, p)| *p)
-            .expect("option")
-    };
-    // Same-zone routing removes the cross-AZ round trip: never slower than ClusterIP at any
-    // percentile (common random numbers make this hold sample by sample).
-    for q in 0..4 {
-        assert!(get("topology-aware")[q] <= get("clusterip")[q]);
-        assert!(
-            get("internal-alb")[q] >= get("clusterip")[q],
-            "an ALB adds a hop and processing"
-        );
-    }
-    // The JSON carries the seed, the sample count and the generator.
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--format",
-        "json",
-        "--samples",
-        "65536",
-        "--seed",
-        "3",
-    ]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(v["latency"]["seed"], 3);
-    assert_eq!(v["latency"]["samples"], 65536);
-    assert!(
-        v["latency"]["rng"]
-            .as_str()
-            .unwrap_or("")
-            .contains("Xoshiro256PlusPlus")
-    );
+fn run_renders_every_format() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "guide csv: the six figures in file order",
+            args: "run scenarios/guide-10tb.yaml --format csv --no-latency",
+            expect: &[
+                Csv(
+                    "option",
+                    "itp-local,topology-aware,clusterip,internal-alb,lattice,internal-nlb",
+                ),
+                Csv("monthly_cost_usd", "0.00,30.72,68.27,98.12,400.00,77.64"),
+                OutStarts("option,kind,monthly_cost_usd,cross_az_gb_month,dropped_share,"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "table states region, price date and conventions",
+            args: "run scenarios/eks-10tb.yaml --no-latency",
+            expect: &[
+                Stdout("region us-east-1"),
+                Stdout("as of 2026-10-01"),
+                Stdout("hours_per_month=730 inter_az=both-sides capacity_units=hourly-max"),
+                Line("clusterip ", &["136.53"]),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "detail csv: one row per line item, rounded to the cent",
+            args: "run scenarios/eks-10tb.yaml --format csv --detail --no-latency",
+            // 16.43 + 81.92 + 136.53 = 234.88, the summary figure.
+            expect: &[
+                OutStarts("option,kind,component,description,"),
+                CsvWhere(
+                    "option",
+                    "internal-alb",
+                    "component",
+                    "alb.hours,alb.lcu,inter_az.client_to_lb",
+                ),
+                CsvWhere("option", "internal-alb", "cost_usd", "16.43,81.92,136.53"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "json: schema_version, conventions, cents and exact values, paths",
+            args: "run scenarios/guide-10tb.yaml --format json --no-latency",
+            expect: &[
+                Json("/schema_version", "1"),
+                Json("/billing/inter_az", "\"one-side\""),
+                Json("/options/2/name", "\"clusterip\""),
+                Json("/options/2/monthly_cost_usd", "68.27"),
+                JsonStarts("/options/2/monthly_cost_usd_exact", "68.2666666"),
+                JsonLen("/options/2/edges/0/paths", 9),
+                Json("/latency", "null"),
+                // Without states the JSON carries an empty array.
+                JsonLen("/states", 0),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "json: replica states (hints hold by day, removed at night: 2,048 GB cross)",
+            args: "run scenarios/scale-in.yaml --format json --no-latency",
+            expect: &[
+                JsonLen("/states", 2),
+                Json("/states/1/name", "\"night\""),
+                Json("/states/1/options/1/option", "\"topology-aware\""),
+                Json("/states/1/options/1/edges/0/cross_az_gb_month", "2048.0"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "json: the hints state per edge",
+            args: "run scenarios/tar-fallback.yaml --format json --no-latency",
+            expect: &[JsonStarts(
+                "/options/1/edges/0/hints",
+                "hints removed: MinAllocationExceedsOverloadThreshold:",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "markdown to --out: nothing on stdout",
+            args: "run scenarios/guide-10tb.yaml --format markdown --no-latency --out {dir}/report.md",
+            expect: &[
+                OutIs(""),
+                File("report.md", "| lattice | lattice | 400.00 |"),
+            ],
+            ..BASE
+        },
+        Case {
+            // ClusterIP at $0.02 one side: 10,240 x 2/3 x 0.02 = 136.53.
+            name: "--pricing override file changes the price",
+            args: "run scenarios/guide-10tb.yaml --format csv --no-latency --pricing {dir}/p.yaml",
+            files: &[(
+                "p.yaml",
+                Text(
+                    "prices:\n  inter_az_per_gb_each_direction: {value: 0.02, source: test, as_of: \"2026-11-26\"}\n",
+                ),
+            )],
+            expect: &[Line("clusterip,clusterip,136.53,", &[])],
+            ..BASE
+        },
+        Case {
+            name: "ranges: the point figure at the median, P10 < P50 < P90, the draws",
+            // sqrt(8,192 x 15,360) GB / 75 = $149.56; all draws lie inside the 1%..99% band of
+            // the lognormal: 7.06 TB to 17.0 TB -> $96 to $232.
+            args: "run scenarios/uncertain-traffic.yaml --format csv --draws 40 --no-latency",
+            expect: &[
+                CsvWhere("option", "clusterip", "monthly_cost_usd", "149.56"),
+                CsvWhere("option", "clusterip", "uncertainty_draws", "40"),
+                Check(|out| {
+                    let r = &csv_rows(out)[0];
+                    let (p10, p50, p90) = (
+                        num(&r["cost_p10_usd"]),
+                        num(&r["cost_p50_usd"]),
+                        num(&r["cost_p90_usd"]),
+                    );
+                    if p10 < p50 && p50 < p90 && p10 > 96.0 && p90 < 232.0 {
+                        Ok(())
+                    } else {
+                        Err(format!("cost P10 / P50 / P90 {p10} / {p50} / {p90}"))
+                    }
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "ranges: a scenario without ranges leaves the range columns empty",
+            args: "run scenarios/guide-10tb.yaml --format csv --no-latency",
+            expect: &[Csv("cost_p10_usd", ",,,,,")],
+            ..BASE
+        },
+        Case {
+            name: "--draws 0 is ignored without ranges",
+            args: "run scenarios/guide-10tb.yaml --draws 0 --no-latency",
+            ..BASE
+        },
+    ];
+    run_table("run", CASES);
+}
+
+// ---- invalid input: located, exit 2; runtime failures: exit 1; --out all or nothing ----
+
+#[test]
+fn invalid_input_is_located_and_exits_2() {
+    const CASES: &[Case] = &[
+        bad_scenario!(
+            "malformed",
+            "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1\n",
+            ":4:",
+            "unclosed"
+        ),
+        bad_scenario!(
+            "unknown-key",
+            "version: 1\nregion: us-east-1\nzonez: []\n",
+            ":3:1:",
+            "unknown field `zonez`"
+        ),
+        bad_scenario!(
+            "unknown-option",
+            concat!(
+                head!(),
+                "services: [{name: x, replicas: 1}]\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions:\n  - {name: o, kind: fastest}\n"
+            ),
+            ":8:",
+            "unknown option kind `fastest`"
+        ),
+        bad_scenario!(
+            "negative",
+            concat!(
+                head!(),
+                "services: [{name: x, replicas: 1}]\ntraffic:\n  - {from: x, to: x, volume: -3 TB}\noptions: [{name: o, kind: clusterip}]\n"
+            ),
+            ":7:",
+            "negative"
+        ),
+        bad_scenario!(
+            "non-numeric",
+            concat!(
+                head!(),
+                "services: [{name: x, replicas: 1}]\ntraffic:\n  - {from: x, to: x, volume: lots}\noptions: [{name: o, kind: clusterip}]\n"
+            ),
+            ":7:",
+            "not a number"
+        ),
+        bad_scenario!(
+            "no-nodes",
+            "version: 1\nregion: us-east-1\nzones:\n  - name: a\nservices: [{name: x, replicas: 1}]\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions: [{name: o, kind: clusterip}]\n",
+            ":4:5:",
+            "has no nodes"
+        ),
+        bad_scenario!(
+            "unknown-service",
+            concat!(
+                head!(),
+                "services: [{name: x, replicas: 1}]\ntraffic:\n  - {from: x, to: y, volume: 1 TB}\noptions: [{name: o, kind: clusterip}]\n"
+            ),
+            ":7:",
+            "unknown service `y`"
+        ),
+        bad_scenario!(
+            "undeclared-zone",
+            concat!(
+                head!(),
+                "services:\n  - name: x\n    replicas: {a: 1, b: 2}\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions: [{name: o, kind: clusterip}]\n"
+            ),
+            ":7:",
+            "undeclared zone `b`"
+        ),
+        bad_scenario!(
+            "duplicate-option",
+            concat!(
+                head!(),
+                "services: [{name: x, replicas: 1}]\ntraffic: [{from: x, to: x, volume: 1 TB}]\noptions:\n  - {name: o, kind: clusterip}\n  - {name: o, kind: headless}\n"
+            ),
+            ":9:",
+            "already used"
+        ),
+        Case {
+            name: "call graph: a call without traffic edge and a cycle",
+            args: "run {dir}/cycle.yaml --no-latency",
+            files: &[(
+                "cycle.yaml",
+                Text(concat!(
+                    head!(),
+                    "services: [{name: x, replicas: 1}, {name: y, replicas: 1}]\n",
+                    "traffic: [{from: x, to: y, rps: 1, request_size: 1 KiB, response_size: 1 KiB}]\n",
+                    "options: [{name: o, kind: clusterip}]\ncall_graph:\n  entry_points:\n    - name: e\n",
+                    "      service: x\n      stages:\n        - [{to: y}]\n  services:\n    - service: y\n",
+                    "      stages:\n        - [{to: x}]\n    - service: x\n      stages:\n        - [{to: y}]\n"
+                )),
+            )],
+            code: 2,
+            expect: &[
+                Stderr(
+                    ":17:12: error: call_graph.services[0].stages[0][0]: call y -> x has no traffic edge",
+                ),
+                Stderr("calls form a cycle: y -> x -> y"),
+            ],
+        },
+        Case {
+            name: "a range with its ends swapped",
+            args: "run {dir}/bad.yaml --no-latency",
+            files: &[(
+                "bad.yaml",
+                Edit(
+                    "scenarios/uncertain-traffic.yaml",
+                    &[("8TB to 15TB", "15TB to 8TB")],
+                ),
+            )],
+            code: 2,
+            expect: &[
+                Stderr("bad.yaml:18:"),
+                Stderr("the low end is above the high end"),
+            ],
+        },
+        Case {
+            name: "an unknown hop in latency.hops",
+            args: "run {dir}/bad.yaml --no-latency",
+            files: &[(
+                "bad.yaml",
+                Edit(
+                    "scenarios/guide-10tb.yaml",
+                    &[(
+                        "options:",
+                        "latency:\n  hops:\n    net.nope: {dist: {family: constant, value: 1}}\noptions:",
+                    )],
+                ),
+            )],
+            code: 2,
+            expect: &[Stderr("unknown hop 'net.nope'")],
+        },
+        Case {
+            name: "--draws 0 with ranges",
+            args: "run scenarios/uncertain-traffic.yaml --draws 0 --no-latency",
+            code: 2,
+            expect: &[Stderr("error: --draws: must be at least 1")],
+            ..BASE
+        },
+        Case {
+            name: "an unknown --format is a usage error",
+            args: "run scenarios/guide-10tb.yaml --format xml",
+            code: 2,
+            ..BASE
+        },
+    ];
+    run_table("invalid", CASES);
 }
 
 #[test]
-fn another_seed_moves_p99_within_its_interval() {
-    let json = |seed: &str| {
-        let o = ewsim(&[
-            "run",
-            "scenarios/guide-10tb.yaml",
-            "--format",
-            "json",
-            "--samples",
-            "1048576",
-            "--seed",
-            seed,
-        ]);
-        serde_json::from_str::<serde_json::Value>(&stdout(&o)).expect("json")
-    };
-    let (a, b) = (json("1"), json("2"));
-    for (x, y) in a["options"]
-        .as_array()
-        .expect("options")
-        .iter()
-        .zip(b["options"].as_array().expect("options"))
-    {
-        let p99 = y["latency"]["p99_ms"].as_f64().expect("p99");
-        let ci = &x["latency"]["p99_ci_ms"];
-        let (lo, hi) = (ci[0].as_f64().expect("lo"), ci[1].as_f64().expect("hi"));
-        // Two independent estimates: allow twice the reported half-width around the first.
-        let half = (hi - lo) / 2.0;
-        let mid = (hi + lo) / 2.0;
-        assert!(
-            (p99 - mid).abs() <= 2.0 * half + 1e-9,
-            "{}: {p99} vs [{lo}, {hi}]",
-            x["name"]
-        );
-    }
+fn runtime_failures_exit_1_and_out_is_all_or_nothing() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "missing scenario file",
+            args: "run does/not/exist.yaml --no-latency",
+            code: 1,
+            expect: &[Stderr("cannot read does/not/exist.yaml")],
+            ..BASE
+        },
+        Case {
+            name: "--out into a directory that does not exist: nothing created",
+            args: "run scenarios/guide-10tb.yaml --no-latency --out {dir}/no-such-dir/report.csv",
+            code: 1,
+            expect: &[Stderr("cannot write"), NoFile("no-such-dir/report.csv")],
+            ..BASE
+        },
+        Case {
+            name: "an unreadable --pricing file leaves an existing --out file untouched",
+            args: "calc --traffic 10TB --pricing does/not/exist.yaml --out {dir}/keep.csv",
+            files: &[KEEP],
+            code: 1,
+            expect: &[
+                Stderr("cannot read does/not/exist.yaml"),
+                FileIs("keep.csv", "previous contents\n"),
+            ],
+        },
+        Case {
+            name: "invalid input never touches an existing --out file",
+            args: "run {dir}/bad.yaml --out {dir}/keep.csv",
+            files: &[
+                KEEP,
+                (
+                    "bad.yaml",
+                    Text("version: 1\nregion: us-east-1\nzonez: []\n"),
+                ),
+            ],
+            code: 2,
+            expect: &[FileIs("keep.csv", "previous contents\n")],
+        },
+        Case {
+            name: "--out replaces an existing file whole",
+            args: "run scenarios/guide-10tb.yaml --no-latency --format csv --out {dir}/keep.csv",
+            files: &[KEEP],
+            expect: &[
+                OutIs(""),
+                File("keep.csv", "option,kind,"),
+                File("keep.csv", "\ninternal-nlb,"),
+            ],
+            code: 0,
+        },
+    ];
+    run_table("runtime", CASES);
 }
 
+// ---- explain ----
+
 #[test]
-fn call_graph_end_to_end_percentiles() {
-    let o = ewsim(&[
-        "run",
-        "scenarios/online-boutique.yaml",
-        "--format",
-        "json",
-        "--samples",
-        "65536",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+fn explain_names_hints_shares_and_drops() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "one option: upstream reason, per client zone shares, overall share, hops",
+            args: "explain scenarios/tar-fallback.yaml --option topology-aware",
+            expect: &[
+                Stdout("hints removed: MinAllocationExceedsOverloadThreshold"),
+                Stdout("(4 endpoints, 3 zones)"),
+                Stdout("option topology-aware"),
+                OutNot("option clusterip"),
+                Stdout("-> 50.0% of requests from us-east-1a cross zones"),
+                Stdout("-> 75.0% of requests from us-east-1b cross zones"),
+                Stdout("all clients: 66.7% cross zones, 0.0% dropped"),
+                Stdout("hops: pod->pod"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "every option, and the drops of ITP Local",
+            args: "explain scenarios/tar-fallback.yaml",
+            expect: &[
+                Stdout("option clusterip "),
+                Stdout("option topology-aware "),
+                Stdout("option prefer-close "),
+                Stdout("option itp-local "),
+                Stdout("all clients: 0.0% cross zones, 33.3% dropped"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "replica states: each state's share of the month and hints",
+            args: "explain scenarios/scale-in.yaml --option topology-aware",
+            expect: &[
+                Stdout("state day (66.7% of the month)"),
+                Stdout(
+                    "edge frontend -> backend: hints removed: MinAllocationExceedsOverloadThreshold (4 endpoints, 3 zones); 2048.00 GB cross zones",
+                ),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "an unknown option exits 2 with the names",
+            args: "explain scenarios/tar-fallback.yaml --option nope",
+            code: 2,
+            expect: &[
+                OutIs(""),
+                Stderr("nope"),
+                Stderr("clusterip, topology-aware, prefer-close, itp-local"),
+            ],
+            ..BASE
+        },
+    ];
+    run_table("explain", CASES);
+}
+
+// ---- recommend ----
+
+#[test]
+fn recommend_filters_and_ranks() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "an unknown capability exits 2 offering every capability",
+            args: "recommend scenarios/eks-10tb.yaml --require mtls,l8-routing --no-latency",
+            code: 2,
+            expect: &[
+                OutIs(""),
+                Stderr("unknown capability `l8-routing`"),
+                Stderr("l4: "),
+                Stderr("l7-routing: "),
+                Stderr("mtls: "),
+                Stderr("iam-auth: "),
+                Stderr("waf: "),
+                Stderr("static-ip: "),
+                Stderr("multi-cluster: "),
+                Stderr("multi-account: "),
+                Stderr("no-extra-component: "),
+                Stderr("statefulset-addressing: "),
+                Stderr("zone-local: "),
+                Stderr("observability: "),
+            ],
+            ..BASE
+        },
+        Case {
+            // Guide row 7: only VPC Lattice shares across accounts with IAM auth
+            // (capabilities/options.yaml).
+            name: "example json: the winner and every exclusion with its source",
+            args: "recommend scenarios/multi-cluster.yaml --example multi-account --format json --no-latency",
+            expect: &[
+                Json("/recommended", "\"lattice\""),
+                Json("/example/row", "7"),
+                JsonLen("/excluded", 4),
+                Check(|out| {
+                    let v: Value = serde_json::from_str(out).map_err(|e| e.to_string())?;
+                    let lacks_iam = |x: &Value| {
+                        x["missing"].as_array().is_some_and(|m| {
+                            m.iter().any(|m| {
+                                m["capability"] == "iam-auth"
+                                    && m["source"]["url"].as_str().is_some_and(|u| !u.is_empty())
+                            })
+                        })
+                    };
+                    match v["excluded"].as_array() {
+                        Some(x) if x.iter().all(lacks_iam) => Ok(()),
+                        _ => Err("an excluded option does not lack iam-auth with a source".into()),
+                    }
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "an unknown example exits 2 naming the examples",
+            args: "recommend scenarios/eks-10tb.yaml --example nope",
+            code: 2,
+            expect: &[Stderr("dr-low-traffic")],
+            ..BASE
+        },
+    ];
+    run_table("recommend", CASES);
+}
+
+// ---- sweep ----
+
+#[test]
+fn sweep_steps_and_break_evens() {
+    const CASES: &[Case] = &[
+        Case {
+            // 3 steps x 17 options, one row each; at 2 TB ClusterIP costs
+            // 2,048 x 2/3 x $0.01 x 2 = $27.31.
+            name: "csv is tidy",
+            args: "sweep scenarios/eks-10tb.yaml --set traffic=1TB..3TB --steps 3 --no-latency --format csv",
+            expect: &[
+                OutStarts("parameter,value,unit,option,kind,monthly_cost_usd,"),
+                OutLines(1 + 3 * 17),
+                Line("traffic,2,TB,clusterip,clusterip,27.31,", &[]),
+            ],
+            ..BASE
+        },
+        Case {
+            // The zonal NLB / ClusterIP break-even: 16.425 x 75 / 0.55 GB = 2.1873 TB.
+            name: "table names the break-even",
+            args: "sweep scenarios/eks-10tb.yaml --set traffic=1TB..3TB --steps 3 --no-latency",
+            expect: &[Stdout(
+                "internal-nlb-zonal-dns becomes cheaper than clusterip above 2.1873 TB ($29.86/month each)",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "--set naming an unknown entry lists the known ones",
+            args: "sweep scenarios/eks-10tb.yaml --set services[db].replicas=1..3",
+            code: 2,
+            expect: &[Stderr(
+                "no entry `db` in `services` (known: frontend, backend)",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "--set of a value the file does not set lists the settable ones",
+            args: "sweep scenarios/eks-10tb.yaml --set zones=1..3",
+            code: 2,
+            expect: &[Stderr("traffic[0].bytes_per_request")],
+            ..BASE
+        },
+        Case {
+            name: "--set without a range",
+            args: "sweep scenarios/eks-10tb.yaml --set traffic=1TB",
+            code: 2,
+            expect: &[Stderr("expected FROM..TO")],
+            ..BASE
+        },
+        Case {
+            name: "a range far beyond any workload is an input error",
+            args: "sweep scenarios/eks-10tb.yaml --set traffic=1TB..9999999999999999PB --steps 2",
+            code: 2,
+            ..BASE
+        },
+    ];
+    run_table("sweep", CASES);
+}
+
+// ---- calc ----
+
+#[test]
+fn calc_flags() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "unknown option kind names the flag and the kinds",
+            args: "calc --traffic 10TB --options clusterip,fastest",
+            code: 2,
+            expect: &[
+                OutIs(""),
+                Stderr("error: --options: unknown option kind `fastest`"),
+                Stderr("known kinds: clusterip, headless, itp-local"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "every bad flag at once",
+            args: "calc --traffic ten --zones 0",
+            code: 2,
+            expect: &[
+                Stderr("--traffic: `ten` is not a number"),
+                Stderr("--zones: 0 zones"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "found only at evaluation: located in the generated text, with a pointer to it",
+            args: "calc --traffic 1TB --instance-type m9.huge --no-latency",
+            code: 2,
+            expect: &[ErrStarts("<calc>:"), Stderr("--print-scenario")],
+            ..BASE
+        },
+        Case {
+            name: "a volume far beyond any workload names the flag",
+            args: "calc --traffic 79228162514264337593543950335PB --no-latency",
+            code: 2,
+            expect: &[Stderr("is too large")],
+            ..BASE
+        },
+        Case {
+            // ap-northeast-2's table has `lattice_service_hour: null` (no verified price).
+            name: "default options leave out Lattice where it has no verified price, saying so",
+            args: "calc --traffic 10TB --region ap-northeast-2 --no-latency --format csv",
+            expect: &[
+                Stderr("lattice left out of the default options"),
+                OutNot("\nlattice,"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "Lattice asked for by name there is an input error naming the price",
+            args: "calc --traffic 10TB --region ap-northeast-2 --options lattice --no-latency",
+            code: 2,
+            expect: &[Stderr("lattice_service_hour")],
+            ..BASE
+        },
+        Case {
+            name: "--print-scenario writes the scenario YAML",
+            args: "calc --traffic 10TB --print-scenario",
+            expect: &[Stdout("\nversion: 1 "), Stdout("kind: clusterip")],
+            ..BASE
+        },
+    ];
+    run_table("calc", CASES);
+}
+
+// ---- budget gates: exit 2 before anything is written, 3 after the report ----
+
+#[test]
+fn budget_gates() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "several options need --gate-option; --out untouched",
+            args: "calc --traffic 10TB --options clusterip,internal-alb --no-latency --fail-above-usd 200 --out {dir}/keep.csv",
+            files: &[KEEP],
+            code: 2,
+            expect: &[
+                Stderr("--gate-option: the scenario has 2 options"),
+                FileIs("keep.csv", "previous contents\n"),
+            ],
+        },
+        Case {
+            name: "an unknown --gate-option lists the options; --out untouched",
+            args: "calc --traffic 10TB --options clusterip,internal-alb --no-latency --fail-above-usd 200 --gate-option nlb --out {dir}/keep.csv",
+            files: &[KEEP],
+            code: 2,
+            expect: &[
+                Stderr("no option named `nlb` (hint: options: clusterip, internal-alb)"),
+                FileIs("keep.csv", "previous contents\n"),
+            ],
+        },
+        Case {
+            name: "a p99 budget without latency is a usage error; --out untouched",
+            args: "calc --traffic 10TB --request-size 16KiB --options internal-alb --no-latency --fail-above-p99-ms 5 --out {dir}/keep.csv",
+            files: &[KEEP],
+            code: 2,
+            expect: &[
+                Stderr("cannot be used with"),
+                FileIs("keep.csv", "previous contents\n"),
+            ],
+        },
+        Case {
+            name: "a budget that is not an amount; --out untouched",
+            args: "calc --traffic 10TB --request-size 16KiB --options internal-alb --fail-above-usd lots --out {dir}/keep.csv",
+            files: &[KEEP],
+            code: 2,
+            expect: &[
+                Stderr("`lots` is not an amount of USD"),
+                FileIs("keep.csv", "previous contents\n"),
+            ],
+        },
+        Case {
+            // Internal ALB: 16.425 + 81.92 + 136.5333 = $234.88 > $200.
+            name: "over budget: the whole report is written first, then the verdict, exit 3",
+            args: "calc --traffic 10TB --request-size 16KiB --options internal-alb --no-latency --fail-above-usd 200 --format json --out {dir}/gated.json",
+            code: 3,
+            expect: &[
+                ErrIs("budget exceeded: option internal-alb costs $234.88/month > $200.00\n"),
+                FileJson("gated.json", "/options/0/monthly_cost_usd", "234.88"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "within budget to the cent: exit 0 with the verdict on stderr",
+            args: "calc --traffic 10TB --request-size 16KiB --options internal-alb --no-latency --fail-above-usd 234.88",
+            expect: &[
+                Stderr("within budget: option internal-alb: $234.88/month <= $234.88"),
+                Stdout("internal-alb"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "the named option among several, report to stdout first",
+            args: "calc --traffic 10TB --options clusterip,internal-alb --no-latency --fail-above-usd $100 --gate-option clusterip",
+            code: 3,
+            expect: &[
+                Stdout("clusterip"),
+                ErrIs("budget exceeded: option clusterip costs $136.53/month > $100.00\n"),
+            ],
+            ..BASE
+        },
+    ];
+    run_table("gates", CASES);
+}
+
+// ---- latency through the binary (few requests; the statistics are the library's tests') ----
+
+#[test]
+fn latency_reports() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "json carries seed, samples, generator and the p99 interval",
+            args: "run scenarios/guide-10tb.yaml --format json --samples 5000 --seed 3",
+            expect: &[
+                Json("/latency/seed", "3"),
+                Json("/latency/samples", "5000"),
+                Check(|out| {
+                    let v: Value = serde_json::from_str(out).map_err(|e| e.to_string())?;
+                    let rng = v["latency"]["rng"].as_str().unwrap_or("");
+                    let ci = v["options"][0]["latency"]["p99_ci_ms"]
+                        .as_array()
+                        .map(Vec::len);
+                    if rng.contains("Xoshiro256PlusPlus") && ci == Some(2) {
+                        Ok(())
+                    } else {
+                        Err(format!("rng {rng:?}, p99 interval {ci:?}"))
+                    }
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "csv: the percentile columns, ordered",
+            args: "run scenarios/guide-10tb.yaml --format csv --samples 5000",
+            expect: &[
+                Stdout(",p50_ms,p90_ms,p99_ms,p999_ms,latency_samples,latency_seed,"),
+                Check(|out| {
+                    for r in csv_rows(out) {
+                        let p = ["p50_ms", "p90_ms", "p99_ms", "p999_ms"].map(|c| num(&r[c]));
+                        let ordered = 0.0 < p[0] && p[0] <= p[1] && p[1] <= p[2] && p[2] <= p[3];
+                        if !ordered {
+                            return Err(format!("{}: percentiles {p:?}", r["option"]));
+                        }
+                    }
+                    Ok(())
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "no traffic at all: $0 for ClusterIP, and a request still has a latency",
+            args: "calc --traffic 0TB --options clusterip --format csv --samples 2000",
+            expect: &[
+                Csv("monthly_cost_usd", "0.00"),
+                Check(|out| match num(&csv_rows(out)[0]["p99_ms"]) {
+                    p if p > 0.0 => Ok(()),
+                    p => Err(format!("p99 {p}")),
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "ranges: p99 P10 <= P90 per option",
+            args: "run scenarios/uncertain-traffic.yaml --format csv --samples 5000 --draws 20",
+            expect: &[Check(|out| {
+                for r in csv_rows(out) {
+                    let (lo, hi) = (num(&r["p99_ms_p10"]), num(&r["p99_ms_p90"]));
+                    let ordered = lo <= hi;
+                    if !ordered {
+                        return Err(format!("{}: p99 P10 {lo} > P90 {hi}", r["option"]));
+                    }
+                }
+                Ok(())
+            })],
+            ..BASE
+        },
+        Case {
+            name: "call graph: end-to-end percentiles per entry point, ordered by the options' paths",
+            args: "run scenarios/online-boutique.yaml --format json --samples 16384",
+            expect: &[Check(call_graph_percentiles)],
+            ..BASE
+        },
+        // Topology Aware Routing keeps every request in zone; Lattice adds its processing: a
+        // p99 limit between them passes the first and fails the second, whatever the noise.
+        Case {
+            name: "p99 gate: the in-zone option passes",
+            args: "calc --traffic 10TB --request-size 16KiB --options topology-aware,lattice --samples 20000 --format csv --fail-above-p99-ms 3 --gate-option topology-aware",
+            ..BASE
+        },
+        Case {
+            name: "p99 gate: Lattice fails after writing the report",
+            args: "calc --traffic 10TB --request-size 16KiB --options topology-aware,lattice --samples 20000 --format csv --fail-above-p99-ms 3 --gate-option lattice",
+            code: 3,
+            expect: &[
+                ErrStarts("latency budget exceeded: option lattice p99 "),
+                Stderr(" ms > 3.000 ms"),
+                OutLines(1 + 2),
+            ],
+            ..BASE
+        },
+    ];
+    run_table("latency", CASES);
+}
+
+/// online-boutique: entry points home, product, checkout; at every percentile same-zone routing
+/// is never slower than ClusterIP (it removes cross-AZ round trips), sidecars never faster (two
+/// proxies per call), and the home page (14 sequential calls) is slower than a product page (6).
+fn call_graph_percentiles(out: &str) -> Result<(), String> {
+    let v: Value = serde_json::from_str(out).map_err(|e| e.to_string())?;
     let eps = v["latency"]["entry_points"]
         .as_array()
-        .expect("entry points");
+        .ok_or("no entry points")?;
     let names: Vec<&str> = eps
         .iter()
         .map(|e| e["name"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(names, vec!["home", "product", "checkout"]);
+    if names != ["home", "product", "checkout"] {
+        return Err(format!("entry points {names:?}"));
+    }
     let p = |ep: usize, opt: &str, q: &str| {
         eps[ep]["options"]
             .as_array()
             .and_then(|a| a.iter().find(|x| x["option"] == opt))
-            .map(|x| x[q].as_f64().expect("number"))
-            .expect("option")
+            .and_then(|x| x[q].as_f64())
+            .unwrap_or(f64::NAN)
     };
     for q in ["p50_ms", "p90_ms", "p99_ms", "p999_ms"] {
-        for ep in 0..3 {
-            // Same-zone routing removes cross-AZ round trips; sidecars add two proxies per call.
-            assert!(
-                p(ep, "topology-aware", q) <= p(ep, "clusterip", q),
-                "{ep} {q}"
+        for (ep, name) in names.iter().enumerate() {
+            let (tar, cip, sidecar) = (
+                p(ep, "topology-aware", q),
+                p(ep, "clusterip", q),
+                p(ep, "istio-sidecar", q),
             );
-            assert!(
-                p(ep, "istio-sidecar", q) >= p(ep, "clusterip", q),
-                "{ep} {q}"
-            );
+            let ordered = tar <= cip && cip <= sidecar;
+            if !ordered {
+                return Err(format!(
+                    "{name} {q}: topology-aware {tar}, clusterip {cip}, istio-sidecar {sidecar}"
+                ));
+            }
         }
-        // The home page makes 14 sequential calls, a product page 6: more calls, higher latency.
-        assert!(p(0, "clusterip", q) > p(1, "clusterip", q), "{q}");
+        let longer = p(0, "clusterip", q) > p(1, "clusterip", q);
+        if !longer {
+            return Err(format!("home {q} not above product"));
+        }
+    }
+    Ok(())
+}
+
+// ---- diff and --compare-to ----
+
+/// A hand-made saved report: cost exact strings and p99s chosen for easy arithmetic.
+const OLD_JSON: &str = r#"{"schema_version": 1, "scenario": "s", "region": "us-east-1", "options": [
+{"name": "clusterip", "kind": "clusterip", "monthly_cost_usd_exact": "68.266666666666666666666666667", "latency": {"p99_ms": 2.5}},
+{"name": "internal-alb", "kind": "internal-alb", "monthly_cost_usd_exact": "98.12", "latency": {"p99_ms": 5.0}},
+{"name": "lattice", "kind": "lattice", "monthly_cost_usd_exact": "400", "latency": {"p99_ms": 7.0}}]}"#;
+
+/// The candidate: clusterip and internal-alb changed, lattice removed, istio-sidecar added.
+const NEW_JSON: &str = r#"{"schema_version": 1, "scenario": "s", "region": "us-east-1", "options": [
+{"name": "clusterip", "kind": "clusterip", "monthly_cost_usd_exact": "136.53333333333333333333333333", "latency": {"p99_ms": 2.25}},
+{"name": "internal-alb", "kind": "internal-alb", "monthly_cost_usd_exact": "234.88", "latency": {"p99_ms": 5.5}},
+{"name": "istio-sidecar", "kind": "istio-sidecar", "monthly_cost_usd_exact": "139.10", "latency": {"p99_ms": 3.4}}]}"#;
+
+const REPORTS: &[(&str, Fixture)] = &[("old.json", Text(OLD_JSON)), ("new.json", Text(NEW_JSON))];
+
+#[test]
+fn diff_compares_saved_reports() {
+    const CASES: &[Case] = &[
+        Case {
+            // clusterip: 136.5333 - 68.2667 = 68.27 (+100%); p99 2.25 - 2.5 = -0.25 ms.
+            // internal-alb: 234.88 - 98.12 = 136.76, / 98.12 = +139.38%; p99 +0.5 ms.
+            name: "csv: per-option deltas by hand",
+            args: "diff {dir}/old.json {dir}/new.json --format csv",
+            files: REPORTS,
+            code: 0,
+            expect: &[OutIs(
+                "option,kind,status,old_monthly_cost_usd,new_monthly_cost_usd,delta_usd,delta_pct,old_p99_ms,new_p99_ms,delta_p99_ms\n\
+                 clusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,2.250,-0.250\n\
+                 internal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,5.500,0.500\n\
+                 istio-sidecar,istio-sidecar,added,,139.10,,,,3.400,\n\
+                 lattice,lattice,removed,400.00,,,,7.000,,\n",
+            )],
+        },
+        Case {
+            name: "table: signed deltas",
+            args: "diff {dir}/old.json {dir}/new.json",
+            files: REPORTS,
+            code: 0,
+            expect: &[Line("internal-alb", &["+136.76", "+139.38%", "+0.500"])],
+        },
+        Case {
+            // Exact: 136.53333333333333333333333333 - 68.266666666666666666666666667.
+            name: "json: exact deltas and statuses",
+            args: "diff {dir}/old.json {dir}/new.json --format json",
+            files: REPORTS,
+            code: 0,
+            expect: &[
+                Json(
+                    "/options/0/delta_usd_exact",
+                    "\"68.266666666666666666666666663\"",
+                ),
+                Json("/options/0/delta_usd", "68.27"),
+                Json("/options/3/status", "\"removed\""),
+            ],
+        },
+        Case {
+            name: "markdown: a removed option",
+            args: "diff {dir}/old.json {dir}/new.json --format markdown",
+            files: REPORTS,
+            code: 0,
+            expect: &[Stdout("| lattice | lattice | removed | 400.00 | - |")],
+        },
+        Case {
+            name: "not JSON: located, exit 2",
+            args: "diff {dir}/bad.json {dir}/old.json",
+            files: &[
+                ("old.json", Text(OLD_JSON)),
+                (
+                    "bad.json",
+                    Text("{\n  \"schema_version\": 1,\n  \"options\": [\n}\n"),
+                ),
+            ],
+            code: 2,
+            expect: &[ErrStarts("{dir}/bad.json:4:1: error: not valid JSON")],
+        },
+        Case {
+            name: "another schema_version, exit 2",
+            args: "diff {dir}/old.json {dir}/v2.json",
+            files: &[
+                ("old.json", Text(OLD_JSON)),
+                ("v2.json", Text(r#"{"schema_version": 2, "options": []}"#)),
+            ],
+            code: 2,
+            expect: &[Stderr(
+                "schema_version 2; this ewsim reads and writes schema_version 1",
+            )],
+        },
+        Case {
+            name: "a missing report, exit 1",
+            args: "diff {dir}/old.json does/not/exist.json",
+            files: REPORTS,
+            code: 1,
+            expect: &[Stderr("cannot read does/not/exist.json")],
+        },
+        Case {
+            // This run: clusterip 136.53, internal-alb 234.88 (see `budget_gates`); lattice only
+            // in the old report.
+            name: "--compare-to: this run against a saved report",
+            args: "calc --traffic 10TB --request-size 16KiB --options clusterip,internal-alb --no-latency --format csv --compare-to {dir}/old.json",
+            files: REPORTS,
+            code: 0,
+            expect: &[
+                Stdout("\nclusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,,\n"),
+                Stdout("\ninternal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,,\n"),
+                Stdout("\nlattice,lattice,removed,400.00,"),
+            ],
+        },
+    ];
+    run_table("diff", CASES);
+}
+
+// ---- validate and schema ----
+
+#[test]
+fn validate_and_schema() {
+    const CASES: &[Case] = &[
+        Case {
+            // One conversion problem (line 10: an unknown volume unit) and two semantic ones
+            // (line 5: an instance type without a price; line 11: a call to an undeclared
+            // service). Columns by hand: `m5.huge` starts at column 48 of line 5, `10 parsecs`
+            // at 43 of line 10, `cache` at 26 of line 11.
+            name: "every problem with its line and column, then the count",
+            args: "validate {dir}/three.yaml",
+            files: &[(
+                "three.yaml",
+                Text(concat!(
+                    "version: 1\n",
+                    "region: us-east-1\n",
+                    "zones:\n  - {name: us-east-1a, nodes: {count: 2, type: m5.large}}\n",
+                    "  - {name: us-east-1b, nodes: {count: 2, type: m5.huge}}\n",
+                    "services:\n  - {name: frontend, replicas: 4}\n  - {name: backend, replicas: 4}\n",
+                    "traffic:\n  - {from: frontend, to: backend, volume: 10 parsecs}\n",
+                    "  - {from: frontend, to: cache, volume: 1 TB}\n",
+                    "options:\n  - {name: clusterip, kind: clusterip}\n",
+                )),
+            )],
+            code: 2,
+            expect: &[
+                OutIs(""),
+                ErrLines(4),
+                ErrLine(
+                    0,
+                    "{dir}/three.yaml:5:48: error: zones[1].nodes.type: instance type `m5.huge`",
+                    "(hint: known: ",
+                ),
+                ErrLine(
+                    1,
+                    "{dir}/three.yaml:10:43: error: traffic[0].volume: `10 parsecs`: unknown volume unit",
+                    "",
+                ),
+                ErrLine(
+                    2,
+                    "{dir}/three.yaml:11:26: error: traffic[1].to: traffic to unknown service `cache`",
+                    "",
+                ),
+                ErrLine(3, "{dir}/three.yaml: 3 problems", ""),
+            ],
+        },
+        Case {
+            // eks-10tb.yaml declares frontend and backend, one edge and the 17 options of
+            // README's table.
+            name: "a shipped scenario is ok",
+            args: "validate scenarios/eks-10tb.yaml",
+            expect: &[OutIs(
+                "ok: scenarios/eks-10tb.yaml: 2 services, 1 traffic edges, 17 options\n",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "a YAML error, exit 2",
+            args: "validate {dir}/typo.yaml",
+            files: &[("typo.yaml", Text("version: 1\nregoin: us-east-1\n"))],
+            code: 2,
+            expect: &[ErrStarts(
+                "{dir}/typo.yaml:2:1: error: unknown field `regoin`",
+            )],
+        },
+        Case {
+            name: "a missing scenario, exit 1",
+            args: "validate scenarios/no-such-file.yaml",
+            code: 1,
+            ..BASE
+        },
+        Case {
+            name: "a missing --pricing file, exit 1",
+            args: "validate scenarios/eks-10tb.yaml --pricing no-such.yaml",
+            code: 1,
+            ..BASE
+        },
+        Case {
+            name: "schema prints the committed schema",
+            args: "schema",
+            expect: &[
+                OutIsRepoFile("scenarios/scenario.schema.json"),
+                Json(
+                    "/$schema",
+                    "\"https://json-schema.org/draft/2020-12/schema\"",
+                ),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "schema --out writes it",
+            args: "schema --out {dir}/s.json",
+            expect: &[
+                OutIs(""),
+                FileIsRepoFile("s.json", "scenarios/scenario.schema.json"),
+            ],
+            ..BASE
+        },
+    ];
+    run_table("validate", CASES);
+}
+
+// ---- pricing import ----
+
+#[test]
+fn pricing_import_rejects_bad_offers_writing_nothing() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "truncated offer file",
+            args: "pricing import --offer tests/fixtures/offers/bad-truncated.json --region eu-west-1 --out {dir}/bad.yaml",
+            code: 2,
+            expect: &[NoFile("bad.yaml")],
+            ..BASE
+        },
+        Case {
+            name: "offer file of another region",
+            args: "pricing import --offer tests/fixtures/offers/bad-wrong-region.json --region eu-west-1 --out {dir}/bad.yaml",
+            code: 2,
+            expect: &[NoFile("bad.yaml")],
+            ..BASE
+        },
+        Case {
+            name: "offer file of another service",
+            args: "pricing import --offer tests/fixtures/offers/bad-wrong-service.json --region eu-west-1 --out {dir}/bad.yaml",
+            code: 2,
+            expect: &[NoFile("bad.yaml")],
+            ..BASE
+        },
+        Case {
+            name: "missing offer file, exit 1",
+            args: "pricing import --offer tests/fixtures/offers/no-such-file.json --region eu-west-1 --out {dir}/bad.yaml",
+            code: 1,
+            expect: &[NoFile("bad.yaml")],
+            ..BASE
+        },
+    ];
+    run_table("pricing-import", CASES);
+}
+
+// ---- flows of several steps ----
+
+/// The CSV rows as (option, monthly_cost_usd).
+fn costs(csv_text: &str) -> Vec<(String, String)> {
+    csv_rows(csv_text)
+        .into_iter()
+        .map(|r| (r["option"].clone(), r["monthly_cost_usd"].clone()))
+        .collect()
+}
+
+#[test]
+fn calc_equals_run_on_the_printed_scenario() {
+    let dir = scratch("calc-equals-run");
+    let calc = [
+        "calc",
+        "--traffic",
+        "10TB",
+        "--zones",
+        "3",
+        "--request-size",
+        "16KiB",
+        "--options",
+        "clusterip,topology-aware,internal-alb,lattice",
+    ];
+    let o = ewsim(&[&calc[..], &["--print-scenario"]].concat());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let file = write(&dir, "calc.yaml", &stdout(&o));
+    // A few simulated requests: the latency columns are compared too.
+    let args = ["--format", "csv", "--samples", "2000"];
+    let from_calc = ewsim(&[&calc[..], &args].concat());
+    let from_run = ewsim(&[&["run", file.as_str()][..], &args].concat());
+    assert_eq!(from_calc.status.code(), Some(0), "{}", stderr(&from_calc));
+    assert_eq!(from_run.status.code(), Some(0), "{}", stderr(&from_run));
+    assert_eq!(stdout(&from_calc), stdout(&from_run));
+    // By hand: 10 TB = 10,240 GB; ClusterIP over 3 balanced zones sends 2/3 across, charged at
+    // $0.01/GB on both sides: 10,240 x 2/3 x 0.01 x 2 = 136.53. Topology Aware Routing keeps
+    // every byte in zone. The ALB adds 730 h x $0.0225 = 16.425 and 10,240 GB / 730 h = 14.03
+    // LCU x $0.008 x 730 = 81.92 to the client -> ALB crossing 136.53: 234.88.
+    let got = costs(&stdout(&from_calc));
+    let want = [
+        ("clusterip", "136.53"),
+        ("topology-aware", "0.00"),
+        ("internal-alb", "234.88"),
+    ];
+    assert_eq!(got.len(), 4);
+    for ((o, c), (wo, wc)) in got.iter().zip(want) {
+        assert_eq!((o.as_str(), c.as_str()), (wo, wc));
     }
 }
 
+/// The range draws are seeded per (seed, draw, path): the same figures for any thread count.
 #[test]
-fn call_graph_errors_are_located() {
-    let dir = scratch("callgraph");
-    let text = "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\n\
-        services: [{name: x, replicas: 1}, {name: y, replicas: 1}]\n\
-        traffic: [{from: x, to: y, rps: 1, request_size: 1 KiB, response_size: 1 KiB}]\n\
-        options: [{name: o, kind: clusterip}]\ncall_graph:\n  entry_points:\n    - name: e\n      service: x\n      stages:\n        - [{to: y}]\n  services:\n    - service: y\n      stages:\n        - [{to: x}]\n    - service: x\n      stages:\n        - [{to: y}]\n";
-    let path = write(&dir, "cycle.yaml", text);
-    let o = ewsim(&["run", &path]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains(
-            ":17:12: error: call_graph.services[0].stages[0][0]: call y -> x has no traffic edge"
-        ),
-        "{err}"
-    );
-    assert!(err.contains("calls form a cycle: y -> x -> y"), "{err}");
-}
-
-#[test]
-fn hop_catalogue_entries_can_be_overridden_from_the_scenario() {
-    let dir = scratch("hops");
-    let base = std::fs::read_to_string(root().join("scenarios/guide-10tb.yaml")).expect("scenario");
-    let slow = base.replace(
-        "options:",
-        "latency:\n  hops:\n    net.cross_az: {dist: {family: lognormal_quantiles, p50: 5000, p99: 9000}, source: test, as_of: \"2026-11-26\"}\noptions:",
-    );
-    let path = write(&dir, "slow.yaml", &slow);
-    let get = |file: &str| {
-        let o = ewsim(&["run", file, "--format", "csv", "--samples", "65536"]);
-        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-        latency_columns(&stdout(&o))
-    };
-    let (before, after) = (get("scenarios/guide-10tb.yaml"), get(&path));
-    let p50 = |rows: &[(String, [f64; 4])], n: &str| {
-        rows.iter()
-            .find(|(o, _)| o == n)
-            .map(|(_, p)| p[0])
-            .expect("option")
-    };
-    // ClusterIP crosses zones for 2/3 of requests: its median moves to the slow cross-AZ hop (5 ms
-    // median); ITP Local never crosses and is unchanged (common random numbers: identical).
-    assert!(p50(&before, "clusterip") < 1.5 && p50(&after, "clusterip") > 4.0);
-    assert_eq!(p50(&before, "itp-local"), p50(&after, "itp-local"));
-    let bad = write(
-        &dir,
-        "bad.yaml",
-        &base.replace(
-            "options:",
-            "latency:\n  hops:\n    net.nope: {dist: {family: constant, value: 1}}\noptions:",
-        ),
-    );
-    let o = ewsim(&["run", &bad]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("unknown hop 'net.nope'"),
-        "{}",
-        stderr(&o)
-    );
-}
-
-#[test]
-fn recommend_unknown_capability_exits_2_with_the_names() {
-    let o = ewsim(&[
-        "recommend",
-        "scenarios/eks-10tb.yaml",
-        "--require",
-        "mtls,l8-routing",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(err.contains("unknown capability `l8-routing`"), "{err}");
-    // Every capability the issue names is offered in the hint.
-    for name in [
-        "l4",
-        "l7-routing",
-        "mtls",
-        "iam-auth",
-        "waf",
-        "static-ip",
-        "multi-cluster",
-        "multi-account",
-        "no-extra-component",
-        "statefulset-addressing",
-        "zone-local",
-        "observability",
-    ] {
-        assert!(
-            err.contains(&format!("{name}: ")),
-            "{name} missing from {err}"
-        );
-    }
-    assert!(stdout(&o).is_empty());
-}
-
-#[test]
-fn recommend_example_json_names_the_winner_and_exclusions() {
-    // Guide row 7: only VPC Lattice shares across accounts with IAM auth (capabilities/options.yaml).
-    let o = ewsim(&[
-        "recommend",
-        "scenarios/multi-cluster.yaml",
-        "--example",
-        "multi-account",
-        "--format",
-        "json",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    assert_eq!(v["recommended"], "lattice");
-    assert_eq!(v["example"]["row"], 7);
-    let excluded = v["excluded"].as_array().expect("excluded");
-    assert_eq!(excluded.len(), 4);
-    assert!(
-        excluded.iter().all(|x| x["missing"]
-            .as_array()
-            .is_some_and(|m| m.iter().any(|m| m["capability"] == "iam-auth"
-                && m["source"]["url"].as_str().is_some_and(|u| !u.is_empty()))))
-    );
-    let bad = ewsim(&["recommend", "scenarios/eks-10tb.yaml", "--example", "nope"]);
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(stderr(&bad).contains("dr-low-traffic"), "{}", stderr(&bad));
-}
-
-#[test]
-fn sweep_csv_is_tidy_and_names_the_break_even() {
-    let o = ewsim(&[
-        "sweep",
-        "scenarios/eks-10tb.yaml",
-        "--set",
-        "traffic=1TB..3TB",
-        "--steps",
-        "3",
-        "--no-latency",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .expect("header")
-        .iter()
-        .map(String::from)
-        .collect();
-    assert_eq!(
-        header[..6],
-        [
-            "parameter",
-            "value",
-            "unit",
-            "option",
-            "kind",
-            "monthly_cost_usd"
-        ]
-    );
-    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.expect("row")).collect();
-    // 3 steps x 17 options, one row each.
-    assert_eq!(rows.len(), 3 * 17);
-    // At 2 TB, ClusterIP costs 2,048 x 2/3 x $0.01 x 2 = $27.31.
-    let at_2tb = rows
-        .iter()
-        .find(|r| &r[1] == "2" && &r[3] == "clusterip")
-        .expect("clusterip at 2 TB");
-    assert_eq!((&at_2tb[2], &at_2tb[5]), ("TB", "27.31"));
-    // The table names the zonal NLB / ClusterIP break-even (16.425 x 75 / 0.55 GB = 2.1873 TB).
-    let o = ewsim(&[
-        "sweep",
-        "scenarios/eks-10tb.yaml",
-        "--set",
-        "traffic=1TB..3TB",
-        "--steps",
-        "3",
-        "--no-latency",
-    ]);
-    assert!(
-        stdout(&o).contains(
-            "internal-nlb-zonal-dns becomes cheaper than clusterip above 2.1873 TB ($29.86/month each)"
-        ),
-        "{}",
-        stdout(&o)
-    );
-}
-
-#[test]
-fn sweep_bad_set_exits_2_naming_the_settable_values() {
-    let o = ewsim(&[
-        "sweep",
-        "scenarios/eks-10tb.yaml",
-        "--set",
-        "services[db].replicas=1..3",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("no entry `db` in `services` (known: frontend, backend)"),
-        "{}",
-        stderr(&o)
-    );
-    let o = ewsim(&["sweep", "scenarios/eks-10tb.yaml", "--set", "zones=1..3"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("traffic[0].bytes_per_request"),
-        "{}",
-        stderr(&o)
-    );
-    let o = ewsim(&["sweep", "scenarios/eks-10tb.yaml", "--set", "traffic=1TB"]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("expected FROM..TO"), "{}", stderr(&o));
-}
-
-#[test]
-fn ranges_report_p10_p50_p90_identically_for_any_thread_count() {
+fn ranges_are_identical_for_any_thread_count() {
     let run = |threads: &str| {
         Command::new(env!("CARGO_BIN_EXE_ewsim"))
             .args(["run", "scenarios/uncertain-traffic.yaml", "--format", "csv"])
-            .args(["--samples", "20000", "--draws", "40"])
+            .args(["--samples", "5000", "--draws", "40"])
             .env("RAYON_NUM_THREADS", threads)
             .current_dir(root())
             .output()
@@ -772,665 +1547,17 @@ fn ranges_report_p10_p50_p90_identically_for_any_thread_count() {
     let (one, two) = (run("1"), run("2"));
     assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
     assert_eq!(stdout(&one), stdout(&two));
-    let out = stdout(&one);
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    let h = r.headers().expect("header").clone();
-    let col = |n: &str| h.iter().position(|x| x == n).expect(n);
-    let row = r.records().next().expect("clusterip").expect("row");
-    let v = |n: &str| row[col(n)].parse::<f64>().expect(n);
-    // The point figure is the median volume's cost: sqrt(8,192 x 15,360) GB / 75 = $149.56.
-    assert_eq!(v("monthly_cost_usd"), 149.56);
-    assert!(v("cost_p10_usd") < v("cost_p50_usd") && v("cost_p50_usd") < v("cost_p90_usd"));
-    // All draws lie inside the 1%..99% band of the lognormal: 7.06 TB to 17.0 TB -> $96 to $232.
-    assert!(v("cost_p10_usd") > 96.0 && v("cost_p90_usd") < 232.0);
-    assert!(v("p99_ms_p10") <= v("p99_ms_p90"));
-    assert_eq!(&row[col("uncertainty_draws")], "40");
-    // A scenario without ranges leaves the range columns empty.
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--format",
-        "csv",
-        "--no-latency",
-    ]);
-    let out = stdout(&o);
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    let h = r.headers().expect("header").clone();
-    let i = h.iter().position(|x| x == "cost_p10_usd").expect("column");
-    assert!(r.records().all(|x| x.expect("row")[i].is_empty()));
-}
-
-#[test]
-fn a_bad_range_is_located() {
-    let dir = scratch("range");
-    let text = std::fs::read_to_string(root().join("scenarios/uncertain-traffic.yaml"))
-        .expect("scenario")
-        .replace("8TB to 15TB", "15TB to 8TB");
-    let f = write(&dir, "bad.yaml", &text);
-    let o = ewsim(&["run", &f, "--no-latency"]);
-    assert_eq!(o.status.code(), Some(2));
-    let e = stderr(&o);
-    assert!(e.contains("bad.yaml:18:"), "{e}");
-    assert!(e.contains("the low end is above the high end"), "{e}");
-    // Draws only matter with ranges: zero is refused there and ignored elsewhere.
-    let o = ewsim(&[
-        "run",
-        "scenarios/uncertain-traffic.yaml",
-        "--draws",
-        "0",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("error: --draws: must be at least 1"),
-        "{}",
-        stderr(&o)
-    );
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--draws",
-        "0",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-}
-
-// ---- calc, diff, budget gates, exit codes 0 / 1 / 2 / 3 ----
-
-const CALC: &[&str] = &[
-    "calc",
-    "--traffic",
-    "10TB",
-    "--zones",
-    "3",
-    "--request-size",
-    "16KiB",
-    "--options",
-    "clusterip,topology-aware,internal-alb,lattice",
-];
-
-fn with<'a>(base: &[&'a str], more: &[&'a str]) -> Vec<&'a str> {
-    base.iter().chain(more).copied().collect()
-}
-
-/// The CSV rows as (option, monthly_cost_usd).
-fn costs(csv_text: &str) -> Vec<(String, String)> {
-    let mut r = csv::Reader::from_reader(csv_text.as_bytes());
-    let h = r.headers().expect("header").clone();
-    let c = h
-        .iter()
-        .position(|x| x == "monthly_cost_usd")
-        .expect("cost column");
-    r.records()
-        .map(|x| x.expect("record"))
-        .map(|x| (x[0].to_string(), x[c].to_string()))
-        .collect()
-}
-
-#[test]
-fn calc_equals_run_on_the_printed_scenario() {
-    let dir = scratch("calc");
-    let o = ewsim(&with(CALC, &["--print-scenario"]));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let yaml = stdout(&o);
-    assert!(yaml.contains("\nversion: 1 "), "{yaml}");
-    let file = write(&dir, "calc.yaml", &yaml);
-    let args = ["--format", "csv", "--samples", "20000"];
-    let calc = ewsim(&with(CALC, &args));
-    let run = ewsim(&with(&["run", &file], &args));
-    assert_eq!(calc.status.code(), Some(0), "{}", stderr(&calc));
-    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
-    assert_eq!(stdout(&calc), stdout(&run));
-    // By hand: 10 TB = 10,240 GB; ClusterIP over 3 balanced zones sends 2/3 across, charged at
-    // $0.01/GB on both sides: 10,240 x 2/3 x 0.01 x 2 = 136.53. Topology Aware Routing keeps
-    // every byte in zone. The ALB adds 730 h x $0.0225 = 16.425 and 10,240 GB / 730 h = 14.03
-    // LCU x $0.008 x 730 = 81.92 to the client -> ALB crossing 136.53: 234.88.
-    let got = costs(&stdout(&calc));
-    assert_eq!(got[0], ("clusterip".into(), "136.53".into()));
-    assert_eq!(got[1], ("topology-aware".into(), "0.00".into()));
-    assert_eq!(got[2], ("internal-alb".into(), "234.88".into()));
-    assert_eq!(got.len(), 4);
-}
-
-#[test]
-fn calc_bad_flags_exit_2_naming_the_flag() {
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "10TB",
-        "--options",
-        "clusterip,fastest",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(
-        err.contains("error: --options: unknown option kind `fastest`"),
-        "{err}"
-    );
-    assert!(
-        err.contains("known kinds: clusterip, headless, itp-local"),
-        "{err}"
-    );
-    assert!(stdout(&o).is_empty());
-    let o = ewsim(&["calc", "--traffic", "ten", "--zones", "0"]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.contains("--traffic: `ten` is not a number"), "{err}");
-    assert!(err.contains("--zones: 0 zones"), "{err}");
-    // Found only at evaluation: located in the generated text, with a pointer to it.
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "1TB",
-        "--instance-type",
-        "m9.huge",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    let err = stderr(&o);
-    assert!(err.starts_with("<calc>:"), "{err}");
-    assert!(err.contains("--print-scenario"), "{err}");
-}
-
-/// Two hand-made saved reports: cost exact strings and p99s chosen for easy arithmetic.
-fn saved_reports(dir: &Path) -> (String, String) {
-    let report = |opts: &str| {
-        format!(
-            r#"{{"schema_version": 1, "scenario": "s", "region": "us-east-1", "options": [{opts}]}}"#
-        )
-    };
-    let opt = |name: &str, exact: &str, p99: &str| {
-        format!(
-            r#"{{"name": "{name}", "kind": "{name}", "monthly_cost_usd_exact": "{exact}", "latency": {{"p99_ms": {p99}}}}}"#
-        )
-    };
-    let old = report(
-        &[
-            opt("clusterip", "68.266666666666666666666666667", "2.5"),
-            opt("internal-alb", "98.12", "5.0"),
-            opt("lattice", "400", "7.0"),
-        ]
-        .join(","),
-    );
-    let new = report(
-        &[
-            opt("clusterip", "136.53333333333333333333333333", "2.25"),
-            opt("internal-alb", "234.88", "5.5"),
-            opt("istio-sidecar", "139.10", "3.4"),
-        ]
-        .join(","),
-    );
-    (write(dir, "old.json", &old), write(dir, "new.json", &new))
-}
-
-#[test]
-fn diff_reports_per_option_deltas_by_hand() {
-    let dir = scratch("diff");
-    let (old, new) = saved_reports(&dir);
-    let o = ewsim(&["diff", &old, &new, "--format", "csv"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    // clusterip: 136.5333 - 68.2667 = 68.27 (+100%); p99 2.25 - 2.5 = -0.25 ms.
-    // internal-alb: 234.88 - 98.12 = 136.76, / 98.12 = +139.38%; p99 +0.5 ms.
-    assert_eq!(
-        stdout(&o),
-        "option,kind,status,old_monthly_cost_usd,new_monthly_cost_usd,delta_usd,delta_pct,old_p99_ms,new_p99_ms,delta_p99_ms\n\
-         clusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,2.250,-0.250\n\
-         internal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,5.500,0.500\n\
-         istio-sidecar,istio-sidecar,added,,139.10,,,,3.400,\n\
-         lattice,lattice,removed,400.00,,,,7.000,,\n"
-    );
-    let o = ewsim(&["diff", &old, &new]);
-    let table = stdout(&o);
-    let alb = table
-        .lines()
-        .find(|l| l.starts_with("internal-alb"))
-        .expect("row");
-    assert!(
-        alb.contains("+136.76") && alb.contains("+139.38%") && alb.contains("+0.500"),
-        "{alb}"
-    );
-    let o = ewsim(&["diff", &old, &new, "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
-    let c = &v["options"][0];
-    // Exact: 136.53333333333333333333333333 - 68.266666666666666666666666667.
-    assert_eq!(c["delta_usd_exact"], "68.266666666666666666666666663");
-    assert_eq!(c["delta_usd"], 68.27);
-    assert_eq!(v["options"][3]["status"], "removed");
-    let o = ewsim(&["diff", &old, &new, "--format", "markdown"]);
-    assert!(
-        stdout(&o).contains("| lattice | lattice | removed | 400.00 | - |"),
-        "{}",
-        stdout(&o)
-    );
-}
-
-#[test]
-fn diff_bad_reports_exit_2_or_1() {
-    let dir = scratch("diff-bad");
-    let (old, _) = saved_reports(&dir);
-    let bad = write(
-        &dir,
-        "bad.json",
-        "{\n  \"schema_version\": 1,\n  \"options\": [\n}\n",
-    );
-    let o = ewsim(&["diff", &bad, &old]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).starts_with(&format!("{bad}:4:1: error: not valid JSON")),
-        "{}",
-        stderr(&o)
-    );
-    let v2 = write(&dir, "v2.json", r#"{"schema_version": 2, "options": []}"#);
-    let o = ewsim(&["diff", &old, &v2]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("schema_version 2; this ewsim reads and writes schema_version 1"),
-        "{}",
-        stderr(&o)
-    );
-    let o = ewsim(&["diff", &old, "does/not/exist.json"]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot read does/not/exist.json"));
-}
-
-#[test]
-fn run_compare_to_a_saved_report() {
-    let dir = scratch("compare");
-    let (old, _) = saved_reports(&dir);
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "10TB",
-        "--request-size",
-        "16KiB",
-        "--options",
-        "clusterip,internal-alb",
-        "--no-latency",
-        "--format",
-        "csv",
-        "--compare-to",
-        &old,
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    // This run: clusterip 136.53, internal-alb 234.88 (hand arithmetic above); lattice only old.
-    assert!(
-        out.contains("\nclusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,,\n"),
-        "{out}"
-    );
-    assert!(
-        out.contains("\ninternal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,,\n"),
-        "{out}"
-    );
-    assert!(out.contains("\nlattice,lattice,removed,400.00,"), "{out}");
-}
-
-#[test]
-fn exit_codes_end_to_end() {
-    let dir = scratch("exit");
-    // 0: an ordinary run.
-    let o = ewsim(&["run", "scenarios/guide-10tb.yaml", "--no-latency"]);
-    assert_eq!(o.status.code(), Some(0));
-    // 1: --out into a directory that does not exist: nothing is created.
-    let missing = dir.join("no-such-dir").join("report.csv");
-    let o = ewsim(&[
-        "run",
-        "scenarios/guide-10tb.yaml",
-        "--no-latency",
-        "--out",
-        &missing.display().to_string(),
-    ]);
-    assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("cannot write"), "{}", stderr(&o));
-    assert!(!missing.exists());
-    // 1: a runtime failure (unreadable --pricing file) leaves an existing --out file untouched.
-    let keep = write(&dir, "keep.csv", "previous contents\n");
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "10TB",
-        "--pricing",
-        "does/not/exist.yaml",
-        "--out",
-        &keep,
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stderr(&o).contains("cannot read does/not/exist.yaml"));
-    assert_eq!(
-        std::fs::read_to_string(&keep).expect("kept"),
-        "previous contents\n"
-    );
-    // 2: bad input, and a bad gate leaves the existing --out file alone.
-    let one = [
-        "calc",
-        "--traffic",
-        "10TB",
-        "--request-size",
-        "16KiB",
-        "--options",
-        "internal-alb",
-    ];
-    let two = [
-        "calc",
-        "--traffic",
-        "10TB",
-        "--options",
-        "clusterip,internal-alb",
-    ];
-    for (args, cause) in [
-        (
-            with(&two, &["--no-latency", "--fail-above-usd", "200"]),
-            "--gate-option: the scenario has 2 options",
-        ),
-        (
-            with(
-                &two,
-                &[
-                    "--no-latency",
-                    "--fail-above-usd",
-                    "200",
-                    "--gate-option",
-                    "nlb",
-                ],
-            ),
-            "no option named `nlb` (hint: options: clusterip, internal-alb)",
-        ),
-        (
-            with(&one, &["--no-latency", "--fail-above-p99-ms", "5"]),
-            "cannot be used with",
-        ),
-        (
-            with(&one, &["--fail-above-usd", "lots"]),
-            "`lots` is not an amount of USD",
-        ),
-    ] {
-        let o = ewsim(&with(&args, &["--out", &keep]));
-        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
-        assert!(stderr(&o).contains(cause), "{args:?}: {}", stderr(&o));
-        assert_eq!(
-            std::fs::read_to_string(&keep).expect("kept"),
-            "previous contents\n"
-        );
-    }
-    // 3: over budget. The whole report is still written first, then the verdict, then exit 3.
-    // Internal ALB: 16.425 + 81.92 + 136.5333 = $234.88 > $200.
-    let out = dir.join("gated.json").display().to_string();
-    let o = ewsim(&with(
-        &one,
-        &[
-            "--no-latency",
-            "--fail-above-usd",
-            "200",
-            "--format",
-            "json",
-            "--out",
-            &out,
-        ],
-    ));
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    assert_eq!(
-        stderr(&o),
-        "budget exceeded: option internal-alb costs $234.88/month > $200.00\n"
-    );
-    let v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&out).expect("written"))
-            .expect("complete JSON");
-    assert_eq!(v["options"][0]["monthly_cost_usd"], 234.88);
-    // The same option within budget: 0, with the verdict on stderr.
-    let o = ewsim(&with(&one, &["--no-latency", "--fail-above-usd", "234.88"]));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(stderr(&o).contains("within budget: option internal-alb: $234.88/month <= $234.88"));
-    assert!(stdout(&o).contains("internal-alb"));
-    // The named option among several, to standard output.
-    let o = ewsim(&with(
-        &two,
-        &[
-            "--no-latency",
-            "--fail-above-usd",
-            "$100",
-            "--gate-option",
-            "clusterip",
-        ],
-    ));
-    assert_eq!(o.status.code(), Some(3));
-    assert!(stdout(&o).contains("clusterip"), "report first");
-    assert_eq!(
-        stderr(&o),
-        "budget exceeded: option clusterip costs $136.53/month > $100.00\n"
-    );
-}
-
-#[test]
-fn p99_gate_uses_the_simulated_latency() {
-    // Topology Aware Routing keeps every request in zone; Lattice adds its processing: a p99
-    // limit between them passes the first and fails the second, whatever the sampling noise.
-    let base = [
-        "calc",
-        "--traffic",
-        "10TB",
-        "--request-size",
-        "16KiB",
-        "--options",
-        "topology-aware,lattice",
-        "--samples",
-        "20000",
-        "--format",
-        "csv",
-    ];
-    let o = ewsim(&with(
-        &base,
-        &[
-            "--fail-above-p99-ms",
-            "3",
-            "--gate-option",
-            "topology-aware",
-        ],
-    ));
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = ewsim(&with(
-        &base,
-        &["--fail-above-p99-ms", "3", "--gate-option", "lattice"],
-    ));
-    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
-    let err = stderr(&o);
-    assert!(
-        err.starts_with("latency budget exceeded: option lattice p99 "),
-        "{err}"
-    );
-    assert!(err.trim_end().ends_with(" ms > 3.000 ms"), "{err}");
-    assert_eq!(
-        costs(&stdout(&o)).len(),
-        2,
-        "report written before the verdict"
-    );
-}
-
-#[test]
-fn validate_lists_every_problem_with_its_line_and_exits_2() {
-    let d = scratch("validate-problems");
-    // One conversion problem (line 10: an unknown volume unit) and two semantic ones (line 5: an
-    // instance type without a price; line 11: a call to an undeclared service).
-    let f = write(
-        &d,
-        "three.yaml",
-        "version: 1\n\
-         region: us-east-1\n\
-         zones:\n  - {name: us-east-1a, nodes: {count: 2, type: m5.large}}\n  - {name: us-east-1b, nodes: {count: 2, type: m5.huge}}\n\
-         services:\n  - {name: frontend, replicas: 4}\n  - {name: backend, replicas: 4}\n\
-         traffic:\n  - {from: frontend, to: backend, volume: 10 parsecs}\n  - {from: frontend, to: cache, volume: 1 TB}\n\
-         options:\n  - {name: clusterip, kind: clusterip}\n",
-    );
-    let o = ewsim(&["validate", &f]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert_eq!(stdout(&o), "");
-    let err = stderr(&o);
-    let lines: Vec<&str> = err.lines().collect();
-    // Columns by hand: `m5.huge` starts at column 48 of line 5, `10 parsecs` at 43 of line 10,
-    // `cache` at 26 of line 11.
-    assert_eq!(lines.len(), 4, "{err}");
-    assert!(
-        lines[0].starts_with(&format!(
-            "{f}:5:48: error: zones[1].nodes.type: instance type `m5.huge`"
-        )),
-        "{err}"
-    );
-    assert!(lines[0].contains("(hint: known: "), "{err}");
-    assert!(
-        lines[1].starts_with(&format!(
-            "{f}:10:43: error: traffic[0].volume: `10 parsecs`: unknown volume unit"
-        )),
-        "{err}"
-    );
-    assert!(
-        lines[2].starts_with(&format!(
-            "{f}:11:26: error: traffic[1].to: traffic to unknown service `cache`"
-        )),
-        "{err}"
-    );
-    assert_eq!(lines[3], format!("{f}: 3 problems"));
-}
-
-#[test]
-fn validate_a_shipped_scenario_says_ok() {
-    // eks-10tb.yaml declares frontend and backend, one edge and the 17 options of README's table.
-    let o = ewsim(&["validate", "scenarios/eks-10tb.yaml"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(
-        stdout(&o),
-        "ok: scenarios/eks-10tb.yaml: 2 services, 1 traffic edges, 17 options\n"
-    );
-}
-
-#[test]
-fn validate_yaml_errors_exit_2_and_missing_files_exit_1() {
-    let d = scratch("validate-yaml");
-    let f = write(&d, "typo.yaml", "version: 1\nregoin: us-east-1\n");
-    let o = ewsim(&["validate", &f]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(
-        stderr(&o).starts_with(&format!("{f}:2:1: error: unknown field `regoin`")),
-        "{}",
-        stderr(&o)
-    );
-    let o = ewsim(&["validate", "scenarios/no-such-file.yaml"]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let o = ewsim(&[
-        "validate",
-        "scenarios/eks-10tb.yaml",
-        "--pricing",
-        "no-such.yaml",
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-}
-
-#[test]
-fn schema_prints_the_committed_schema_and_writes_out() {
-    let committed = std::fs::read_to_string(root().join("scenarios/scenario.schema.json"))
-        .expect("committed schema");
-    let o = ewsim(&["schema"]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(stdout(&o), committed);
-    let d = scratch("schema-out");
-    let out = d.join("s.json");
-    let o = ewsim(&["schema", "--out", &out.display().to_string()]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&out).expect("written"), committed);
-    let v: serde_json::Value = serde_json::from_str(&committed).expect("JSON");
-    assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
-}
-
-#[test]
-fn extreme_volumes_are_input_errors_and_zero_traffic_still_has_latency() {
-    // Far beyond any workload: an input error naming the flag, never an arithmetic panic.
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "79228162514264337593543950335PB",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("is too large"), "{}", stderr(&o));
-    let o = ewsim(&[
-        "sweep",
-        "scenarios/eks-10tb.yaml",
-        "--set",
-        "traffic=1TB..9999999999999999PB",
-        "--steps",
-        "2",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    // No traffic at all: $0 for ClusterIP (nothing crosses), and a request still has a latency.
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "0TB",
-        "--options",
-        "clusterip",
-        "--format",
-        "csv",
-        "--samples",
-        "2000",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let out = stdout(&o);
-    let mut r = csv::Reader::from_reader(out.as_bytes());
-    let h = r.headers().expect("header").clone();
-    let row = r.records().next().expect("row").expect("row");
-    let col = |n: &str| h.iter().position(|x| x == n).expect(n);
-    assert_eq!(&row[col("monthly_cost_usd")], "0.00");
-    assert!(row[col("p99_ms")].parse::<f64>().expect("p99") > 0.0);
-}
-
-#[test]
-fn calc_defaults_leave_out_lattice_where_it_has_no_verified_price() {
-    // ap-northeast-2's table has `lattice_service_hour: null` (no verified price): the default
-    // option list skips Lattice and says so, instead of failing on a default.
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "10TB",
-        "--region",
-        "ap-northeast-2",
-        "--no-latency",
-        "--format",
-        "csv",
-    ]);
-    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stderr(&o).contains("lattice left out of the default options"),
-        "{}",
-        stderr(&o)
-    );
-    assert!(!stdout(&o).contains("\nlattice,"), "{}", stdout(&o));
-    // Asked for by name, it is still an input error naming the missing price.
-    let o = ewsim(&[
-        "calc",
-        "--traffic",
-        "10TB",
-        "--region",
-        "ap-northeast-2",
-        "--options",
-        "lattice",
-        "--no-latency",
-    ]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("lattice_service_hour"),
-        "{}",
-        stderr(&o)
-    );
 }
 
 #[test]
 fn pricing_import_writes_a_table_that_run_uses() {
     let dir = scratch("pricing-import");
     let out = dir.join("eu-west-1.yaml").display().to_string();
-    let f = |n: &str| format!("tests/fixtures/offers/{n}");
+    let offer = |n: &str| format!("tests/fixtures/offers/{n}");
     let (ec2, elb, vpc) = (
-        f("ec2-eu-west-1.json"),
-        f("elb-eu-west-1.json"),
-        f("vpc-eu-west-1.json"),
+        offer("ec2-eu-west-1.json"),
+        offer("elb-eu-west-1.json"),
+        offer("vpc-eu-west-1.json"),
     );
     let o = ewsim(&[
         "pricing",
@@ -1476,25 +1603,4 @@ fn pricing_import_writes_a_table_that_run_uses() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(",1.33,"), "{}", stdout(&o));
-    // Bad input: exit 2 and nothing written; an unreadable file: exit 1.
-    let bad = dir.join("bad.yaml").display().to_string();
-    for (file, code) in [
-        (f("bad-truncated.json"), 2),
-        (f("bad-wrong-region.json"), 2),
-        (f("bad-wrong-service.json"), 2),
-        (f("no-such-file.json"), 1),
-    ] {
-        let o = ewsim(&[
-            "pricing",
-            "import",
-            "--offer",
-            &file,
-            "--region",
-            "eu-west-1",
-            "--out",
-            &bad,
-        ]);
-        assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
-        assert!(!Path::new(&bad).exists(), "{file}");
-    }
 }

@@ -6,12 +6,22 @@
 //! chart text that spills outside its chart (labels placed by estimated text widths), and bar /
 //! segment / mark counts that differ from the figures in the CSV output of the same scenario.
 //!
-//! Needs Chromium (`apt-get install -y chromium`; or set `EWSIM_CHROMIUM` to a Chrome binary). When
-//! it is missing the test fails, unless `EWSIM_SKIP_BROWSER=1` is set.
+//! Chromium is `EWSIM_CHROMIUM` (a Chrome binary), else the first of chromium / chromium-browser /
+//! google-chrome on `PATH`. This file is its own test harness (`harness = false`) so that a
+//! missing browser shows in the summary as `ignored` with the reason, never as a pass:
+//! - Chromium found: every test runs.
+//! - Chromium missing: the browser tests are reported `ignored` (the run still passes).
+//! - `EWSIM_REQUIRE_BROWSER=1` (CI): the browser tests always run, and fail without Chromium.
+//! - `EWSIM_SKIP_BROWSER=1` (without `EWSIM_REQUIRE_BROWSER=1`): the browser tests are ignored
+//!   even when Chromium is there.
+//!
+//! The harness takes the usual libtest arguments that matter here: name filters, `--exact`,
+//! `--skip NAME`, `--ignored`, `--include-ignored`, `--list` and `--test-threads N`; output is
+//! never captured (`--nocapture` is accepted).
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, ExitCode, Output, Stdio};
 use std::time::{Duration, Instant};
 
 fn root() -> PathBuf {
@@ -26,21 +36,31 @@ fn scratch(name: &str) -> PathBuf {
     d
 }
 
-/// `EWSIM_CHROMIUM`, or the first of chromium / chromium-browser / google-chrome on `PATH`.
-fn find_chromium() -> Option<PathBuf> {
+/// `EWSIM_CHROMIUM`, or the first of chromium / chromium-browser / google-chrome on `PATH`; the
+/// error says why there is none.
+fn find_chromium() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("EWSIM_CHROMIUM") {
-        return Some(PathBuf::from(p));
+        let p = PathBuf::from(p);
+        return if p.is_file() {
+            Ok(p)
+        } else {
+            Err(format!("EWSIM_CHROMIUM={} is not a file", p.display()))
+        };
     }
-    let path = std::env::var_os("PATH")?;
+    let path = std::env::var_os("PATH").unwrap_or_default();
     for dir in std::env::split_paths(&path) {
         for name in ["chromium", "chromium-browser", "google-chrome"] {
             let p = dir.join(name);
             if p.is_file() {
-                return Some(p);
+                return Ok(p);
             }
         }
     }
-    None
+    Err(
+        "Chromium not found (no chromium, chromium-browser or google-chrome on PATH, \
+         EWSIM_CHROMIUM unset)"
+            .into(),
+    )
 }
 
 /// Runs a command, killing it after `limit`.
@@ -200,21 +220,6 @@ fn expected_counts() -> (usize, usize, usize) {
     (options, segments, with_latency)
 }
 
-/// Chromium, or `None` when `EWSIM_SKIP_BROWSER=1` lets a missing browser skip the check.
-fn chromium_or_skip() -> Option<PathBuf> {
-    match find_chromium() {
-        Some(bin) => Some(bin),
-        None if std::env::var("EWSIM_SKIP_BROWSER").as_deref() == Ok("1") => {
-            eprintln!("EWSIM_SKIP_BROWSER=1: skipping the browser check");
-            None
-        }
-        None => panic!(
-            "Chromium not found: install it (`apt-get install -y chromium`), point EWSIM_CHROMIUM \
-             at a Chrome binary, or set EWSIM_SKIP_BROWSER=1 to skip this check"
-        ),
-    }
-}
-
 /// Loads a copy of `html` with [`CHECK_SCRIPT`] added (the page's policy forbids scripts; the
 /// copy allows inline ones and nothing else) and returns what the script wrote, after asserting
 /// that the browser printed nothing to its console.
@@ -242,11 +247,8 @@ fn layout_check(bin: &Path, dir: &Path, html: &str, window: &str) -> String {
         .to_string()
 }
 
-#[test]
-fn html_report_renders_in_headless_chromium() {
-    let Some(bin) = chromium_or_skip() else {
-        return;
-    };
+fn html_report_renders_in_headless_chromium(browser: &Browser) {
+    let bin = browser.chromium();
     let dir = scratch("browser");
     let page = dir.join("report.html");
     let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
@@ -315,8 +317,7 @@ fn ewsim(args: &[&str]) -> Output {
 
 /// The page without a browser: scenario text escaped, nothing external, header facts, and one bar
 /// segment checked against hand arithmetic.
-#[test]
-fn html_page_is_self_contained_and_escapes_scenario_text() {
+fn html_page_is_self_contained_and_escapes_scenario_text(_: &Browser) {
     let dir = scratch("static");
     let yaml = std::fs::read_to_string(root().join("scenarios/eks-10tb.yaml")).expect("scenario");
     let yaml = yaml
@@ -385,11 +386,8 @@ fn html_page_is_self_contained_and_escapes_scenario_text() {
 
 /// The sweep page in the browser: the line chart has one series per option and a marker per
 /// distinct break-even position, laid out inside the chart, with no console message.
-#[test]
-fn sweep_page_renders_in_headless_chromium() {
-    let Some(bin) = chromium_or_skip() else {
-        return;
-    };
+fn sweep_page_renders_in_headless_chromium(browser: &Browser) {
+    let bin = browser.chromium();
     let dir = scratch("sweep");
     let page = dir.join("sweep.html");
     let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
@@ -436,4 +434,245 @@ fn sweep_page_renders_in_headless_chromium() {
         "ok charts=1 bars=0 segments=0 rows=0 marks=0 series=17 markers=1"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// ---- the harness ----
+
+/// Whether the browser tests can run, decided once from the environment.
+struct Browser {
+    /// Chromium, or why there is none.
+    found: Result<PathBuf, String>,
+    /// `EWSIM_REQUIRE_BROWSER=1`: a missing browser fails the tests instead of ignoring them.
+    required: bool,
+    /// `EWSIM_SKIP_BROWSER=1`: ignore the browser tests even when Chromium is there.
+    skipped: bool,
+}
+
+impl Browser {
+    fn from_env() -> Browser {
+        let on = |name: &str| std::env::var(name).as_deref() == Ok("1");
+        Browser {
+            found: find_chromium(),
+            required: on("EWSIM_REQUIRE_BROWSER"),
+            skipped: on("EWSIM_SKIP_BROWSER"),
+        }
+    }
+
+    /// Why a browser test is ignored, or `None` when it runs.
+    fn ignore_reason(&self) -> Option<String> {
+        if self.required {
+            return None;
+        }
+        if self.skipped {
+            return Some("EWSIM_SKIP_BROWSER=1".into());
+        }
+        match &self.found {
+            Ok(_) => None,
+            Err(why) => Some(format!(
+                "{why}; install it (`apt-get install -y chromium`) or set EWSIM_CHROMIUM; \
+                 EWSIM_REQUIRE_BROWSER=1 makes this a failure"
+            )),
+        }
+    }
+
+    /// The browser binary; a test that runs without one fails here, saying why.
+    fn chromium(&self) -> PathBuf {
+        match &self.found {
+            Ok(p) => p.clone(),
+            Err(why) => panic!(
+                "{why}: the browser tests need Chromium (EWSIM_REQUIRE_BROWSER={}); install it \
+                 (`apt-get install -y chromium`) or point EWSIM_CHROMIUM at a Chrome binary",
+                if self.required { "1" } else { "unset" }
+            ),
+        }
+    }
+}
+
+/// One test: its name, whether it needs the browser, and the function.
+struct Trial {
+    name: &'static str,
+    needs_browser: bool,
+    run: fn(&Browser),
+}
+
+const TRIALS: &[Trial] = &[
+    Trial {
+        name: "html_page_is_self_contained_and_escapes_scenario_text",
+        needs_browser: false,
+        run: html_page_is_self_contained_and_escapes_scenario_text,
+    },
+    Trial {
+        name: "html_report_renders_in_headless_chromium",
+        needs_browser: true,
+        run: html_report_renders_in_headless_chromium,
+    },
+    Trial {
+        name: "sweep_page_renders_in_headless_chromium",
+        needs_browser: true,
+        run: sweep_page_renders_in_headless_chromium,
+    },
+];
+
+/// The libtest arguments this harness honours.
+#[derive(Default)]
+struct Args {
+    filters: Vec<String>,
+    skip: Vec<String>,
+    exact: bool,
+    list: bool,
+    terse: bool,
+    ignored: bool,
+    include_ignored: bool,
+    threads: Option<usize>,
+}
+
+impl Args {
+    fn parse() -> Result<Args, String> {
+        let mut a = Args::default();
+        let mut it = std::env::args().skip(1);
+        while let Some(arg) = it.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = || inline.clone().or_else(|| it.next()).unwrap_or_default();
+            match flag.as_str() {
+                "--exact" => a.exact = true,
+                "--list" => a.list = true,
+                "--ignored" => a.ignored = true,
+                "--include-ignored" => a.include_ignored = true,
+                "--skip" => a.skip.push(value()),
+                "--format" => a.terse = value() == "terse",
+                "--test-threads" => a.threads = value().parse().ok(),
+                "--color" | "--logfile" | "-Z" => {
+                    value();
+                }
+                "--nocapture"
+                | "--show-output"
+                | "-q"
+                | "--quiet"
+                | "--report-time"
+                | "--force-run-in-process" => {}
+                f if f.starts_with('-') => return Err(format!("unsupported argument {f}")),
+                _ => a.filters.push(arg),
+            }
+        }
+        Ok(a)
+    }
+
+    fn selects(&self, name: &str) -> bool {
+        let hit = |f: &String| {
+            if self.exact {
+                name == f
+            } else {
+                name.contains(f.as_str())
+            }
+        };
+        (self.filters.is_empty() || self.filters.iter().any(hit)) && !self.skip.iter().any(hit)
+    }
+}
+
+enum Outcome {
+    Passed,
+    Failed,
+    Ignored,
+}
+
+fn main() -> ExitCode {
+    let args = match Args::parse() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(101);
+        }
+    };
+    let browser = Browser::from_env();
+    let selected: Vec<&Trial> = TRIALS.iter().filter(|t| args.selects(t.name)).collect();
+    let filtered_out = TRIALS.len() - selected.len();
+    if args.list {
+        for t in &selected {
+            println!("{}: test", t.name);
+        }
+        if !args.terse {
+            println!("\n{} tests, 0 benchmarks", selected.len());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let n = selected.len();
+    println!("\nrunning {n} test{}", if n == 1 { "" } else { "s" });
+    let started = Instant::now();
+    let outcomes = run_all(&selected, &browser, &args);
+    let count = |f: fn(&Outcome) -> bool| outcomes.iter().filter(|(_, o)| f(o)).count();
+    let passed = count(|o| matches!(o, Outcome::Passed));
+    let failed = count(|o| matches!(o, Outcome::Failed));
+    let ignored = count(|o| matches!(o, Outcome::Ignored));
+    if failed > 0 {
+        println!("\nfailures:");
+        for (name, o) in &outcomes {
+            if matches!(o, Outcome::Failed) {
+                println!("    {name}");
+            }
+        }
+    }
+    println!(
+        "\ntest result: {}. {passed} passed; {failed} failed; {ignored} ignored; 0 measured; \
+         {filtered_out} filtered out; finished in {:.2}s\n",
+        if failed > 0 { "FAILED" } else { "ok" },
+        started.elapsed().as_secs_f64()
+    );
+    if failed > 0 {
+        ExitCode::from(101)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Runs the selected trials (in parallel unless `--test-threads 1`), printing a libtest line for
+/// each as it finishes; a panic fails the trial.
+fn run_all(selected: &[&Trial], browser: &Browser, args: &Args) -> Vec<(&'static str, Outcome)> {
+    let mut outcomes = Vec::new();
+    let mut todo = Vec::new();
+    for t in selected {
+        let reason = if t.needs_browser {
+            browser.ignore_reason()
+        } else {
+            None
+        };
+        match reason {
+            Some(r) if !(args.ignored || args.include_ignored) => {
+                println!("test {} ... ignored, {r}", t.name);
+                outcomes.push((t.name, Outcome::Ignored));
+            }
+            None if args.ignored => {} // `--ignored` runs only the ignored tests
+            _ => todo.push(*t),
+        }
+    }
+    let report = |name: &'static str, ok: bool| {
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        (name, if ok { Outcome::Passed } else { Outcome::Failed })
+    };
+    let run = |t: &Trial| std::panic::catch_unwind(|| (t.run)(browser)).is_ok();
+    if args.threads == Some(1) {
+        for t in todo {
+            outcomes.push(report(t.name, run(t)));
+        }
+        return outcomes;
+    }
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        for t in todo {
+            let tx = tx.clone();
+            std::thread::Builder::new()
+                .name(t.name.into())
+                .spawn_scoped(s, move || {
+                    let _ = tx.send((t.name, run(t)));
+                })
+                .expect("spawns a test thread");
+        }
+        drop(tx);
+        for (name, ok) in rx {
+            outcomes.push(report(name, ok));
+        }
+    });
+    outcomes
 }

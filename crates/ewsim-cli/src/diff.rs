@@ -34,11 +34,15 @@ pub fn read_report(path: &Path) -> Result<Figures, Failure> {
 pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
     let old = read_report(&args.old)?;
     let new = read_report(&args.new)?;
-    let d = diff::compare(&old, &new);
+    let diff = diff::compare(&old, &new);
     let labels = [
         args.old.display().to_string(),
         args.new.display().to_string(),
     ];
-    let text = render::diff::render(&d, args.format, [&old, &new], &labels);
+    let text = args.format.renderer().diff(&render::DiffDoc {
+        diff: &diff,
+        sides: [&old, &new],
+        labels: &labels,
+    });
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
 }

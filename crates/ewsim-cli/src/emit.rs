@@ -97,8 +97,9 @@ pub fn emit(
     if let Some(seed) = args.seed {
         opts = opts.seed(seed);
     }
-    // Only the JSON report shows per-edge percentiles.
-    opts = opts.per_edge(args.format == Format::Json);
+    let renderer = args.format.renderer();
+    // Per-edge percentiles are simulated only for a format that shows them (JSON).
+    opts = opts.per_edge(renderer.shows_edge_latency());
     if args.no_latency {
         opts = opts.without_latency();
     }
@@ -130,11 +131,15 @@ pub fn emit(
     let text = match (&old, &args.compare_to) {
         (Some(old), Some(path)) => {
             let new = ewsim::diff::Figures::from_report(&report);
-            let d = ewsim::diff::compare(old, &new);
+            let diff = ewsim::diff::compare(old, &new);
             let labels = [path.display().to_string(), "this run".to_string()];
-            render::diff::render(&d, args.format, [old, &new], &labels)
+            renderer.diff(&render::DiffDoc {
+                diff: &diff,
+                sides: [old, &new],
+                labels: &labels,
+            })
         }
-        _ => render::render(&report, args.format, args.detail),
+        _ => renderer.run(&report, args.detail),
     };
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)?;
     if let Some(v) = outcome.verdict {

@@ -12,10 +12,11 @@ mod schema;
 mod sweep;
 mod validate;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
 use ewsim::PriceTable;
 use ewsim::loader;
 pub use failure::{Failure, input};
+pub use render::Format;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -68,21 +69,6 @@ struct ExplainArgs {
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pricing: Option<PathBuf>,
-}
-
-/// Output formats.
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
-pub enum Format {
-    /// Aligned text for a terminal.
-    Table,
-    /// Comma-separated values with stable columns (see README).
-    Csv,
-    /// JSON with a `schema_version`.
-    Json,
-    /// Markdown tables for design documents.
-    Markdown,
-    /// One self-contained HTML page with inline SVG charts (no network needed to view it).
-    Html,
 }
 
 #[derive(clap::Args)]

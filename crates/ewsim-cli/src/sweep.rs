@@ -60,11 +60,8 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
     let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency)
         .map_err(|e| input(e, Some(&loaded)))?;
     // The report first: a chart is never left behind without the report it belongs to.
-    write_output(
-        args.out.as_deref(),
-        &render::sweep::render(&result, args.format),
-    )
-    .map_err(Failure::Runtime)?;
+    write_output(args.out.as_deref(), &args.format.renderer().sweep(&result))
+        .map_err(Failure::Runtime)?;
     match &args.chart {
         Some(chart) => {
             write_output(Some(chart), &render::sweep::chart(&result)).map_err(Failure::Runtime)

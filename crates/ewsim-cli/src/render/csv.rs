@@ -1,8 +1,33 @@
-//! CSV: stable, documented columns (README "CSV columns") that spreadsheets import.
+//! CSV: stable, documented columns (README "CSV columns") that spreadsheets import; tidy rows
+//! (one per option, line item, step and option, or compared option).
 
-use super::{percentiles, qty, usd};
+use super::{DiffDoc, RecommendDoc, Renderer, csv_text, percentiles, qty, usd};
 use ewsim::Report;
 use ewsim::cost::CATEGORIES;
+use ewsim::sweep::SweepResult;
+
+/// The CSV renderer.
+pub struct Csv;
+
+impl Renderer for Csv {
+    fn run(&self, report: &Report, detail: bool) -> String {
+        run(report, detail)
+    }
+
+    fn sweep(&self, sweep: &SweepResult) -> String {
+        sweep_rows(sweep)
+    }
+
+    fn diff(&self, diff: &DiffDoc<'_>) -> String {
+        let mut rows = vec![DIFF_COLUMNS.iter().map(|c| c.to_string()).collect()];
+        rows.extend(diff.diff.rows.iter().map(|r| super::diff::cells(r, true)));
+        csv_text(rows)
+    }
+
+    fn recommend(&self, rec: &RecommendDoc<'_>) -> String {
+        recommend(rec)
+    }
+}
 
 /// Summary columns, in order.
 pub const SUMMARY_COLUMNS: &[&str] = &[
@@ -58,8 +83,8 @@ pub const DETAIL_COLUMNS: &[&str] = &[
     "inter_az_billing",
 ];
 
-pub fn render(r: &Report, detail: bool) -> String {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+/// The run report: one row per option, or per line item with `detail`.
+fn run(r: &Report, detail: bool) -> String {
     let conv = [
         r.cost.region.clone(),
         r.cost.price_table_as_of.clone(),
@@ -119,9 +144,110 @@ pub fn render(r: &Report, detail: bool) -> String {
             rows.push(row);
         }
     }
-    for row in rows {
-        // Writing to a Vec cannot fail; every row has the header's length (checked in tests).
-        let _ = w.write_record(&row);
+    csv_text(rows)
+}
+
+/// Sweep columns, one row per step and option (tidy, for pivot tables).
+pub const SWEEP_COLUMNS: [&str; 12] = [
+    "parameter",
+    "value",
+    "unit",
+    "option",
+    "kind",
+    "monthly_cost_usd",
+    "cross_az_gb_month",
+    "dropped_share",
+    "p50_ms",
+    "p99_ms",
+    "cheapest",
+    "region",
+];
+
+fn opt_ms(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.3}")).unwrap_or_default()
+}
+
+fn sweep_rows(r: &SweepResult) -> String {
+    let mut rows: Vec<Vec<String>> = vec![SWEEP_COLUMNS.iter().map(|c| c.to_string()).collect()];
+    for st in &r.steps {
+        for (i, (o, (name, kind))) in st.options.iter().zip(&r.options).enumerate() {
+            rows.push(vec![
+                r.spec.parameter.name.clone(),
+                super::sweep::shown(r, st.value).to_string(),
+                r.spec.parameter.unit.clone(),
+                name.clone(),
+                kind.to_string(),
+                usd(o.cost_usd),
+                qty(o.cross_az_gb, 4),
+                qty(o.dropped_share, 6),
+                opt_ms(o.p50_ms),
+                opt_ms(o.p99_ms),
+                (st.cheapest == Some(i)).to_string(),
+                r.first.cost.region.clone(),
+            ]);
+        }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    csv_text(rows)
+}
+
+/// Diff columns, in order (README "Compare two reports").
+pub const DIFF_COLUMNS: &[&str] = &[
+    "option",
+    "kind",
+    "status",
+    "old_monthly_cost_usd",
+    "new_monthly_cost_usd",
+    "delta_usd",
+    "delta_pct",
+    "old_p99_ms",
+    "new_p99_ms",
+    "delta_p99_ms",
+];
+
+/// The recommendation: one row per option, eligible ones in rank order, then the excluded ones.
+fn recommend(doc: &RecommendDoc<'_>) -> String {
+    let rec = doc.rec;
+    let mut rows: Vec<Vec<String>> = vec![
+        [
+            "rank",
+            "option",
+            "kind",
+            "eligible",
+            "monthly_cost_usd",
+            "p99_ms",
+            "dropped_share",
+            "missing",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for (i, c) in rec.ranked.iter().enumerate() {
+        rows.push(vec![
+            (i + 1).to_string(),
+            c.option.clone(),
+            c.kind.to_string(),
+            "true".into(),
+            usd(c.monthly_cost_usd),
+            super::recommend::p99(c.p99_ms),
+            c.dropped_share.normalize().to_string(),
+            String::new(),
+        ]);
+    }
+    for x in &rec.excluded {
+        rows.push(vec![
+            String::new(),
+            x.option.clone(),
+            x.kind.to_string(),
+            "false".into(),
+            usd(x.monthly_cost_usd),
+            String::new(),
+            String::new(),
+            x.missing
+                .iter()
+                .map(|m| m.capability.as_str())
+                .collect::<Vec<_>>()
+                .join(";"),
+        ]);
+    }
+    csv_text(rows)
 }

@@ -1,17 +1,48 @@
-//! One self-contained HTML page: inline CSS and SVG charts, no script, no external resource (a
-//! Content-Security-Policy forbids any), printable. [`document`] is the page shell other reports
-//! (the sweep) reuse; [`render`] is the `ewsim run` page.
+//! One self-contained HTML page per document: inline CSS and SVG charts, no script, no external
+//! resource (a Content-Security-Policy forbids any), printable. [`document`] is the page shell
+//! every page shares; [`Html`] writes the run, sweep, diff and recommend pages.
 
+use super::recommend::{missing_text, ranked_rows, verdict};
 use super::svg::{self, DotRows, StackedBars, esc};
 use super::{
-    ENTRY_HEADER, SPREAD_HEADER, detail_rows, entry_point_rows, latency_line, spread_rows,
-    summary_cells, uncertainty_lines,
+    DiffDoc, ENTRY_HEADER, RecommendDoc, Renderer, SPREAD_HEADER, detail_rows, entry_point_rows,
+    latency_line, spread_rows, summary_cells, uncertainty_lines, usd,
 };
 use ewsim::Report;
 use ewsim::cost::CATEGORIES;
+use ewsim::sweep::SweepResult;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::fmt::Write;
+
+/// The HTML renderer.
+pub struct Html;
+
+impl Renderer for Html {
+    fn run(&self, report: &Report, detail: bool) -> String {
+        run(report, detail)
+    }
+
+    fn sweep(&self, r: &SweepResult) -> String {
+        sweep(r)
+    }
+
+    fn diff(&self, doc: &DiffDoc<'_>) -> String {
+        let title = super::diff::title(doc);
+        let rows = super::diff::rows(doc.diff);
+        let mut body = format!("<header>\n<h1>{}</h1>\n</header>\n<section>\n", esc(&title));
+        body.push_str(&table(&super::diff::HEADER, &rows[1..], 3, "summary"));
+        for n in &super::diff::notes(doc) {
+            body.push_str(&format!("<p>{}</p>\n", esc(n)));
+        }
+        body.push_str("</section>");
+        document(&title, &[body])
+    }
+
+    fn recommend(&self, doc: &RecommendDoc<'_>) -> String {
+        recommend(doc)
+    }
+}
 
 /// Inline style sheet: readable on screen, compact and without backgrounds in print.
 const CSS: &str = "\
@@ -162,34 +193,8 @@ fn latency_rows(r: &Report) -> Option<DotRows> {
 /// The `ewsim run` page: header (scenario, region, price table and date, billing conventions,
 /// latency seed and samples), cost and latency charts, the summary table, line items when
 /// `detail`, and notes.
-pub fn render(r: &Report, detail: bool) -> String {
-    let mut sections = Vec::new();
-    let latency = match latency_line(r) {
-        Some(l) => l.replacen("latency: ", "", 1),
-        None => "not simulated (--no-latency)".into(),
-    };
-    let meta = [
-        ("Region", r.cost.region.clone()),
-        (
-            "Prices",
-            format!(
-                "{} (as of {}, {})",
-                r.cost.price_table, r.cost.price_table_as_of, r.cost.currency
-            ),
-        ),
-        ("Billing conventions", r.cost.conventions()),
-        ("Latency", latency),
-    ];
-    let mut header = format!(
-        "<header>\n<h1>ewsim: {}</h1>\n<dl class=\"meta\">\n",
-        esc(&r.cost.scenario)
-    );
-    for (k, v) in meta {
-        let _ = writeln!(header, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
-    }
-    header.push_str("</dl>\n</header>");
-    sections.push(header);
-
+fn run(r: &Report, detail: bool) -> String {
+    let mut sections = vec![run_header(r)];
     sections.push(format!(
         "<section id=\"cost\">\n<h2>Monthly cost by component</h2>\n<figure>\n{}\n<figcaption>\
          Stacked by cost category; the number above each bar is the option's monthly total in {}. \
@@ -258,6 +263,42 @@ pub fn render(r: &Report, detail: bool) -> String {
         ));
     }
 
+    sections.extend(notes_section(r));
+    document(&format!("ewsim: {}", r.cost.scenario), &sections)
+}
+
+/// The run page's header: scenario, region, prices, billing conventions, latency settings.
+fn run_header(r: &Report) -> String {
+    let latency = match latency_line(r) {
+        Some(l) => l.replacen("latency: ", "", 1),
+        None => "not simulated (--no-latency)".into(),
+    };
+    let meta = [
+        ("Region", r.cost.region.clone()),
+        (
+            "Prices",
+            format!(
+                "{} (as of {}, {})",
+                r.cost.price_table, r.cost.price_table_as_of, r.cost.currency
+            ),
+        ),
+        ("Billing conventions", r.cost.conventions()),
+        ("Latency", latency),
+    ];
+    let mut header = format!(
+        "<header>\n<h1>ewsim: {}</h1>\n<dl class=\"meta\">\n",
+        esc(&r.cost.scenario)
+    );
+    for (k, v) in meta {
+        let _ = writeln!(header, "<dt>{k}</dt><dd>{}</dd>", esc(&v));
+    }
+    header.push_str("</dl>\n</header>");
+    header
+}
+
+/// The run page's notes: the assumption marker, option descriptions and cost notes; `None`
+/// when there is nothing to say.
+fn notes_section(r: &Report) -> Option<String> {
     let mut notes = String::new();
     if r.cost.options.iter().any(|o| o.assumed) {
         notes.push_str(
@@ -281,12 +322,120 @@ pub fn render(r: &Report, detail: bool) -> String {
     if !items.is_empty() {
         let _ = write!(notes, "<ul class=\"notes\">\n{items}</ul>\n");
     }
-    if !notes.is_empty() {
+    (!notes.is_empty()).then(|| {
+        format!("<section id=\"notes\">\n<h2>Notes and assumptions</h2>\n{notes}</section>")
+    })
+}
+
+/// The sweep page: the header lines, the cost chart with break-evens marked, the break-even
+/// sentences, the cost per step, and the p99 chart and table when latency was simulated.
+fn sweep(r: &SweepResult) -> String {
+    use super::sweep::{break_even_lines, chart, line, lines, p99_rows, step_rows};
+    let l = lines(r);
+    let mut header = format!("<header>\n<h1>{}</h1>\n<ul class=\"notes\">\n", esc(&l[0]));
+    for x in &l[1..] {
+        header.push_str(&format!("<li>{}</li>\n", esc(x)));
+    }
+    header.push_str("</ul>\n</header>");
+    let breaks: String = break_even_lines(r)
+        .iter()
+        .map(|x| format!("<li>{}</li>\n", esc(x)))
+        .collect();
+    let mut sections = vec![
+        header,
+        format!(
+            "<section id=\"sweep\">\n<h2>Monthly cost against {}</h2>\n<figure>\n{}\n<figcaption>\
+             One line per option; dashed lines mark break-even points.</figcaption>\n</figure>\n</section>",
+            esc(&r.spec.parameter.name),
+            chart(r)
+        ),
+        format!(
+            "<section id=\"break-evens\">\n<h2>Break-even points</h2>\n<ul>\n{breaks}</ul>\n</section>"
+        ),
+        format!(
+            "<section id=\"steps\">\n<h2>Monthly cost (USD) per step</h2>\n{}\n</section>",
+            rows_table(&step_rows(r))
+        ),
+    ];
+    if let Some(rows) = p99_rows(r) {
         sections.push(format!(
-            "<section id=\"notes\">\n<h2>Notes and assumptions</h2>\n{notes}</section>"
+            "<section id=\"p99\">\n<h2>p99 latency against {}</h2>\n<figure>\n{}\n</figure>\n{}\n</section>",
+            esc(&r.spec.parameter.name),
+            line(r, "p99 latency", "p99 latency (ms)", false, |o| o.p99_ms),
+            rows_table(&rows)
         ));
     }
-    document(&format!("ewsim: {}", r.cost.scenario), &sections)
+    document(&l[0], &sections)
+}
+
+/// A table whose first row is its header.
+fn rows_table(rows: &[Vec<String>]) -> String {
+    let header: Vec<&str> = rows[0].iter().map(String::as_str).collect();
+    table(&header, &rows[1..], 2, "summary")
+}
+
+/// The recommendation page: the verdict, the ranked and the excluded options.
+fn recommend(doc: &RecommendDoc<'_>) -> String {
+    let (report, rec) = (doc.report, doc.rec);
+    let title = format!("ewsim recommend: {}", report.cost.scenario);
+    let mut head = format!(
+        "<header>\n<h1>{}</h1>\n<p>{}</p>\n",
+        esc(&title),
+        esc(&super::prices_line(report))
+    );
+    if let Some(e) = doc.example {
+        head.push_str(&format!(
+            "<p>Guide row {} ({}): {}. The guide recommends: {}.</p>\n",
+            e.row,
+            esc(&e.name),
+            esc(&e.guide_scenario),
+            esc(&e.guide_solution)
+        ));
+    }
+    head.push_str(&format!(
+        "<p>Requires: {}.</p>\n<p><strong>{}</strong></p>\n</header>",
+        esc(&rec.requirements.join(", ")),
+        esc(&verdict(rec))
+    ));
+    let mut header = vec!["rank", "option", "kind", "USD/month"];
+    if rec.latency_ranked {
+        header.push("p99 ms");
+    }
+    header.push("dropped");
+    let ranked = table(&header, &ranked_rows(rec), 3, "summary");
+    let excluded: Vec<Vec<String>> = rec
+        .excluded
+        .iter()
+        .map(|x| {
+            let m: Vec<String> = x.missing.iter().map(missing_text).collect();
+            vec![
+                x.option.clone(),
+                x.kind.to_string(),
+                usd(x.monthly_cost_usd),
+                m.join("; "),
+            ]
+        })
+        .collect();
+    let excluded = table(
+        &["option", "kind", "USD/month", "lacks"],
+        &excluded,
+        2,
+        "summary",
+    );
+    document(
+        &title,
+        &[
+            head,
+            format!(
+                "<section>\n<h2>Eligible options</h2>\n{}\n</section>",
+                ranked
+            ),
+            format!(
+                "<section>\n<h2>Excluded options</h2>\n{}\n</section>",
+                excluded
+            ),
+        ],
+    )
 }
 
 #[cfg(test)]

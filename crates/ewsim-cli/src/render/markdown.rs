@@ -1,12 +1,59 @@
 //! Markdown for design documents.
 
+use super::recommend::{missing_text, ranked_rows, verdict};
 use super::{
-    ENTRY_HEADER, SPREAD_HEADER, entry_point_rows, latency_line, qty, spread_rows, summary_cells,
-    uncertainty_lines, usd,
+    DiffDoc, ENTRY_HEADER, RecommendDoc, Renderer, SPREAD_HEADER, entry_point_rows, latency_line,
+    qty, spread_rows, summary_cells, uncertainty_lines, usd,
 };
 use ewsim::Report;
+use ewsim::sweep::SweepResult;
 
-pub(super) fn table(rows: &[Vec<String>]) -> String {
+/// The Markdown renderer.
+pub struct Markdown;
+
+impl Renderer for Markdown {
+    fn run(&self, report: &Report, detail: bool) -> String {
+        run(report, detail)
+    }
+
+    fn sweep(&self, r: &SweepResult) -> String {
+        use super::sweep::{break_even_lines, lines, p99_rows, step_rows};
+        let l = lines(r);
+        let mut out = format!("## {}\n\n", l[0]);
+        for x in &l[1..] {
+            out.push_str(&format!("- {x}\n"));
+        }
+        out.push_str("\nMonthly cost (USD) per option:\n\n");
+        out.push_str(&table(&step_rows(r)));
+        if let Some(rows) = p99_rows(r) {
+            out.push_str("\np99 latency (ms) per option:\n\n");
+            out.push_str(&table(&rows));
+        }
+        out.push_str("\nBreak-even points:\n\n");
+        for x in break_even_lines(r) {
+            out.push_str(&format!("- {x}\n"));
+        }
+        out
+    }
+
+    fn diff(&self, doc: &DiffDoc<'_>) -> String {
+        let mut out = format!("## {}\n\n", super::diff::title(doc));
+        for (i, r) in super::diff::rows(doc.diff).iter().enumerate() {
+            out.push_str(&format!("| {} |\n", r.join(" | ")));
+            if i == 0 {
+                out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            }
+        }
+        super::diff::with_notes(out, &super::diff::notes(doc))
+    }
+
+    fn recommend(&self, doc: &RecommendDoc<'_>) -> String {
+        recommend(doc)
+    }
+}
+
+/// A Markdown table whose first row is the header.
+fn table(rows: &[Vec<String>]) -> String {
     let mut out = String::new();
     for (i, r) in rows.iter().enumerate() {
         out.push_str(&format!("| {} |\n", r.join(" | ")));
@@ -20,7 +67,8 @@ pub(super) fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
-pub fn render(r: &Report, detail: bool) -> String {
+/// The run report: header list, summary (or line items), ranges, entry points.
+fn run(r: &Report, detail: bool) -> String {
     let mut out = format!(
         "## ewsim: {}\n\n- Region: {} (prices {}, as of {}, {})\n- Conventions: {}\n\n",
         r.cost.scenario,
@@ -101,6 +149,58 @@ pub fn render(r: &Report, detail: bool) -> String {
         let mut rows = vec![ENTRY_HEADER.map(String::from).to_vec()];
         rows.extend(entries);
         out.push_str(&table(&rows));
+    }
+    out
+}
+
+/// The recommendation: scenario and prices, the requirements and the verdict, the ranked and the
+/// excluded options.
+fn recommend(doc: &RecommendDoc<'_>) -> String {
+    let (report, rec) = (doc.report, doc.rec);
+    let mut out = format!(
+        "**{}**: region {}, prices as of {}, {}\n\n",
+        report.cost.scenario,
+        report.cost.region,
+        report.cost.price_table_as_of,
+        report.cost.conventions()
+    );
+    if let Some(e) = doc.example {
+        out.push_str(&format!(
+            "Guide row {} ({}): {}. The guide recommends: {}.\n\n",
+            e.row, e.name, e.guide_scenario, e.guide_solution
+        ));
+    }
+    out.push_str(&format!(
+        "Requires: {}. {}.\n\n",
+        rec.requirements
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        verdict(rec)
+    ));
+    let mut header = vec!["Rank", "Option", "Kind", "Monthly cost (USD)"];
+    if rec.latency_ranked {
+        header.push("p99 (ms)");
+    }
+    header.push("Dropped");
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
+    for r in ranked_rows(rec) {
+        out.push_str(&format!("| {} |\n", r.join(" | ")));
+    }
+    if !rec.excluded.is_empty() {
+        out.push_str("\n| Excluded | Kind | Monthly cost (USD) | Lacks |\n|---|---|---|---|\n");
+        for x in &rec.excluded {
+            let m: Vec<String> = x.missing.iter().map(missing_text).collect();
+            out.push_str(&format!(
+                "| {} | {} | {} | {} |\n",
+                x.option,
+                x.kind,
+                usd(x.monthly_cost_usd),
+                m.join("; ")
+            ));
+        }
     }
     out
 }

@@ -1,4 +1,8 @@
-//! Renderers: one per output format over the library's row model.
+//! Renderers: one per output format ([`Renderer`], picked by [`Format::renderer`]) over the
+//! library's row model, as hyperfine's exporters are. Each format's file writes every document
+//! ewsim produces (run report, sweep, diff, recommendation); what the documents share between
+//! formats (rows, lines, cells) lives in the document's module (`sweep`, `diff`, `recommend`) and
+//! here. No other code matches on the format.
 
 mod csv;
 pub mod diff;
@@ -6,26 +10,76 @@ pub mod explain;
 pub mod gate;
 pub mod html;
 mod json;
+mod json_docs;
 mod markdown;
+pub mod recommend;
 pub mod svg;
 pub mod sweep;
 mod table;
 
-pub use table::{align, header as table_header};
+pub use diff::DiffDoc;
+pub use recommend::RecommendDoc;
+pub use table::align;
 
-use crate::Format;
+use clap::ValueEnum;
 use ewsim::Report;
+use ewsim::sweep::SweepResult;
 use rust_decimal::Decimal;
 
-/// Renders a report in a format; `detail` switches from one row per option to one per line item.
-pub fn render(report: &Report, format: Format, detail: bool) -> String {
-    match format {
-        Format::Table => table::render(report, detail),
-        Format::Csv => csv::render(report, detail),
-        Format::Json => json::render(report),
-        Format::Markdown => markdown::render(report, detail),
-        Format::Html => html::render(report, detail),
+/// Output formats.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum Format {
+    /// Aligned text for a terminal.
+    Table,
+    /// Comma-separated values with stable columns (see README).
+    Csv,
+    /// JSON with a `schema_version`.
+    Json,
+    /// Markdown tables for design documents.
+    Markdown,
+    /// One self-contained HTML page with inline SVG charts (no network needed to view it).
+    Html,
+}
+
+impl Format {
+    /// The renderer that writes this format.
+    pub fn renderer(self) -> &'static dyn Renderer {
+        match self {
+            Format::Table => &table::Table,
+            Format::Csv => &csv::Csv,
+            Format::Json => &json_docs::Json,
+            Format::Markdown => &markdown::Markdown,
+            Format::Html => &html::Html,
+        }
     }
+}
+
+/// One output format: how it writes each document ewsim produces. Every method returns the whole
+/// output (written at once, so `--out` is all or nothing).
+pub trait Renderer {
+    /// `ewsim run` and `ewsim calc`: the report; `detail` switches from one row per option to one
+    /// per line item.
+    fn run(&self, report: &Report, detail: bool) -> String;
+    /// `ewsim sweep`: the steps, the break-even points (and the charts, where the format draws).
+    fn sweep(&self, sweep: &SweepResult) -> String;
+    /// `ewsim diff` and `--compare-to`: the per-option change between two reports.
+    fn diff(&self, diff: &DiffDoc<'_>) -> String;
+    /// `ewsim recommend`: the verdict, the ranked and the excluded options.
+    fn recommend(&self, rec: &RecommendDoc<'_>) -> String;
+    /// Whether [`Renderer::run`] shows per-edge latency percentiles (then they are simulated).
+    fn shows_edge_latency(&self) -> bool {
+        false
+    }
+}
+
+/// Writes rows as CSV into a string (shared by every CSV document).
+fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail for lack of space; a failure leaves the row out.
+        let _ = w.write_record(&row);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
 /// Money to the cent.

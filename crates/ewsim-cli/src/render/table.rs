@@ -1,10 +1,50 @@
 //! Aligned text for a terminal: header with region, price date and conventions, then rows and notes.
 
+use super::recommend::{missing_text, ranked_rows, verdict};
 use super::{
-    ENTRY_HEADER, SPREAD_HEADER, detail_rows, entry_point_rows, latency_line, spread_rows,
-    summary_cells, uncertainty_lines,
+    DiffDoc, ENTRY_HEADER, RecommendDoc, Renderer, SPREAD_HEADER, detail_rows, entry_point_rows,
+    latency_line, spread_rows, summary_cells, uncertainty_lines, usd,
 };
 use ewsim::Report;
+use ewsim::sweep::SweepResult;
+
+/// The terminal-table renderer (the default format).
+pub struct Table;
+
+impl Renderer for Table {
+    fn run(&self, report: &Report, detail: bool) -> String {
+        run(report, detail)
+    }
+
+    fn sweep(&self, r: &SweepResult) -> String {
+        use super::sweep::{break_even_lines, lines, p99_rows, step_rows};
+        let mut out = lines(r).join("\n");
+        out.push_str("\n\nmonthly cost (USD) per option\n");
+        out.push_str(&align(&step_rows(r), 2));
+        if let Some(rows) = p99_rows(r) {
+            out.push_str("\np99 latency (ms) per option\n");
+            out.push_str(&align(&rows, 2));
+        }
+        out.push_str("\nbreak-even points:\n");
+        for l in break_even_lines(r) {
+            out.push_str(&format!("  {l}\n"));
+        }
+        out
+    }
+
+    fn diff(&self, doc: &DiffDoc<'_>) -> String {
+        let out = format!(
+            "{}\n\n{}",
+            super::diff::title(doc),
+            align(&super::diff::rows(doc.diff), 3)
+        );
+        super::diff::with_notes(out, &super::diff::notes(doc))
+    }
+
+    fn recommend(&self, doc: &RecommendDoc<'_>) -> String {
+        recommend(doc)
+    }
+}
 
 /// Left-aligns the first `left` columns and right-aligns the rest.
 pub fn align(rows: &[Vec<String>], left: usize) -> String {
@@ -37,7 +77,8 @@ pub fn align(rows: &[Vec<String>], left: usize) -> String {
     out
 }
 
-pub fn header(r: &Report) -> String {
+/// The header lines of a report: scenario, prices and conventions, latency.
+fn header(r: &Report) -> String {
     let mut h = format!("ewsim: {}\n{}\n", r.cost.scenario, super::prices_line(r));
     if let Some(l) = latency_line(r) {
         h.push_str(&l);
@@ -46,7 +87,8 @@ pub fn header(r: &Report) -> String {
     h
 }
 
-pub fn render(r: &Report, detail: bool) -> String {
+/// The run report: summary (or line items), ranges, entry points, notes.
+fn run(r: &Report, detail: bool) -> String {
     let mut out = header(r);
     out.push('\n');
     let mut rows = Vec::new();
@@ -126,6 +168,64 @@ pub fn render(r: &Report, detail: bool) -> String {
         out.push_str("\nnotes:\n");
         out.push_str(&notes.join("\n"));
         out.push('\n');
+    }
+    out
+}
+
+/// The recommendation: the report's header, the requirements and ranking rule, the verdict, the
+/// ranked options with their conditions, and the excluded ones with what they lack.
+fn recommend(doc: &RecommendDoc<'_>) -> String {
+    let (report, rec) = (doc.report, doc.rec);
+    let mut out = header(report);
+    if let Some(e) = doc.example {
+        out.push_str(&format!(
+            "example {} (guide row {}): {}\n  guide recommends: {}\n",
+            e.name, e.row, e.guide_scenario, e.guide_solution
+        ));
+    }
+    out.push_str(&format!("requires: {}\n", rec.requirements.join(", ")));
+    out.push_str(&format!(
+        "ranking: delivered requests first, then monthly cost to the cent{}, then scenario order\n\n",
+        if rec.latency_ranked { ", then p99" } else { "" }
+    ));
+    out.push_str(&verdict(rec));
+    out.push_str("\n\n");
+    if !rec.ranked.is_empty() {
+        let mut header = vec!["rank", "option", "kind", "USD/month"];
+        if rec.latency_ranked {
+            header.push("p99 ms");
+        }
+        header.push("dropped");
+        let mut rows = vec![header.into_iter().map(String::from).collect()];
+        rows.extend(ranked_rows(rec));
+        out.push_str(&align(&rows, 3));
+        let conds: Vec<String> = rec
+            .ranked
+            .iter()
+            .flat_map(|c| {
+                c.conditions
+                    .iter()
+                    .map(move |(cap, n)| format!("  {} {cap}: {n}", c.option))
+            })
+            .collect();
+        if !conds.is_empty() {
+            out.push_str("\nconditions:\n");
+            out.push_str(&conds.join("\n"));
+            out.push('\n');
+        }
+    }
+    if !rec.excluded.is_empty() {
+        out.push_str("\nexcluded:\n");
+        for x in &rec.excluded {
+            let m: Vec<String> = x.missing.iter().map(missing_text).collect();
+            out.push_str(&format!(
+                "  {} ({}, ${}): lacks {}\n",
+                x.option,
+                x.kind,
+                usd(x.monthly_cost_usd),
+                m.join("; ")
+            ));
+        }
     }
     out
 }
