@@ -548,6 +548,26 @@ fn imported_tables_and_partial_files_over_a_base() {
         (Some(dec!(0.0225)), Some("us-east-1"))
     );
     assert!(t.instances["m5.large"].inherited_from.as_deref() == Some("us-east-1"));
+    // Priced with it, an internal ALB's line items say whose prices they are: the inter-AZ
+    // transfer is eu-west-1's own, the ALB hours and LCUs are us-east-1's, marked assumed.
+    let s = parse_scenario(
+        "version: 1\nregion: eu-west-1\nzones: [{name: eu-west-1a, nodes: {count: 1, type: m5.large}}, {name: eu-west-1b, nodes: {count: 1, type: m5.large}}]\n\
+         services: [{name: a, replicas: 2}, {name: b, replicas: 2}]\ntraffic: [{from: a, to: b, volume: 730 GB}]\n\
+         options: [{name: alb, kind: internal-alb}]\n",
+        "eu.yaml",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
+    .scenario;
+    let r = evaluate(&s, &t).unwrap_or_else(|e| panic!("{e}"));
+    let items = &r.options[0].cost.line_items;
+    let item = |c: &str| items.iter().find(|i| i.component == c).unwrap_or_else(|| panic!("{c}"));
+    assert!(item("alb.hours").assumed);
+    assert!(item("alb.hours").price_source.ends_with("assumed: the us-east-1 price"));
+    assert!(item("alb.lcu").assumed);
+    assert!(!item("inter_az.client_to_lb").assumed);
+    // Hours: 730 x $0.0225 = $16.425; 1 GB/h = 1 LCU x $0.008 x 730 = $5.84; clients reach the
+    // other zone's ALB node for half the bytes: 365 GB x $0.01 x 2 sides = $7.30. $29.565.
+    assert_eq!(r.options[0].cost.total, dec!(29.565));
     // A base that has no table is an error at `base`.
     std::fs::write(&partial, "base: mars-north-1\nprices: {}\n").unwrap_or_else(|e| panic!("{e}"));
     let e = load_price_table("eu-west-1", Some(&partial), &[]).expect_err("no base table");

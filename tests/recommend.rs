@@ -250,19 +250,3 @@ fn dropping_options_rank_last() {
     );
 }
 
-/// The README's capability matrix is the one the data generates (regenerate with
-/// `CapabilityTable::matrix_markdown` when options.yaml changes).
-#[test]
-fn readme_capability_matrix_is_current() {
-    let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
-    let begin = "<!-- capability-matrix:begin -->\n";
-    let end = "<!-- capability-matrix:end -->";
-    let start = readme.find(begin).expect("begin marker") + begin.len();
-    let stop = readme.find(end).expect("end marker");
-    let want = CapabilityTable::builtin().expect("table").matrix_markdown();
-    assert_eq!(
-        &readme[start..stop],
-        want,
-        "README capability matrix is stale; replace it with:\n{want}"
-    );
-}

@@ -6,7 +6,6 @@
 //! and grow it into a full scenario that evaluates to the same figures.
 
 use crate::error::{Diagnostic, Input, InputError};
-use crate::scenario::OptionKind;
 use crate::units;
 use std::fmt::Write as _;
 
@@ -128,14 +127,14 @@ impl CalcInput {
         if self.options.is_empty() {
             d.push(
                 Diagnostic::input(Input::Options, "no option kinds given")
-                    .with_hint(format!("known kinds: {}", OptionKind::ALL.join(", "))),
+                    .with_hint(format!("known kinds: {}", crate::scenario::kinds::names().join(", "))),
             );
         }
         for (i, k) in self.options.iter().enumerate() {
-            if !OptionKind::ALL.contains(&k.as_str()) {
+            if !crate::scenario::kinds::is_kind(k) {
                 d.push(
                     Diagnostic::input(Input::Options, format!("unknown option kind `{k}`"))
-                        .with_hint(format!("known kinds: {}", OptionKind::ALL.join(", "))),
+                        .with_hint(format!("known kinds: {}", crate::scenario::kinds::names().join(", "))),
                 );
             } else if self.options[..i].contains(k) {
                 d.push(Diagnostic::input(
@@ -155,7 +154,7 @@ impl CalcInput {
 /// Splits a comma-separated `--options` value into kinds; `all` stands for every kind.
 pub fn parse_option_list(text: &str) -> Vec<String> {
     if text.trim() == "all" {
-        return OptionKind::ALL.iter().map(|s| s.to_string()).collect();
+        return crate::scenario::kinds::names().into_iter().map(str::to_string).collect();
     }
     text.split(',')
         .map(str::trim)
@@ -446,7 +445,7 @@ mod tests {
             parse_option_list("clusterip, lattice,,"),
             vec!["clusterip", "lattice"]
         );
-        assert_eq!(parse_option_list("all").len(), OptionKind::ALL.len());
+        assert_eq!(parse_option_list("all").len(), crate::scenario::kinds::KINDS.len());
         assert_eq!(
             zone_names("us-east-1", 3),
             ["us-east-1a", "us-east-1b", "us-east-1c"]

@@ -83,6 +83,7 @@ impl Status {
 
 /// One option's comparison; figures of a side the option is missing from are `None`.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct DiffRow {
     /// Option name.
     pub option: String,
@@ -125,6 +126,7 @@ impl DiffRow {
 
 /// A comparison of two reports.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Diff {
     /// Old report's scenario name.
     pub old_scenario: String,

@@ -33,6 +33,7 @@ impl Budget {
 
 /// A limit the chosen option goes over.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Breach {
     /// Monthly cost (to the cent) above the limit.
     Cost {

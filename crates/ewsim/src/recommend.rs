@@ -24,10 +24,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 
 /// The shipped capability table (`capabilities/options.yaml`).
-pub const OPTIONS_YAML: &str = include_str!("../capabilities/options.yaml");
+pub(crate) const OPTIONS_YAML: &str = include_str!("../capabilities/options.yaml");
 
 /// The reference guide's eight scenario rows as requirement sets (`capabilities/guide-scenarios.yaml`).
-pub const GUIDE_SCENARIOS_YAML: &str = include_str!("../capabilities/guide-scenarios.yaml");
+pub(crate) const GUIDE_SCENARIOS_YAML: &str = include_str!("../capabilities/guide-scenarios.yaml");
 
 /// One capability an option may have, e.g. `l7-routing`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,40 +135,17 @@ struct RawOverride {
     set: BTreeMap<String, RawValue>,
 }
 
-const BOOL: &[&str] = &["true", "false"];
-const LB_SETTINGS: &[(&str, &[&str])] = &[
-    ("target_type", &["ip", "instance"]),
-    ("cross_zone", BOOL),
-    ("external_traffic_policy", &["cluster", "local"]),
-    ("client_leg_charged", BOOL),
-];
-
-/// The categorical settings of a kind that overrides may test, with their allowed values.
+/// The categorical settings of a kind that overrides may test, with their allowed values (from
+/// the table of option kinds).
 fn kind_settings(kind: &str) -> Vec<(&'static str, &'static [&'static str])> {
-    let mut v = Vec::new();
-    match kind {
-        "prefer-close" => v.push((
-            "traffic_distribution",
-            &["PreferClose", "PreferSameZone", "PreferSameNode"][..],
-        )),
-        "internal-alb" => {
-            v.extend_from_slice(LB_SETTINGS);
-            v.push(("mtls", BOOL));
-        }
-        "internal-nlb" | "route53-nlb" => {
-            v.extend_from_slice(LB_SETTINGS);
-            v.push(("client_zone_affinity", BOOL));
-        }
-        "istio-sidecar" => v.extend([("locality_lb", BOOL), ("outlier_detection", BOOL)]),
-        "istio-ambient" => v.extend([
-            ("locality_lb", BOOL),
-            ("outlier_detection", BOOL),
-            ("waypoint", BOOL),
-        ]),
-        "cilium-clustermesh" => v.push(("affinity", &["none", "local", "remote"][..])),
-        _ => {}
-    }
-    v
+    use crate::scenario::kinds::{Values, settings_of};
+    settings_of(kind)
+        .filter_map(|st| match st.values {
+            Values::Flag => Some((st.name, &["true", "false"][..])),
+            Values::OneOf(v) => Some((st.name, v)),
+            _ => None,
+        })
+        .collect()
 }
 
 /// An option's categorical settings as written in a scenario (`waypoint` -> `true`).
@@ -279,8 +256,8 @@ impl CapabilityTable {
             .collect::<Vec<_>>()
             .join(", ");
         let mut kinds = BTreeMap::new();
-        for k in OptionKind::ALL {
-            if !raw.kinds.contains_key(*k) {
+        for k in crate::scenario::kinds::names() {
+            if !raw.kinds.contains_key(k) {
                 err("kinds".into(), format!("kind `{k}` is missing"));
             }
         }
@@ -307,12 +284,12 @@ impl CapabilityTable {
             }
         };
         for (kind, rk) in &raw.kinds {
-            if !OptionKind::ALL.contains(&kind.as_str()) {
+            if !crate::scenario::kinds::is_kind(kind) {
                 err(
                     format!("kinds.{kind}"),
                     format!(
                         "unknown option kind `{kind}` (known: {})",
-                        OptionKind::ALL.join(", ")
+                        crate::scenario::kinds::names().join(", ")
                     ),
                 );
                 continue;
@@ -446,58 +423,8 @@ impl CapabilityTable {
         }
         Some(values)
     }
-
-    /// The capability matrix as a Markdown table: one row per capability, one column per kind;
-    /// `yes`, `-`, or the setting that provides it (`` `waypoint: true` ``). The README embeds it.
-    pub fn matrix_markdown(&self) -> String {
-        let kinds: Vec<&str> = OptionKind::ALL
-            .iter()
-            .copied()
-            .filter(|k| self.kinds.contains_key(*k))
-            .collect();
-        let mut out = format!("| Capability | Meaning | {} |\n", kinds.join(" | "));
-        out.push_str(&format!("|---|---|{}\n", "---|".repeat(kinds.len())));
-        for c in &self.capabilities {
-            let cells: Vec<String> = kinds
-                .iter()
-                .map(|k| {
-                    let Some(kc) = self.kinds.get(*k) else {
-                        return String::new();
-                    };
-                    if kc.values.get(&c.name).is_some_and(|v| v.value) {
-                        return "yes".into();
-                    }
-                    let with: Vec<String> = kc
-                        .overrides
-                        .iter()
-                        .filter(|o| o.set.get(&c.name).is_some_and(|v| v.value))
-                        .map(|o| format!("`{}`", when_label(&o.when)))
-                        .collect();
-                    if with.is_empty() {
-                        "-".into()
-                    } else {
-                        with.join(" or ")
-                    }
-                })
-                .collect();
-            out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                c.name,
-                c.description,
-                cells.join(" | ")
-            ));
-        }
-        out
-    }
 }
 
-/// `a: x, b: y` for an override's settings.
-fn when_label(when: &BTreeMap<String, String>) -> String {
-    when.iter()
-        .map(|(k, v)| format!("{k}: {v}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 /// One of the reference guide's scenario rows as a requirement set.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -723,6 +650,14 @@ pub fn recommend(
     }
 }
 
+/// `a: x, b: y`: the label of an override's settings (what [`CapabilityValue::setting`] holds).
+pub fn when_label(when: &BTreeMap<String, String>) -> String {
+    when.iter()
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -734,7 +669,7 @@ mod tests {
     #[test]
     fn shipped_table_and_examples_are_valid() {
         let t = table();
-        assert_eq!(t.kinds.len(), OptionKind::ALL.len());
+        assert_eq!(t.kinds.len(), crate::scenario::kinds::KINDS.len());
         assert!(t.capabilities.len() >= 12);
         let ex = guide_examples(&t).expect("shipped examples are valid");
         assert_eq!(
@@ -849,13 +784,4 @@ mod tests {
         assert_eq!(v.setting.as_deref(), Some("waypoint: true"));
     }
 
-    #[test]
-    fn matrix_marks_settings() {
-        let m = table().matrix_markdown();
-        let row = m
-            .lines()
-            .find(|l| l.starts_with("| `l7-routing`"))
-            .expect("row");
-        assert!(row.contains("`waypoint: true`"), "{row}");
-    }
 }

@@ -94,6 +94,7 @@ pub fn merge(states: &[ReplicaState], routes: &[EdgeRoute]) -> EdgeRoute {
 
 /// One state's figures for one option and edge.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StateEdge {
     /// Calling service.
     pub from: String,
@@ -109,6 +110,7 @@ pub struct StateEdge {
 
 /// One state's figures for one option.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StateOption {
     /// Option name.
     pub option: String,
@@ -118,6 +120,7 @@ pub struct StateOption {
 
 /// What a state contributes to the month.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct StateReport {
     /// State name.
     pub name: String,

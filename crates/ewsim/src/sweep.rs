@@ -294,6 +294,7 @@ fn canonical_path(path: &str, loaded: &LoadedScenario) -> Result<String, String>
 
 /// One step of a sweep.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SweepStep {
     /// Swept value (canonical unit).
     pub value: Decimal,
@@ -305,6 +306,7 @@ pub struct SweepStep {
 
 /// A value of the swept parameter where two options' monthly costs are equal and change order.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct BreakEven {
     /// The swept value where the order changes (canonical unit).
     pub at: Decimal,
@@ -323,6 +325,7 @@ pub struct BreakEven {
 
 /// A whole sweep.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SweepResult {
     /// What was swept.
     pub spec: SweepSpec,

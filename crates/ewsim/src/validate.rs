@@ -467,7 +467,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
         d.push(
             Diagnostic::at("options", "no options to compare").with_hint(format!(
                 "add at least one option; kinds: {}",
-                OptionKind::ALL.join(", ")
+                crate::scenario::kinds::names().join(", ")
             )),
         );
     }

@@ -22,6 +22,7 @@ pub fn breach(b: &Breach) -> String {
         Breach::NoLatency { option } => format!(
             "latency budget exceeded: option {option} delivers no request (all dropped), so it has no p99"
         ),
+        _ => "budget exceeded".to_string(),
     }
 }
 

@@ -109,3 +109,73 @@ pub(super) fn missing_text(m: &ewsim::recommend::Missing) -> String {
         None => m.capability.clone(),
     }
 }
+
+/// The capability matrix as a Markdown table: one row per capability, one column per kind;
+/// `yes`, `-`, or the setting that provides it (`` `waypoint: true` ``). The README embeds it.
+pub fn matrix_markdown(table: &CapabilityTable) -> String {
+    let kinds: Vec<&str> = ewsim::scenario::kinds::names()
+        .into_iter()
+        .filter(|k| table.kinds.contains_key(*k))
+        .collect();
+    let mut out = format!("| Capability | Meaning | {} |\n", kinds.join(" | "));
+    out.push_str(&format!("|---|---|{}\n", "---|".repeat(kinds.len())));
+    for c in &table.capabilities {
+        let cells: Vec<String> = kinds
+            .iter()
+            .map(|k| {
+                let Some(kc) = table.kinds.get(*k) else {
+                    return String::new();
+                };
+                if kc.values.get(&c.name).is_some_and(|v| v.value) {
+                    return "yes".into();
+                }
+                let with: Vec<String> = kc
+                    .overrides
+                    .iter()
+                    .filter(|o| o.set.get(&c.name).is_some_and(|v| v.value))
+                    .map(|o| format!("`{}`", ewsim::recommend::when_label(&o.when)))
+                    .collect();
+                if with.is_empty() {
+                    "-".into()
+                } else {
+                    with.join(" or ")
+                }
+            })
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            c.name,
+            c.description,
+            cells.join(" | ")
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod matrix_tests {
+    use super::*;
+
+    /// The README's capability matrix is the one the data generates (regenerate with
+    /// `matrix_markdown` when capabilities/options.yaml changes).
+    #[test]
+    fn readme_capability_matrix_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+        let readme = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let begin = "<!-- capability-matrix:begin -->\n";
+        let end = "<!-- capability-matrix:end -->";
+        let start = readme.find(begin).map(|i| i + begin.len()).unwrap_or(0);
+        let stop = readme.find(end).unwrap_or(0);
+        let want = matrix_markdown(&CapabilityTable::builtin().unwrap_or_else(|e| panic!("{e}")));
+        assert_eq!(
+            &readme[start..stop],
+            want,
+            "README capability matrix is stale; replace it with:\n{want}"
+        );
+        let row = want
+            .lines()
+            .find(|l| l.starts_with("| `l7-routing`"))
+            .unwrap_or_default();
+        assert!(row.contains("`waypoint: true`"), "{row}");
+    }
+}

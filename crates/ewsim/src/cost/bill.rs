@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 /// One priced line of an option's monthly bill.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LineItem {
     /// Stable component id, e.g. `inter_az.pod_to_pod`, `alb.lcu` (documented in the README).
     pub component: String,
@@ -92,18 +93,41 @@ impl<'a> Bill<'a> {
         key: &str,
         assumed: bool,
     ) {
-        let source = self
+        // A price taken from another region's table (a price file's `base:`) is an assumption:
+        // the line says whose price it is and is marked assumed.
+        let inherited = |from: &Option<String>| {
+            from.as_deref()
+                .map(|r| format!(", assumed: the {r} price"))
+                .unwrap_or_default()
+        };
+        let (source, inherited_price) = self
             .table
             .prices
             .get(key)
-            .map(|p| format!("{} ({})", p.source, p.as_of))
+            .map(|p| {
+                (
+                    format!("{} ({}){}", p.source, p.as_of, inherited(&p.inherited_from)),
+                    p.inherited_from.is_some(),
+                )
+            })
             .or_else(|| {
                 self.table
                     .instances
                     .get(key.trim_start_matches("instances."))
-                    .map(|i| format!("{} ({}), split by Fargate vCPU:GB ratio", i.source, i.as_of))
+                    .map(|i| {
+                        (
+                            format!(
+                                "{} ({}), split by Fargate vCPU:GB ratio{}",
+                                i.source,
+                                i.as_of,
+                                inherited(&i.inherited_from)
+                            ),
+                            i.inherited_from.is_some(),
+                        )
+                    })
             })
             .unwrap_or_default();
+        let assumed = assumed || inherited_price;
         let e = self
             .items
             .entry(component.to_string())

@@ -15,6 +15,7 @@ use std::sync::Arc;
 /// The cost stage's result: every option routed and priced, in scenario order, with what every
 /// report states about how it was priced.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CostReport {
     /// Scenario name.
     pub scenario: String,
@@ -40,6 +41,7 @@ pub struct CostReport {
 
 /// The evaluation of one option.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OptionReport {
     /// Option name.
     pub name: String,
@@ -58,6 +60,7 @@ pub struct OptionReport {
 /// One edge under one option. The caller, callee and load are the edge's own (the same under
 /// every option) and shared between the options' reports.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EdgeReport {
     /// Calling service.
     pub from: Arc<str>,
@@ -243,6 +246,7 @@ pub const CATEGORIES: [(&str, &str); 6] = [
 
 /// One flat summary row per option: what the summary CSV and tables show.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct SummaryRow {
     /// Option name.
     pub option: String,

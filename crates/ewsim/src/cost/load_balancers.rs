@@ -27,6 +27,7 @@ pub struct LbLoad {
 
 /// Capacity units per hour with the value of every dimension.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CapacityUnitsPerHour {
     /// Units per hour for each dimension, by name.
     pub dimensions: Vec<(&'static str, Decimal)>,

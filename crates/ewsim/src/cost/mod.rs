@@ -33,6 +33,7 @@ use std::rc::Rc;
 
 /// Cost of one option over all edges.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OptionCost {
     /// Line items; their costs sum exactly to `total`.
     pub line_items: Vec<LineItem>,

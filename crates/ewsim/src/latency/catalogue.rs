@@ -15,7 +15,7 @@ use super::queue::{QueueOutcome, QueueParams};
 
 /// The shipped defaults (`latency/eks-defaults.yaml`, embedded through the `crates/ewsim/latency`
 /// symlink).
-pub const EKS_DEFAULTS_YAML: &str = include_str!("../../latency/eks-defaults.yaml");
+pub(crate) const EKS_DEFAULTS_YAML: &str = include_str!("../../latency/eks-defaults.yaml");
 
 /// When a hop's cost is paid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

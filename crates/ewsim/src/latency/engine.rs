@@ -60,7 +60,7 @@ use super::seed::{StreamRng, fnv1a64, stream_seed};
 /// Samples per chunk; every chunk has its own seeded RNG streams.
 pub const CHUNK_SAMPLES: u64 = 65_536;
 /// Samples per evaluation block inside a chunk.
-pub const BLOCK: usize = 256;
+pub(crate) const BLOCK: usize = 256;
 /// Largest `Step::Repeat` count (repeats are unrolled at compile time, one stream per repetition).
 pub const MAX_REPEAT: u32 = 4096;
 /// Name of the random number generator, reported in every result.
@@ -487,6 +487,7 @@ impl SimConfig {
 
 /// Percentiles and provenance of one simulated path. Latencies in milliseconds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SimResult {
     /// Path name.
     pub name: String,
@@ -528,6 +529,7 @@ impl SimResult {
 
 /// Paired (common-random-numbers) difference of one option against the baseline (option 0).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct OptionDelta {
     /// Option name.
     pub name: String,
@@ -547,6 +549,7 @@ pub struct OptionDelta {
 
 /// Results of several options simulated together with common random numbers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Comparison {
     /// One result per option, in input order (identical to [`simulate`] on each path).
     pub results: Vec<SimResult>,

@@ -225,6 +225,7 @@ pub fn simulate_built(
 
 /// Percentiles of a mixture of shapes (milliseconds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct MixtureResult {
     /// Median (ms).
     pub p50_ms: f64,

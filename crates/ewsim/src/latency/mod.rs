@@ -33,10 +33,10 @@ pub mod hist;
 pub mod mixture;
 pub mod normal;
 pub mod queue;
-pub mod seed;
+pub(crate) mod seed;
 
 pub use catalogue::{
-    AppliesPer, Catalogue, Confidence, EKS_DEFAULTS_YAML, HandshakeSpec, HopEntry, HopOverride,
+    AppliesPer, Catalogue, Confidence, HandshakeSpec, HopEntry, HopOverride,
     LoadSpec, ServicesRow,
 };
 pub use dist::{

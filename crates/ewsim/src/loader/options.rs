@@ -7,50 +7,19 @@ use crate::units::Quantity;
 use rust_decimal::Decimal;
 use serde_saphyr::Spanned;
 
-/// Settings and the option kinds they apply to, for "does not apply" errors.
-pub(crate) const SETTINGS: &[(&str, &[&str])] = &[
-    ("count", &["internal-alb", "internal-nlb", "route53-nlb"]),
-    (
-        "target_type",
-        &["internal-alb", "internal-nlb", "route53-nlb"],
-    ),
-    (
-        "cross_zone",
-        &["internal-alb", "internal-nlb", "route53-nlb"],
-    ),
-    (
-        "external_traffic_policy",
-        &["internal-alb", "internal-nlb", "route53-nlb"],
-    ),
-    (
-        "client_leg_charged",
-        &["internal-alb", "internal-nlb", "route53-nlb"],
-    ),
-    ("client_zone_affinity", &["internal-nlb", "route53-nlb"]),
-    ("rules_per_request", &["internal-alb"]),
-    ("mtls", &["internal-alb"]),
-    ("services", &["lattice"]),
-    ("locality_lb", &["istio-sidecar", "istio-ambient"]),
-    ("outlier_detection", &["istio-sidecar", "istio-ambient"]),
-    ("overhead", &["istio-sidecar", "istio-ambient"]),
-    ("waypoint", &["istio-ambient"]),
-    ("affinity", &["cilium-clustermesh"]),
-    ("hosted_zones", &["route53-nlb"]),
-    ("dns_queries_per_second", &["route53-nlb"]),
-];
 
 pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<OptionSpec> {
     c.map.record(p, &o.referenced);
     let o = &o.value;
     c.map.record(&format!("{p}.name"), &o.name.referenced);
     let kind = o.kind.value.as_str();
-    if !OptionKind::ALL.contains(&kind) {
+    if !crate::scenario::kinds::is_kind(kind) {
         c.err(
             &format!("{p}.kind"),
             &o.kind.referenced,
             format!(
                 "unknown option kind `{kind}`; expected one of: {}",
-                OptionKind::ALL.join(", ")
+                crate::scenario::kinds::names().join(", ")
             ),
         );
         return None;
@@ -97,11 +66,7 @@ pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> O
     let mut ok = true;
     for (name, loc) in present {
         let Some(loc) = loc else { continue };
-        let kinds = SETTINGS
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, k)| *k)
-            .unwrap_or(&[]);
+        let kinds = crate::scenario::kinds::setting(name).map_or(&[][..], |s| s.kinds);
         if !kinds.contains(&kind) {
             c.err(
                 &format!("{p}.{name}"),

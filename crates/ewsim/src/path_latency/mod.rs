@@ -78,6 +78,7 @@ impl LatencyRun {
 
 /// Percentiles per option plus the provenance every report states.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct LatencyReport {
     /// One result per option, in scenario order; `None` when the option delivers no request.
     pub options: Vec<Option<MixtureResult>>,
@@ -100,6 +101,7 @@ pub struct LatencyReport {
 
 /// Latency of one entry point (or one traffic edge, named `from -> to`) under every option.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct EntryLatency {
     /// Entry point name.
     pub name: String,

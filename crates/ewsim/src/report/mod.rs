@@ -17,6 +17,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// A scenario's full evaluation: cost (always), latency (when simulated) and the spread over
 /// range draws (when the scenario has ranges).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Report {
     /// Every option routed and priced.
     pub cost: CostReport,
@@ -106,6 +107,7 @@ pub fn evaluate_replaced(
 
 /// The figures of one option that sweeps and range draws keep from each report.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OptionFigures {
     /// Monthly cost (USD).
     pub cost_usd: Decimal,
@@ -143,6 +145,7 @@ pub struct DrawConfig {
 
 /// Per option, the spread of its figures over the draws.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct OptionSpread {
     /// Monthly cost (USD).
     pub cost_usd: Spread<Decimal>,
@@ -156,6 +159,7 @@ pub struct OptionSpread {
 
 /// The report over input draws.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UncertaintyReport {
     /// The uncertain inputs.
     pub inputs: Vec<UncertainInput>,

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 /// One hop of a route with the share of the edge's delivered requests that take it.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
 pub struct HopFlow {
     /// Kind of hop.
     pub kind: HopKind,
@@ -31,6 +32,7 @@ pub struct HopFlow {
 /// hop `c -> d` of stage `k` carries `m_{k-1}(c) p_k(c, d) s_k(d)`: the sum over the paths
 /// through that hop of their shares.
 #[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
 pub struct HopFlows {
     /// Share of the edge's requests delivered (`1 - dropped`).
     pub delivered: Decimal,

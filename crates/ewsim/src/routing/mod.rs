@@ -30,6 +30,7 @@ use upstream::{
 
 /// What a hop is, which decides how it is billed and what latency it adds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum HopKind {
     /// Pod to pod through a ClusterIP / headless / mesh selection (inter-AZ billed).
     PodToPod,

@@ -3,15 +3,8 @@
 //! rejects them), and the mesh proxy `overhead`.
 
 use super::{Obj, boolean, one_of_strings, quantity, reference, string};
-use crate::scenario::OptionKind;
+use crate::scenario::kinds::{SETTINGS, Values, names, setting};
 use serde_json::{Map, Value, json};
-
-const TARGET_TYPE: &[&str] = &["ip", "instance"];
-const EXTERNAL_TRAFFIC_POLICY: &[&str] = &["cluster", "local"];
-const AFFINITY: &[&str] = &["none", "local", "remote"];
-const TRAFFIC_DISTRIBUTION: &[&str] = &["PreferClose", "PreferSameZone", "PreferSameNode"];
-/// The kinds that take `traffic_distribution` (the loader's `option_traffic_distribution`).
-const TRAFFIC_DISTRIBUTION_KINDS: &[&str] = &["prefer-close", "topology-aware"];
 
 pub(super) fn overhead_obj() -> Obj {
     Obj {
@@ -29,108 +22,37 @@ pub(super) fn overhead_obj() -> Obj {
     }
 }
 
-/// An option's settings other than `name`, `kind`, `description` and `assume_cross_az_share`.
+/// An option's settings other than `name`, `kind`, `description` and `assume_cross_az_share`,
+/// from the table of option kinds.
 pub(super) fn option_settings() -> Vec<(&'static str, Value)> {
-    vec![
-        ("count", quantity("Number of load balancers (default 1).")),
-        (
-            "target_type",
-            one_of_strings(TARGET_TYPE, "Load balancer target type (default ip)."),
-        ),
-        (
-            "cross_zone",
-            boolean("Cross-zone load balancing (default: true for ALB, false for NLB)."),
-        ),
-        (
-            "external_traffic_policy",
-            one_of_strings(
-                EXTERNAL_TRAFFIC_POLICY,
-                "externalTrafficPolicy of instance targets (default cluster).",
-            ),
-        ),
-        (
-            "client_leg_charged",
-            boolean("Charge the client -> load balancer node crossing (default true)."),
-        ),
-        (
-            "client_zone_affinity",
-            boolean(
-                "Clients resolve the NLB's zonal DNS name of their zone (default false: regional DNS).",
-            ),
-        ),
-        (
-            "rules_per_request",
-            quantity("ALB rules evaluated per request (default 0; the first 10 are free)."),
-        ),
-        ("mtls", boolean("ALB mutual TLS (default false).")),
-        (
-            "services",
-            quantity("Number of Lattice services (default: the number of called services)."),
-        ),
-        (
-            "locality_lb",
-            boolean(
-                "Istio locality load balancing (default true); keeps traffic in zone only with outlier detection.",
-            ),
-        ),
-        (
-            "outlier_detection",
-            boolean("Istio outlier detection configured (default false)."),
-        ),
-        (
-            "overhead",
-            reference(
-                "overhead",
-                "Proxy resources per 1,000 requests/s (default from pricing/mesh-overheads.yaml).",
-            ),
-        ),
-        (
-            "waypoint",
-            boolean("Istio ambient waypoint proxy (default false)."),
-        ),
-        (
-            "affinity",
-            one_of_strings(AFFINITY, "Cilium global service affinity (default none)."),
-        ),
-        (
-            "hosted_zones",
-            quantity("Route 53 hosted zones (default 1)."),
-        ),
-        (
-            "dns_queries_per_second",
-            quantity("Route 53 queries per second (default 0)."),
-        ),
-        (
-            "traffic_distribution",
-            one_of_strings(
-                TRAFFIC_DISTRIBUTION,
-                "Service spec.trafficDistribution (prefer-close default PreferClose; topology-aware default none, and the annotation wins).",
-            ),
-        ),
-    ]
+    SETTINGS
+        .iter()
+        .map(|st| {
+            let v = match st.values {
+                Values::Flag => boolean(st.doc),
+                Values::Count | Values::Quantity => quantity(st.doc),
+                Values::OneOf(words) => one_of_strings(words, st.doc),
+                Values::Overhead => reference("overhead", st.doc),
+            };
+            (st.name, v)
+        })
+        .collect()
 }
 
-/// The kinds a setting applies to: the loader's table, plus `traffic_distribution`.
+/// The kinds a setting applies to.
 fn setting_kinds(name: &str) -> &'static [&'static str] {
-    if name == "traffic_distribution" {
-        return TRAFFIC_DISTRIBUTION_KINDS;
-    }
-    crate::loader::options::SETTINGS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, k)| *k)
-        .unwrap_or(&[])
+    setting(name).map_or(&[], |s| s.kinds)
 }
 
 pub(super) fn option_obj() -> Obj {
     let settings = option_settings();
     // Per kind, forbid the settings that do not apply to it (as the loader does).
-    let rules: Vec<Value> = OptionKind::ALL
-        .iter()
+    let rules: Vec<Value> = names()
+        .into_iter()
         .filter_map(|kind| {
             let mut forbidden = Map::new();
             for (name, _) in &settings {
-                if !setting_kinds(name).contains(kind) {
+                if !setting_kinds(name).contains(&kind) {
                     forbidden.insert((*name).to_string(), json!(false));
                 }
             }
@@ -147,7 +69,7 @@ pub(super) fn option_obj() -> Obj {
         (
             "kind",
             one_of_strings(
-                OptionKind::ALL,
+                &names(),
                 "How services connect; decides routing, line items and which settings apply.",
             ),
         ),

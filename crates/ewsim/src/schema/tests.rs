@@ -5,7 +5,6 @@
 use super::latency::DIST_FAMILIES;
 use super::options::option_settings;
 use super::*;
-use crate::scenario::OptionKind;
 use std::collections::BTreeSet;
 
 #[test]
@@ -386,7 +385,7 @@ fn settings_apply_to_the_kinds_the_loader_accepts() {
     assert_eq!(names, samples.iter().map(|(n, _)| *n).collect());
     let v = validator();
     let mut applicable = 0;
-    for kind in OptionKind::ALL {
+    for kind in crate::scenario::kinds::names() {
         for (setting, value) in samples {
             let text = MINIMAL.replace(
                 "kind: clusterip",

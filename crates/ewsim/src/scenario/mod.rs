@@ -3,6 +3,8 @@
 //! Library users may build a [`Scenario`] in code; the YAML loader ([`crate::loader`]) produces the
 //! same types and remembers where each value came from so that problems point at file:line:column.
 
+pub mod kinds;
+
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 
@@ -473,22 +475,6 @@ impl OptionKind {
             OptionKind::Route53Nlb { .. } => "route53-nlb",
         }
     }
-
-    /// Every `kind:` spelling, for error hints.
-    pub const ALL: &'static [&'static str] = &[
-        "clusterip",
-        "headless",
-        "itp-local",
-        "topology-aware",
-        "prefer-close",
-        "internal-alb",
-        "internal-nlb",
-        "lattice",
-        "istio-sidecar",
-        "istio-ambient",
-        "cilium-clustermesh",
-        "route53-nlb",
-    ];
 }
 
 /// Istio settings.
