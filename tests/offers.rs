@@ -560,9 +560,18 @@ fn imported_tables_and_partial_files_over_a_base() {
     .scenario;
     let r = evaluate(&s, &t).unwrap_or_else(|e| panic!("{e}"));
     let items = &r.options[0].cost.line_items;
-    let item = |c: &str| items.iter().find(|i| i.component == c).unwrap_or_else(|| panic!("{c}"));
+    let item = |c: &str| {
+        items
+            .iter()
+            .find(|i| i.component == c)
+            .unwrap_or_else(|| panic!("{c}"))
+    };
     assert!(item("alb.hours").assumed);
-    assert!(item("alb.hours").price_source.ends_with("assumed: the us-east-1 price"));
+    assert!(
+        item("alb.hours")
+            .price_source
+            .ends_with("assumed: the us-east-1 price")
+    );
     assert!(item("alb.lcu").assumed);
     assert!(!item("inter_az.client_to_lb").assumed);
     // Hours: 730 x $0.0225 = $16.425; 1 GB/h = 1 LCU x $0.008 x 730 = $5.84; clients reach the

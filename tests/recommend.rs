@@ -249,4 +249,3 @@ fn dropping_options_rank_last() {
             .all(|c| c.monthly_cost_usd >= last.monthly_cost_usd)
     );
 }
-

@@ -126,15 +126,20 @@ impl CalcInput {
         }
         if self.options.is_empty() {
             d.push(
-                Diagnostic::input(Input::Options, "no option kinds given")
-                    .with_hint(format!("known kinds: {}", crate::scenario::kinds::names().join(", "))),
+                Diagnostic::input(Input::Options, "no option kinds given").with_hint(format!(
+                    "known kinds: {}",
+                    crate::scenario::kinds::names().join(", ")
+                )),
             );
         }
         for (i, k) in self.options.iter().enumerate() {
             if !crate::scenario::kinds::is_kind(k) {
                 d.push(
                     Diagnostic::input(Input::Options, format!("unknown option kind `{k}`"))
-                        .with_hint(format!("known kinds: {}", crate::scenario::kinds::names().join(", "))),
+                        .with_hint(format!(
+                            "known kinds: {}",
+                            crate::scenario::kinds::names().join(", ")
+                        )),
                 );
             } else if self.options[..i].contains(k) {
                 d.push(Diagnostic::input(
@@ -154,7 +159,10 @@ impl CalcInput {
 /// Splits a comma-separated `--options` value into kinds; `all` stands for every kind.
 pub fn parse_option_list(text: &str) -> Vec<String> {
     if text.trim() == "all" {
-        return crate::scenario::kinds::names().into_iter().map(str::to_string).collect();
+        return crate::scenario::kinds::names()
+            .into_iter()
+            .map(str::to_string)
+            .collect();
     }
     text.split(',')
         .map(str::trim)
@@ -445,7 +453,10 @@ mod tests {
             parse_option_list("clusterip, lattice,,"),
             vec!["clusterip", "lattice"]
         );
-        assert_eq!(parse_option_list("all").len(), crate::scenario::kinds::KINDS.len());
+        assert_eq!(
+            parse_option_list("all").len(),
+            crate::scenario::kinds::KINDS.len()
+        );
         assert_eq!(
             zone_names("us-east-1", 3),
             ["us-east-1a", "us-east-1b", "us-east-1c"]

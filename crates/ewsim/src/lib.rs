@@ -12,6 +12,7 @@ pub mod offers;
 pub mod path_latency;
 pub mod placement;
 pub mod pricing;
+pub mod provenance;
 pub mod recommend;
 pub mod report;
 pub mod routing;

@@ -425,7 +425,6 @@ impl CapabilityTable {
     }
 }
 
-
 /// One of the reference guide's scenario rows as a requirement set.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -783,5 +782,4 @@ mod tests {
             .expect("kind")["grpc"];
         assert_eq!(v.setting.as_deref(), Some("waypoint: true"));
     }
-
 }

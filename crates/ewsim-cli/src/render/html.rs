@@ -9,7 +9,7 @@ use super::{
     latency_line, spread_rows, summary_cells, uncertainty_lines, usd,
 };
 use ewsim::Report;
-use ewsim::cost::CATEGORIES;
+use ewsim::cost::Category;
 use ewsim::sweep::SweepResult;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
@@ -92,16 +92,16 @@ pub fn document(title: &str, sections: &[String]) -> String {
     )
 }
 
-/// Person-readable name of a summary category (`report::CATEGORIES` key).
-fn category_name(key: &str) -> &str {
-    match key {
-        "transfer_usd" => "Inter-AZ transfer",
-        "cross_vpc_usd" => "Cross-VPC (peering, TGW)",
-        "load_balancer_usd" => "Load balancer (hours + LCU)",
-        "lattice_usd" => "VPC Lattice",
-        "mesh_compute_usd" => "Mesh proxy compute",
-        "dns_usd" => "Route 53",
-        other => other,
+/// Person-readable name of a summary category.
+fn category_name(c: Category) -> &'static str {
+    match c {
+        Category::Transfer => "Inter-AZ transfer",
+        Category::CrossVpc => "Cross-VPC (peering, TGW)",
+        Category::LoadBalancer => "Load balancer (hours + LCU)",
+        Category::Lattice => "VPC Lattice",
+        Category::MeshCompute => "Mesh proxy compute",
+        Category::Dns => "Route 53",
+        _ => "Other",
     }
 }
 
@@ -138,9 +138,9 @@ fn f64_of(v: Decimal) -> f64 {
 /// The cost chart's data: one bar per option, one value per category, plus "Other" for line
 /// items outside every category, so each bar's height is the option's total.
 fn cost_bars(r: &Report) -> StackedBars {
-    let mut categories: Vec<String> = CATEGORIES
+    let mut categories: Vec<String> = Category::ALL
         .iter()
-        .map(|(k, _)| category_name(k).to_string())
+        .map(|c| category_name(*c).to_string())
         .collect();
     categories.push("Other".into());
     let bars = r

@@ -234,15 +234,54 @@ mod cents_tests {
     }
 }
 
-/// Cost categories of the summary (a line item's category follows from its component id).
-pub const CATEGORIES: [(&str, &str); 6] = [
-    ("transfer_usd", "inter_az."),
-    ("cross_vpc_usd", "peering.|tgw."),
-    ("load_balancer_usd", "alb.|nlb."),
-    ("lattice_usd", "lattice."),
-    ("mesh_compute_usd", "istio."),
-    ("dns_usd", "route53."),
-];
+/// What a line item pays for, as the summary groups costs (a line item's category follows from
+/// its component id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// Inter-AZ data transfer (`inter_az.*`).
+    Transfer,
+    /// VPC peering and Transit Gateway (`peering.*`, `tgw.*`).
+    CrossVpc,
+    /// Load-balancer hours and capacity units (`alb.*`, `nlb.*`).
+    LoadBalancer,
+    /// VPC Lattice (`lattice.*`).
+    Lattice,
+    /// Mesh proxy compute (`istio.*`).
+    MeshCompute,
+    /// Route 53 (`route53.*`).
+    Dns,
+}
+
+impl Category {
+    /// Every category, in the order of [`SummaryRow::categories`].
+    pub const ALL: [Category; 6] = [
+        Category::Transfer,
+        Category::CrossVpc,
+        Category::LoadBalancer,
+        Category::Lattice,
+        Category::MeshCompute,
+        Category::Dns,
+    ];
+
+    /// The category of a line item's component id (`None` for components outside every one).
+    pub fn of(component: &str) -> Option<Category> {
+        let prefixes: [(&str, Category); 7] = [
+            ("inter_az.", Category::Transfer),
+            ("peering.", Category::CrossVpc),
+            ("tgw.", Category::CrossVpc),
+            ("alb.", Category::LoadBalancer),
+            ("nlb.", Category::LoadBalancer),
+            ("lattice.", Category::Lattice),
+            ("istio.", Category::MeshCompute),
+        ];
+        prefixes
+            .iter()
+            .find(|(p, _)| component.starts_with(p))
+            .map(|(_, c)| *c)
+            .or_else(|| component.starts_with("route53.").then_some(Category::Dns))
+    }
+}
 
 /// One flat summary row per option: what the summary CSV and tables show.
 #[derive(Debug, Clone, PartialEq)]
@@ -260,7 +299,7 @@ pub struct SummaryRow {
     pub dropped_share: Decimal,
     /// GB per month offered by clients.
     pub offered_gb_month: Decimal,
-    /// Cost per category, in [`CATEGORIES`] order.
+    /// Cost per category, in [`Category::ALL`] order.
     pub categories: [Decimal; 6],
     /// Whether an assumption replaced the routing model.
     pub assumed: bool,
@@ -274,10 +313,8 @@ impl CostReport {
             .map(|o| {
                 let mut categories = [Decimal::ZERO; 6];
                 for item in &o.cost.line_items {
-                    if let Some(i) = CATEGORIES.iter().position(|(_, prefixes)| {
-                        prefixes.split('|').any(|p| item.component.starts_with(p))
-                    }) {
-                        categories[i] += item.cost;
+                    if let Some(c) = Category::of(&item.component) {
+                        categories[c as usize] += item.cost;
                     }
                 }
                 SummaryRow {

@@ -18,7 +18,7 @@ mod mesh;
 mod transfer;
 
 pub use bill::LineItem;
-pub use evaluate::{CATEGORIES, CostReport, EdgeReport, OptionReport, SummaryRow, cents, evaluate};
+pub use evaluate::{Category, CostReport, EdgeReport, OptionReport, SummaryRow, cents, evaluate};
 pub use lattice::lattice_billable_requests;
 pub use load_balancers::{CapacityUnitsPerHour, LbLoad, alb_lcu_per_hour, nlb_nlcu_per_hour};
 pub use mesh::{mesh_defaults, proxy_resources};

@@ -29,19 +29,7 @@ pub enum AppliesPer {
     DnsLookup,
 }
 
-/// Confidence in a figure (reference §0).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Confidence {
-    /// Vendor/first-party measurement with stated conditions.
-    High,
-    /// Credible third party or read from a chart.
-    Medium,
-    /// Between low and medium.
-    LowMedium,
-    /// Secondary/anecdotal or an engineering assumption.
-    Low,
-}
+pub use crate::provenance::Confidence;
 
 /// One row of a services-count table (kube-proxy iptables).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -188,6 +176,13 @@ pub struct HopOverride {
     /// Confidence (default low).
     #[serde(default)]
     pub confidence: Option<Confidence>,
+}
+
+impl HopEntry {
+    /// The entry's source, date and confidence.
+    pub fn provenance(&self) -> crate::provenance::Provenance {
+        crate::provenance::Provenance::new(&self.source, &self.as_of, Some(self.confidence))
+    }
 }
 
 impl Catalogue {

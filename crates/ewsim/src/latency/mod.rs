@@ -36,8 +36,7 @@ pub mod queue;
 pub(crate) mod seed;
 
 pub use catalogue::{
-    AppliesPer, Catalogue, Confidence, HandshakeSpec, HopEntry, HopOverride,
-    LoadSpec, ServicesRow,
+    AppliesPer, Catalogue, Confidence, HandshakeSpec, HopEntry, HopOverride, LoadSpec, ServicesRow,
 };
 pub use dist::{
     DistSpec, LognormalFit, MixtureComponent, Sampler, fit_lognormal_from_p50_p99,

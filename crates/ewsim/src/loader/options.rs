@@ -7,7 +7,6 @@ use crate::units::Quantity;
 use rust_decimal::Decimal;
 use serde_saphyr::Spanned;
 
-
 pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<OptionSpec> {
     c.map.record(p, &o.referenced);
     let o = &o.value;

@@ -249,7 +249,19 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
                 unit: r.unit.unwrap_or_default(),
                 source: r.source,
                 as_of: r.as_of,
-                confidence: r.confidence,
+                confidence: match r.confidence.as_deref() {
+                    None => None,
+                    Some(c) => Some(crate::provenance::Confidence::parse(c).ok_or_else(|| {
+                        InputError::single(
+                            Diagnostic::at(
+                                format!("prices.{k}.confidence"),
+                                format!("unknown confidence `{c}`"),
+                            )
+                            .with_hint("high, medium, low-medium or low")
+                            .with_location_file(file),
+                        )
+                    })?),
+                },
                 note: r.note,
                 inherited_from: None,
             },

@@ -159,13 +159,20 @@ pub struct Price {
     pub source: String,
     /// Date of the figure.
     pub as_of: String,
-    /// high / medium / low, when stated.
-    pub confidence: Option<String>,
+    /// Confidence, when stated.
+    pub confidence: Option<crate::provenance::Confidence>,
     /// Caveat, when any.
     pub note: Option<String>,
     /// The region whose table the figure was taken from, when a partial price file for another
     /// region named it as its `base:`: an assumption the report marks, never a verified price.
     pub inherited_from: Option<String>,
+}
+
+impl Price {
+    /// The price's source, date and confidence.
+    pub fn provenance(&self) -> crate::provenance::Provenance {
+        crate::provenance::Provenance::new(&self.source, &self.as_of, self.confidence)
+    }
 }
 
 /// An EC2 instance type's on-demand price and size.
