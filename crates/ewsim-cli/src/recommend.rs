@@ -53,11 +53,12 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     let examples =
         guide_examples(&table).map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
     if args.list {
-        return write_output(
-            args.out.as_deref(),
-            &render::recommend::list(&table, &examples),
-        )
-        .map_err(Failure::Runtime);
+        // Markdown: the capability matrix, one column per option kind (what the README embeds).
+        let text = match args.format {
+            crate::render::Format::Markdown => render::recommend::matrix_markdown(&table),
+            _ => render::recommend::list(&table, &examples),
+        };
+        return write_output(args.out.as_deref(), &text).map_err(Failure::Runtime);
     }
     let (requirements, example) = match (&args.require, &args.example) {
         (Some(r), _) => (table.parse_requirements(r).map_err(Failure::from)?, None),
