@@ -26,6 +26,8 @@ pub mod traffic;
 pub mod uncertainty;
 pub mod units;
 pub mod validate;
+#[cfg(test)]
+mod workspace_files;
 mod yaml;
 
 pub use cost::evaluate;

@@ -377,11 +377,10 @@ mod tests {
     /// Every shipped scenario reads back from its written form as the same scenario.
     #[test]
     fn shipped_scenarios_round_trip() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios");
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            eprintln!("skipped: {dir} is not beside the crate (packaged crate)");
+        let Some(dir) = crate::workspace_files::beside_crate("scenarios") else {
             return;
         };
+        let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
         let mut n = 0;
         for entry in entries.flatten() {
             let path = entry.path();

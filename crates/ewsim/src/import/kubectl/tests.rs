@@ -4,12 +4,15 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-pub(crate) fn fixture(name: &str) -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures/cluster")
-        .join(name);
+/// The cluster fixtures folder (`None`, reported as skipped, in the packaged crate).
+fn fixtures() -> Option<PathBuf> {
+    crate::workspace_files::beside_crate("tests/fixtures/cluster")
+}
+
+fn fixture(dir: &Path, name: &str) -> String {
+    let p = dir.join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -36,7 +39,8 @@ fn normalized(mut inv: Inventory) -> Inventory {
 
 #[test]
 fn json_yaml_and_split_exports_agree() {
-    let json = read_inventory(&[("export.json", &fixture("export.json"))]).unwrap();
+    let Some(dir) = fixtures() else { return };
+    let json = read_inventory(&[("export.json", &fixture(&dir, "export.json"))]).unwrap();
     assert_eq!(
         (
             json.nodes.len(),
@@ -50,17 +54,20 @@ fn json_yaml_and_split_exports_agree() {
     // The Deployment and the ConfigMap in the export are ignored and counted.
     assert_eq!(json.ignored_kinds.get("Deployment"), Some(&1));
     assert_eq!(json.ignored_kinds.get("ConfigMap"), Some(&1));
-    let yaml = read_inventory(&[("export.yaml", &fixture("export.yaml"))]).unwrap();
+    let yaml = read_inventory(&[("export.yaml", &fixture(&dir, "export.yaml"))]).unwrap();
     assert_eq!(normalized(json.clone()), normalized(yaml));
     let split = read_inventory(&[
-        ("split/services.yaml", &fixture("split/services.yaml")),
-        ("split/pods.json", &fixture("split/pods.json")),
-        ("split/nodes.json", &fixture("split/nodes.json")),
+        ("split/services.yaml", &fixture(&dir, "split/services.yaml")),
+        ("split/pods.json", &fixture(&dir, "split/pods.json")),
+        ("split/nodes.json", &fixture(&dir, "split/nodes.json")),
         (
             "split/endpointslices.yaml",
-            &fixture("split/endpointslices.yaml"),
+            &fixture(&dir, "split/endpointslices.yaml"),
         ),
-        ("split/ingresses.json", &fixture("split/ingresses.json")),
+        (
+            "split/ingresses.json",
+            &fixture(&dir, "split/ingresses.json"),
+        ),
     ])
     .unwrap();
     let mut expected = normalized(json);
@@ -70,7 +77,8 @@ fn json_yaml_and_split_exports_agree() {
 
 #[test]
 fn fields_as_written() {
-    let inv = read_inventory(&[("export.json", &fixture("export.json"))]).unwrap();
+    let Some(dir) = fixtures() else { return };
+    let inv = read_inventory(&[("export.json", &fixture(&dir, "export.json"))]).unwrap();
     let n = &inv.nodes[4];
     assert_eq!(n.name, "ip-10-0-3-10.ec2.internal");
     assert_eq!(n.allocatable_cpu_millis, Some(1930));
