@@ -53,3 +53,40 @@ fn embedded_data_is_an_exact_copy_of_the_top_level_folders() {
         }
     }
 }
+
+/// The fenced blocks of `lang` in a Markdown text.
+fn fenced(text: &str, lang: &str) -> Vec<String> {
+    let open = format!("```{lang}");
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match &mut current {
+            None if line.trim_end() == open => current = Some(String::new()),
+            Some(_) if line.trim_end() == "```" => blocks.extend(current.take()),
+            Some(b) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            None => {}
+        }
+    }
+    blocks
+}
+
+/// The top-level README's Rust examples are not compiled by anything, so each must be a verbatim
+/// copy of one in the crate guide, whose blocks run as doctests.
+#[test]
+fn readme_rust_examples_are_doctested_in_the_crate_guide() {
+    let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap_or_default();
+    let guide = fenced(&read("crates/ewsim/README.md"), "rust");
+    let readme = fenced(&read("README.md"), "rust");
+    assert!(guide.len() >= 4, "the crate guide has {} Rust blocks", guide.len());
+    assert!(!readme.is_empty(), "README.md shows the library in Rust");
+    for block in &readme {
+        assert!(
+            guide.contains(block),
+            "README.md's Rust block is not in crates/ewsim/README.md (where it would be \
+             doctested):\n{block}"
+        );
+    }
+}
