@@ -69,7 +69,7 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
     c.check().map_err(Failure::from)?;
     let yaml = calc::scenario_yaml(&c);
     if args.print_scenario {
-        return write_output(args.report.out.as_deref(), &yaml).map_err(Failure::Runtime);
+        return write_output(args.report.output.out.as_deref(), &yaml);
     }
     let loaded = loader::parse_scenario(&yaml, "<calc>").map_err(|e| input(e, None))?;
     // Problems only the evaluation finds (an instance type or region without prices) point into

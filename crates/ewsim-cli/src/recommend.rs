@@ -3,7 +3,7 @@
 //! ranking is in the library.
 
 use crate::render::{self, RecommendDoc};
-use crate::{Failure, Format, load_inputs, write_output};
+use crate::{Failure, OutputArgs, load_inputs, select_options};
 use ewsim::recommend::{CapabilityTable, guide_examples};
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ const DEFAULT_SAMPLES: u64 = 20_000;
 /// Arguments of `ewsim recommend`.
 #[derive(clap::Args)]
 pub struct RecommendArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     #[arg(required_unless_present = "list")]
     file: Option<PathBuf>,
     /// Required capabilities, comma-separated, e.g. `l7-routing,waf` (`--list` names them all).
@@ -26,12 +26,11 @@ pub struct RecommendArgs {
     /// List the capabilities and the shipped example requirement sets, then exit.
     #[arg(long)]
     list: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Only these options (names from the scenario, comma-separated).
+    #[arg(long, value_name = "NAMES")]
+    options: Option<String>,
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pricing: Option<PathBuf>,
@@ -52,13 +51,14 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
     let examples =
         guide_examples(&table).map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
+    let format = args.output.format()?;
     if args.list {
         // Markdown: the capability matrix, one column per option kind (what the README embeds).
-        let text = match args.format {
+        let text = match format {
             crate::render::Format::Markdown => render::recommend::matrix_markdown(&table),
             _ => render::recommend::list(&table, &examples),
         };
-        return write_output(args.out.as_deref(), &text).map_err(Failure::Runtime);
+        return args.output.write(&text);
     }
     let (requirements, example) = match (&args.require, &args.example) {
         (Some(r), _) => (table.parse_requirements(r).map_err(Failure::from)?, None),
@@ -79,13 +79,16 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
             ));
         }
     };
-    if args.samples == Some(0) {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    if args.samples == Some(0) && !args.no_latency {
+        return Err(Failure::Input(
+            "error: --samples must be at least 1 (or give --no-latency)".into(),
+        ));
     }
     let Some(file) = &args.file else {
         return Err(Failure::Input("error: a scenario file is required".into()));
     };
-    let (loaded, prices) = load_inputs(file, args.pricing.as_deref())?;
+    let (mut loaded, prices) = load_inputs(file, args.pricing.as_deref())?;
+    select_options(&mut loaded, args.options.as_deref())?;
     let scenario = &loaded.scenario;
     // Ranges stand at their medians: the ranking uses the point figures.
     let mut opts = ewsim::run::RunOptions::of(scenario)
@@ -97,18 +100,26 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     if args.no_latency {
         opts = opts.without_latency();
     }
-    let report = ewsim::run::run(&loaded, &prices, &opts)
+    let spinner = crate::progress::Spinner::start(
+        crate::progress::run_work(&loaded, opts.latency.map(|l| l.samples), None),
+        &format!("evaluating {} options", scenario.options.len()),
+    );
+    let outcome = ewsim::run::run(&loaded, &prices, &opts);
+    spinner.finish();
+    let report = outcome
         .map_err(|e| match e {
             ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
             other => other.into(),
         })?
         .report;
     let rec = ewsim::recommend::recommend(scenario, &report, &table, &requirements);
-    let text = args.format.renderer().recommend(&RecommendDoc {
-        report: &report,
-        capabilities: &table,
-        rec: &rec,
-        example,
+    let text = format.render(|r| {
+        r.recommend(&RecommendDoc {
+            report: &report,
+            capabilities: &table,
+            rec: &rec,
+            example,
+        })
     });
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+    args.output.write(&text)
 }
