@@ -1458,6 +1458,84 @@ fn progress_shows_on_a_terminal_only() {
     );
 }
 
+#[test]
+fn errors_in_the_users_terms() {
+    const CASES: &[Case] = &[
+        Case {
+            name: "calc: a request rate missing names --traffic and asks for --request-size",
+            args: "calc --traffic 10TB --options clusterip,istio-sidecar --no-latency",
+            code: 2,
+            expect: &[
+                ErrIs(
+                    "error: --traffic: option `istio-sidecar` prices proxy CPU per request, but \
+                     this edge has no request rate (hint: give the average request + response \
+                     size, e.g. --request-size 16KiB)\n",
+                ),
+                OutIs(""),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "calc: an unpriced instance type names --instance-type once (not three zones)",
+            args: "calc --traffic 10TB --instance-type m9.huge --no-latency",
+            code: 2,
+            expect: &[
+                ErrStarts(
+                    "error: --instance-type: instance type `m9.huge` is not in the us-east-1 price table",
+                ),
+                ErrLines(1),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "calc: a bare number of traffic asks for a unit",
+            args: "calc --traffic 2000",
+            code: 2,
+            expect: &[
+                ErrIs(
+                    "error: --traffic: `2000` has no unit (hint: write the unit: `2000GB` or `2000TB` (TB = 1,024 GB))\n",
+                ),
+                OutNot("2000 per month"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "calc: with its unit, the same volume prices: 2000 GB x 2/3 x 0.02 = 26.67",
+            args: "calc --traffic 2000GB --options clusterip --no-latency -f csv",
+            expect: &[Csv("monthly_cost_usd", "26.67")],
+            ..BASE
+        },
+        Case {
+            name: "recommend: an example's name given as a capability points at --example",
+            args: "recommend scenarios/eks-10tb.yaml --require zero-trust --no-latency",
+            code: 2,
+            expect: &[ErrIs(
+                "error: --require: unknown capability `zero-trust` (hint: `zero-trust` is an \
+                 example requirement set, not a capability: use --example zero-trust (it requires \
+                 mtls); `ewsim recommend --list` shows both)\n",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "recommend: a near miss too (multicluster)",
+            args: "recommend scenarios/eks-10tb.yaml --require multicluster --no-latency",
+            code: 2,
+            expect: &[Stderr(
+                "use --example multi-cluster (it requires multi-cluster,no-self-managed-proxy)",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "recommend: a name far from every example keeps the capability list",
+            args: "recommend scenarios/eks-10tb.yaml --require teleport --no-latency",
+            code: 2,
+            expect: &[Stderr("(hint: known capabilities: l4:")],
+            ..BASE
+        },
+    ];
+    run_table("users-terms", CASES);
+}
+
 // ---- explain ----
 
 #[test]
@@ -1667,10 +1745,10 @@ fn calc_flags() {
             ..BASE
         },
         Case {
-            name: "found only at evaluation: located in the generated text, with a pointer to it",
+            name: "found only at evaluation: named by the flag that set it, not the generated text",
             args: "calc --traffic 1TB --instance-type m9.huge --no-latency",
             code: 2,
-            expect: &[ErrStarts("<calc>:"), Stderr("--print-scenario")],
+            expect: &[ErrStarts("error: --instance-type: "), OutNot("<calc>")],
             ..BASE
         },
         Case {

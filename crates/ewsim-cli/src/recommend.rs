@@ -61,7 +61,12 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         return args.output.write(&text);
     }
     let (requirements, example) = match (&args.require, &args.example) {
-        (Some(r), _) => (table.parse_requirements(r).map_err(Failure::from)?, None),
+        (Some(r), _) => (
+            table
+                .parse_requirements(r)
+                .map_err(|e| suggest_examples(e, r, &table, &examples))?,
+            None,
+        ),
         (None, Some(name)) => {
             let ex = examples.iter().find(|e| &e.name == name).ok_or_else(|| {
                 let names: Vec<&str> = examples.iter().map(|e| e.name.as_str()).collect();
@@ -122,4 +127,67 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         })
     });
     args.output.write(&text)
+}
+
+/// The `--require` errors, with a name that is not a capability but is (or is close to) one of
+/// the guide's example names pointed at `--example NAME`.
+fn suggest_examples(
+    mut e: ewsim::InputError,
+    list: &str,
+    table: &CapabilityTable,
+    examples: &[ewsim::recommend::GuideExample],
+) -> Failure {
+    let unknown = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && table.capability(n).is_none());
+    // The library reports the unknown names in the order they are written, one each.
+    for (d, name) in e.diagnostics.iter_mut().zip(unknown) {
+        let near = examples
+            .iter()
+            .min_by_key(|x| edit_distance(&x.name, &name.to_ascii_lowercase()))
+            .filter(|x| edit_distance(&x.name, &name.to_ascii_lowercase()) <= 2);
+        if let Some(x) = near {
+            d.hint = Some(format!(
+                "`{}` is an example requirement set, not a capability: use --example {} (it \
+                 requires {}); `ewsim recommend --list` shows both",
+                x.name,
+                x.name,
+                x.require.join(",")
+            ));
+        }
+    }
+    Failure::from(e)
+}
+
+/// Levenshtein distance between two names (characters inserted, removed or replaced).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distances_by_hand() {
+        // kitten -> sitten -> sittin -> sitting: 3 edits.
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("zero-trust", "zero-trust"), 0);
+        assert_eq!(edit_distance("zero-trust", "zerotrust"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 }
