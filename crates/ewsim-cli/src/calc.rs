@@ -1,9 +1,10 @@
 //! `ewsim calc`: flags -> scenario YAML (the library's `calc::scenario_yaml`) -> the normal loader,
 //! so what `--print-scenario` prints is exactly what gets evaluated.
 
-use crate::{Failure, emit, input, price_table, write_output};
+use crate::{Failure, emit, write_output};
 use clap::Args;
 use ewsim::calc::{self, CalcInput};
+use ewsim::error::{Field, Input, InputError};
 use ewsim::loader;
 
 /// Flags of `ewsim calc`.
@@ -69,20 +70,79 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
     c.check().map_err(Failure::from)?;
     let yaml = calc::scenario_yaml(&c);
     if args.print_scenario {
-        return write_output(args.report.out.as_deref(), &yaml).map_err(Failure::Runtime);
+        return write_output(args.report.output.out.as_deref(), &yaml);
     }
-    let loaded = loader::parse_scenario(&yaml, "<calc>").map_err(|e| input(e, None))?;
-    // Problems only the evaluation finds (an instance type or region without prices) point into
-    // the generated text: say where to see it.
-    let located = |f| match f {
-        Failure::Input(m) => Failure::Input(format!(
-            "{m}\n(`<calc>` is the scenario built from the flags: see it with --print-scenario)"
-        )),
-        other => other,
+    let loaded = loader::parse_scenario(&yaml, "<calc>").map_err(|e| in_flags(e, None))?;
+    let table = match loader::load_price_table(
+        &loaded.scenario.region,
+        args.report.pricing.as_deref(),
+        &crate::pricing_dirs(),
+    ) {
+        Ok(t) => t,
+        Err(ewsim::Error::Input(e)) => return Err(in_flags(e, Some(&loaded))),
+        Err(other) => return Err(other.into()),
     };
-    let table = price_table(&loaded, args.report.pricing.as_deref()).map_err(located)?;
-    ewsim::evaluate(&loaded.scenario, &table).map_err(|e| located(input(e, Some(&loaded))))?;
+    ewsim::evaluate(&loaded.scenario, &table).map_err(|e| in_flags(e, Some(&loaded)))?;
     emit::emit(&loaded, &table, &args.report)
+}
+
+/// Said under problems that only have a place in the generated scenario.
+const GENERATED: &str =
+    "(`<calc>` is the scenario built from the flags: see it with --print-scenario)";
+
+/// Problems of the scenario `calc` generated, told in the user's terms: each names the flag that
+/// set the value (`--instance-type`, not `<calc>:9:48: zones[0].nodes.type`), once however many
+/// generated values it set; only a problem no flag explains points into the generated text.
+fn in_flags(e: InputError, loaded: Option<&loader::LoadedScenario>) -> Failure {
+    let mut lines: Vec<String> = Vec::new();
+    let mut generated = false;
+    for mut d in e.diagnostics {
+        match flag_of(d.path()) {
+            Some(flag) => {
+                if d.message.contains("request rate") {
+                    d.hint = Some(
+                        "give the average request + response size, e.g. --request-size 16KiB"
+                            .into(),
+                    );
+                }
+                d.field = Field::Input(flag);
+                d.location = None;
+            }
+            None => {
+                if let Some(l) = loaded {
+                    d = l.source_map.resolve(vec![d]).remove(0);
+                }
+                generated |= d.location.as_ref().is_some_and(|l| l.file == "<calc>");
+            }
+        }
+        let line = crate::failure::diagnostic(&d);
+        if !lines.contains(&line) {
+            lines.push(line);
+        }
+    }
+    if generated {
+        lines.push(GENERATED.to_string());
+    }
+    Failure::Input(lines.join("\n"))
+}
+
+/// The `calc` flag that sets the value at a path of the generated scenario.
+fn flag_of(path: &str) -> Option<Input> {
+    let top = path.split(['.', '[']).next().unwrap_or("");
+    let last = path.rsplit('.').next().unwrap_or("");
+    Some(match (top, last) {
+        ("region", _) => Input::Region,
+        ("zones", "type") => Input::InstanceType,
+        ("zones", "count" | "nodes") => Input::NodesPerZone,
+        ("zones", _) => Input::Zones,
+        ("services", _) => Input::Replicas,
+        ("traffic", "from") => Input::From,
+        ("traffic", "to") => Input::To,
+        ("traffic", "bytes_per_request") => Input::RequestSize,
+        ("traffic", _) => Input::Traffic,
+        ("options", _) => Input::Options,
+        _ => return None,
+    })
 }
 
 /// The default option kinds, without Lattice in a region whose built-in table has no verified

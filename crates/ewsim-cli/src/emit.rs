@@ -1,23 +1,18 @@
 //! The report half shared by `run` and `calc`: output flags, latency simulation, rendering (or the
 //! comparison with a saved report), writing, then the budget gates.
 
-use crate::{Failure, Format, render, write_output};
+use crate::{Failure, OutputArgs, render, write_output};
 use clap::Args;
 use ewsim::gate::Budget;
 use rust_decimal::Decimal;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::str::FromStr;
 
 /// Output, simulation and gate flags of `run` and `calc` (flattened into both).
 #[derive(Args)]
 pub struct ReportArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArgs,
     /// One row per line item instead of one row per option.
     #[arg(long)]
     pub detail: bool,
@@ -97,7 +92,8 @@ pub fn emit(
     if let Some(seed) = args.seed {
         opts = opts.seed(seed);
     }
-    let renderer = args.format.renderer();
+    let format = args.output.format()?;
+    let renderer = format.renderer();
     // Per-edge percentiles are simulated only for a format that shows them (JSON).
     opts = opts.per_edge(renderer.shows_edge_latency());
     if args.no_latency {
@@ -107,41 +103,35 @@ pub fn emit(
         Some(p) => Some(crate::diff::read_report(p)?),
         None => None,
     };
-    // A status line on a terminal when the simulation takes more than a moment.
-    let work = opts.latency.map_or(0, |l| {
-        l.samples.saturating_mul(scenario.options.len() as u64)
-    });
-    let show = std::io::stderr().is_terminal() && work >= 5_000_000;
-    let started = std::time::Instant::now();
-    if show {
-        eprint!(
-            "simulating latency: {} options x {} requests ...",
-            scenario.options.len(),
-            work / (scenario.options.len().max(1) as u64)
-        );
-    }
+    let draws = opts.draws.filter(|_| !loaded.uncertain.is_empty());
+    let spinner = crate::progress::Spinner::start(
+        crate::progress::run_work(loaded, opts.latency.map(|l| l.samples), draws),
+        &format!("evaluating {} options", scenario.options.len()),
+    );
     let outcome = ewsim::run::run(loaded, table, &opts).map_err(|e| match e {
         ewsim::Error::Input(i) => crate::input(i, Some(loaded)),
         other => other.into(),
-    })?;
-    if show {
-        eprintln!(" done in {:.1} s", started.elapsed().as_secs_f64());
-    }
+    });
+    spinner.finish();
+    let outcome = outcome?;
     let report = outcome.report;
-    let text = match (&old, &args.compare_to) {
+    let out = args.output.out.as_deref();
+    match (&old, &args.compare_to) {
         (Some(old), Some(path)) => {
             let new = ewsim::diff::Figures::from_report(&report);
             let diff = ewsim::diff::compare(old, &new);
             let labels = [path.display().to_string(), "this run".to_string()];
-            renderer.diff(&render::DiffDoc {
-                diff: &diff,
-                sides: [old, &new],
-                labels: &labels,
-            })
+            let text = format.render(|r| {
+                r.diff(&render::DiffDoc {
+                    diff: &diff,
+                    sides: [old, &new],
+                    labels: &labels,
+                })
+            });
+            write_output(out, &text)?;
         }
-        _ => renderer.run(&report, args.detail),
-    };
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)?;
+        _ => crate::output::write_with(out, |w| format.write_run(&report, args.detail, w))?,
+    }
     if let Some(v) = outcome.verdict {
         if !v.breaches.is_empty() {
             let lines: Vec<String> = v.breaches.iter().map(render::gate::breach).collect();

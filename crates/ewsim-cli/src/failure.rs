@@ -14,6 +14,9 @@ pub enum Failure {
     Input(String),
     /// Exit 3: a `--fail-above-*` budget was exceeded; the report was written in full first.
     Gate(String),
+    /// Exit 0, nothing printed: the reader of standard output (or of a FIFO) closed it
+    /// (`ewsim run ... | head -1`), so there is no one left to tell.
+    Closed,
 }
 
 /// The flag of `ewsim` that sets an input.

@@ -5,19 +5,23 @@ mod calc;
 mod diff;
 mod emit;
 mod failure;
+mod manual;
+mod output;
 mod pricing_import;
+mod progress;
 mod recommend;
 mod render;
 mod schema;
 mod sweep;
 mod validate;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use ewsim::PriceTable;
 use ewsim::loader;
 pub use failure::{Failure, input};
+pub use output::{OutputArgs, write_output};
 pub use render::Format;
-use std::io::Write;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -57,11 +61,15 @@ enum Command {
     /// Price tables: `pricing import` builds one for any region from AWS Price List offer files.
     #[command(after_help = EXIT_CODES)]
     Pricing(pricing_import::PricingArgs),
+    /// Print a shell completion script (`ewsim completions bash > /etc/bash_completion.d/ewsim`).
+    Completions(manual::CompletionsArgs),
+    /// Print the man page (roff) of ewsim, or of one subcommand (`ewsim man run`).
+    Man(manual::ManArgs),
 }
 
 #[derive(clap::Args)]
 struct ExplainArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     file: PathBuf,
     /// Only this option (by name).
     #[arg(long, value_name = "NAME")]
@@ -73,8 +81,11 @@ struct ExplainArgs {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     file: PathBuf,
+    /// Only these options (names from the scenario, comma-separated).
+    #[arg(long, value_name = "NAMES")]
+    options: Option<String>,
     #[command(flatten)]
     report: emit::ReportArgs,
 }
@@ -85,7 +96,8 @@ output); 2 invalid input (scenario, JSON report, flags); 3 budget exceeded (--fa
 --fail-above-p99-ms; the report is written first).";
 
 fn run(args: &RunArgs) -> Result<(), Failure> {
-    let (loaded, table) = load_inputs(&args.file, args.report.pricing.as_deref())?;
+    let (mut loaded, table) = load_inputs(&args.file, args.report.pricing.as_deref())?;
+    select_options(&mut loaded, args.options.as_deref())?;
     emit::emit(&loaded, &table, &args.report)
 }
 
@@ -93,7 +105,7 @@ fn explain(args: &ExplainArgs) -> Result<(), Failure> {
     let (_, report) = evaluate_file(&args.file, args.pricing.as_deref())?;
     let text = render::explain::explain(&report, args.option.as_deref())
         .map_err(|e| Failure::Input(format!("error: {e}")))?;
-    write_output(None, &text).map_err(Failure::Runtime)
+    write_output(None, &Format::Table.inert(text))
 }
 
 /// Loads a scenario and its price table (built-in, plus `pricing` overrides) and prices it (cost
@@ -112,9 +124,45 @@ fn load_inputs(
     file: &Path,
     pricing: Option<&Path>,
 ) -> Result<(loader::LoadedScenario, PriceTable), Failure> {
-    let loaded = loader::load_scenario_file(file)?;
+    let (text, name) = scenario_text(file)?;
+    let loaded = loader::parse_scenario(&text, &name)?;
     let table = price_table(&loaded, pricing)?;
     Ok((loaded, table))
+}
+
+/// Writes bytes to standard output (a closed pipe ends quietly, see [`output`]).
+pub fn write_bytes(bytes: &[u8]) -> Result<(), Failure> {
+    output::write_with(None, |w| w.write_all(bytes))
+}
+
+/// Keeps only the options named in `names` (`--options a,b`), when given.
+pub fn select_options(
+    loaded: &mut loader::LoadedScenario,
+    names: Option<&str>,
+) -> Result<(), Failure> {
+    let Some(names) = names else {
+        return Ok(());
+    };
+    let names: Vec<String> = names
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .collect();
+    loaded.select_options(&names).map_err(Failure::from)
+}
+
+/// The text of a scenario file and the name diagnostics give it; `-` reads standard input
+/// (named `<stdin>`).
+pub fn scenario_text(file: &Path) -> Result<(String, String), Failure> {
+    if file != Path::new("-") {
+        return Ok((loader::read_text(file)?, file.display().to_string()));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .read_to_string(&mut text)
+        .map_err(|e| Failure::Runtime(format!("error: cannot read standard input: {e}")))?;
+    Ok((text, "<stdin>".to_string()))
 }
 
 /// The price table a scenario is evaluated with: its region's built-in table with `pricing`
@@ -146,36 +194,6 @@ fn pricing_dirs() -> Vec<PathBuf> {
     dirs
 }
 
-/// Writes the whole output or nothing: a temporary file renamed into place, so an existing file is
-/// never left truncated.
-fn write_output(out: Option<&Path>, text: &str) -> Result<(), String> {
-    match out {
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-                .map_err(|e| format!("error: cannot write to standard output: {e}"))
-        }
-        Some(path) => {
-            let dir = path
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = dir.join(format!(".{name}.ewsim-tmp-{}", std::process::id()));
-            let result = std::fs::write(&tmp, text).and_then(|_| std::fs::rename(&tmp, path));
-            if result.is_err() {
-                let _ = std::fs::remove_file(&tmp);
-            }
-            result.map_err(|e| format!("error: cannot write {}: {e}", path.display()))
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -188,9 +206,11 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Pricing(args) => pricing_import::run(args),
+        Command::Completions(args) => manual::completions(args, Cli::command()),
+        Command::Man(args) => manual::man(args, Cli::command()),
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,
         Err(Failure::Runtime(m)) => {
             eprintln!("{m}");
             ExitCode::from(1)

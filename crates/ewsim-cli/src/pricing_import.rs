@@ -85,7 +85,7 @@ fn import(args: &ImportArgs) -> Result<(), Failure> {
     let out = args.out.display().to_string();
     parse_price_table(&yaml, &out)
         .map_err(|e| Failure::Runtime(format!("error: the written table does not load: {e}")))?;
-    write_output(Some(&args.out), &yaml).map_err(Failure::Runtime)?;
+    write_output(Some(&args.out), &yaml)?;
     if !table.missing.is_empty() {
         let keys: Vec<&str> = table.missing.iter().map(|k| k.as_str()).collect();
         eprintln!(

@@ -3,7 +3,7 @@
 //! ranking is in the library.
 
 use crate::render::{self, RecommendDoc};
-use crate::{Failure, Format, load_inputs, write_output};
+use crate::{Failure, OutputArgs, load_inputs, select_options};
 use ewsim::recommend::{CapabilityTable, guide_examples};
 use std::path::PathBuf;
 
@@ -14,7 +14,7 @@ const DEFAULT_SAMPLES: u64 = 20_000;
 /// Arguments of `ewsim recommend`.
 #[derive(clap::Args)]
 pub struct RecommendArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     #[arg(required_unless_present = "list")]
     file: Option<PathBuf>,
     /// Required capabilities, comma-separated, e.g. `l7-routing,waf` (`--list` names them all).
@@ -26,12 +26,11 @@ pub struct RecommendArgs {
     /// List the capabilities and the shipped example requirement sets, then exit.
     #[arg(long)]
     list: bool,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Only these options (names from the scenario, comma-separated).
+    #[arg(long, value_name = "NAMES")]
+    options: Option<String>,
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pricing: Option<PathBuf>,
@@ -52,16 +51,22 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
     let examples =
         guide_examples(&table).map_err(|e| Failure::Runtime(crate::failure::diagnostics(&e)))?;
+    let format = args.output.format()?;
     if args.list {
         // Markdown: the capability matrix, one column per option kind (what the README embeds).
-        let text = match args.format {
+        let text = match format {
             crate::render::Format::Markdown => render::recommend::matrix_markdown(&table),
             _ => render::recommend::list(&table, &examples),
         };
-        return write_output(args.out.as_deref(), &text).map_err(Failure::Runtime);
+        return args.output.write(&text);
     }
     let (requirements, example) = match (&args.require, &args.example) {
-        (Some(r), _) => (table.parse_requirements(r).map_err(Failure::from)?, None),
+        (Some(r), _) => (
+            table
+                .parse_requirements(r)
+                .map_err(|e| suggest_examples(e, r, &table, &examples))?,
+            None,
+        ),
         (None, Some(name)) => {
             let ex = examples.iter().find(|e| &e.name == name).ok_or_else(|| {
                 let names: Vec<&str> = examples.iter().map(|e| e.name.as_str()).collect();
@@ -79,13 +84,16 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
             ));
         }
     };
-    if args.samples == Some(0) {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    if args.samples == Some(0) && !args.no_latency {
+        return Err(Failure::Input(
+            "error: --samples must be at least 1 (or give --no-latency)".into(),
+        ));
     }
     let Some(file) = &args.file else {
         return Err(Failure::Input("error: a scenario file is required".into()));
     };
-    let (loaded, prices) = load_inputs(file, args.pricing.as_deref())?;
+    let (mut loaded, prices) = load_inputs(file, args.pricing.as_deref())?;
+    select_options(&mut loaded, args.options.as_deref())?;
     let scenario = &loaded.scenario;
     // Ranges stand at their medians: the ranking uses the point figures.
     let mut opts = ewsim::run::RunOptions::of(scenario)
@@ -97,18 +105,89 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     if args.no_latency {
         opts = opts.without_latency();
     }
-    let report = ewsim::run::run(&loaded, &prices, &opts)
+    let spinner = crate::progress::Spinner::start(
+        crate::progress::run_work(&loaded, opts.latency.map(|l| l.samples), None),
+        &format!("evaluating {} options", scenario.options.len()),
+    );
+    let outcome = ewsim::run::run(&loaded, &prices, &opts);
+    spinner.finish();
+    let report = outcome
         .map_err(|e| match e {
             ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
             other => other.into(),
         })?
         .report;
     let rec = ewsim::recommend::recommend(scenario, &report, &table, &requirements);
-    let text = args.format.renderer().recommend(&RecommendDoc {
-        report: &report,
-        capabilities: &table,
-        rec: &rec,
-        example,
+    let text = format.render(|r| {
+        r.recommend(&RecommendDoc {
+            report: &report,
+            capabilities: &table,
+            rec: &rec,
+            example,
+        })
     });
-    write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)
+    args.output.write(&text)
+}
+
+/// The `--require` errors, with a name that is not a capability but is (or is close to) one of
+/// the guide's example names pointed at `--example NAME`.
+fn suggest_examples(
+    mut e: ewsim::InputError,
+    list: &str,
+    table: &CapabilityTable,
+    examples: &[ewsim::recommend::GuideExample],
+) -> Failure {
+    let unknown = list
+        .split(',')
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && table.capability(n).is_none());
+    // The library reports the unknown names in the order they are written, one each.
+    for (d, name) in e.diagnostics.iter_mut().zip(unknown) {
+        let near = examples
+            .iter()
+            .min_by_key(|x| edit_distance(&x.name, &name.to_ascii_lowercase()))
+            .filter(|x| edit_distance(&x.name, &name.to_ascii_lowercase()) <= 2);
+        if let Some(x) = near {
+            d.hint = Some(format!(
+                "`{}` is an example requirement set, not a capability: use --example {} (it \
+                 requires {}); `ewsim recommend --list` shows both",
+                x.name,
+                x.name,
+                x.require.join(",")
+            ));
+        }
+    }
+    Failure::from(e)
+}
+
+/// Levenshtein distance between two names (characters inserted, removed or replaced).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let next = (diagonal + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(row[j + 1] + 1);
+            diagonal = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::edit_distance;
+
+    #[test]
+    fn edit_distances_by_hand() {
+        // kitten -> sitten -> sittin -> sitting: 3 edits.
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("zero-trust", "zero-trust"), 0);
+        assert_eq!(edit_distance("zero-trust", "zerotrust"), 1);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
 }

@@ -6,13 +6,12 @@ use std::path::PathBuf;
 /// Arguments of `ewsim schema`.
 #[derive(clap::Args)]
 pub struct SchemaArgs {
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
+    /// Write to FILE instead of standard output (`-`: standard output; see docs/cli.md).
+    #[arg(short = 'o', long, value_name = "FILE")]
     out: Option<PathBuf>,
 }
 
 /// Prints (or writes) the schema: pretty JSON, sorted keys, trailing newline.
 pub fn run(args: &SchemaArgs) -> Result<(), Failure> {
     write_output(args.out.as_deref(), &ewsim::schema::scenario_schema_json())
-        .map_err(Failure::Runtime)
 }

@@ -1,6 +1,6 @@
 //! `ewsim sweep`: arguments and orchestration; the sweep itself is `ewsim::sweep`.
 
-use crate::{Failure, Format, input, load_inputs, render, write_output};
+use crate::{Failure, OutputArgs, input, load_inputs, render, select_options, write_output};
 use ewsim::sweep::{Scale, SweepSpec};
 use std::path::PathBuf;
 
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// break-even points where two options change cost order.
 #[derive(clap::Args)]
 pub struct SweepArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     file: PathBuf,
     /// The value and its range: `traffic=1TB..100TB` (total volume of every edge),
     /// `services[backend].replicas=2..12`, `prices.alb_hour=0.01..0.05`: any numeric value the file sets, or any `prices.<key>`.
@@ -20,12 +20,11 @@ pub struct SweepArgs {
     /// Equal ratios between steps instead of equal differences.
     #[arg(long)]
     log: bool,
-    /// Output format (CSV: one row per step and option).
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    format: Format,
-    /// Write to FILE instead of standard output (written whole or not at all).
-    #[arg(long, value_name = "FILE")]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    output: OutputArgs,
+    /// Only these options (names from the scenario, comma-separated).
+    #[arg(long, value_name = "NAMES")]
+    options: Option<String>,
     /// Also write the cost chart (SVG, break-evens marked) to FILE.
     #[arg(long, value_name = "FILE")]
     chart: Option<PathBuf>,
@@ -45,9 +44,13 @@ pub struct SweepArgs {
 
 /// Runs `ewsim sweep`.
 pub fn run(args: &SweepArgs) -> Result<(), Failure> {
-    let (loaded, table) = load_inputs(&args.file, args.pricing.as_deref())?;
-    if args.samples == 0 {
-        return Err(Failure::Input("error: --samples must be at least 1".into()));
+    let format = args.output.format()?;
+    let (mut loaded, table) = load_inputs(&args.file, args.pricing.as_deref())?;
+    select_options(&mut loaded, args.options.as_deref())?;
+    if args.samples == 0 && !args.no_latency {
+        return Err(Failure::Input(
+            "error: --samples must be at least 1 (or give --no-latency)".into(),
+        ));
     }
     let scale = if args.log { Scale::Log } else { Scale::Linear };
     let spec = SweepSpec::parse(&args.set, args.steps, scale, &loaded).map_err(Failure::from)?;
@@ -57,15 +60,18 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
             args.seed.unwrap_or(loaded.scenario.latency.seed),
         )
     });
-    let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency)
-        .map_err(|e| input(e, Some(&loaded)))?;
+    let work = crate::progress::run_work(&loaded, latency.map(|l| l.0), None);
+    let spinner = crate::progress::Spinner::start(
+        work.saturating_mul(args.steps as u64),
+        &format!("sweeping {} over {} steps", spec.parameter.name, args.steps),
+    );
+    let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency);
+    spinner.finish();
+    let result = result.map_err(|e| input(e, Some(&loaded)))?;
     // The report first: a chart is never left behind without the report it belongs to.
-    write_output(args.out.as_deref(), &args.format.renderer().sweep(&result))
-        .map_err(Failure::Runtime)?;
+    args.output.write(&format.render(|r| r.sweep(&result)))?;
     match &args.chart {
-        Some(chart) => {
-            write_output(Some(chart), &render::sweep::chart(&result)).map_err(Failure::Runtime)
-        }
+        Some(chart) => write_output(Some(chart), &render::sweep::chart(&result)),
         None => Ok(()),
     }
 }

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 /// Arguments of `ewsim validate`.
 #[derive(clap::Args)]
 pub struct ValidateArgs {
-    /// Scenario file (YAML, `version: 1`).
+    /// Scenario file (YAML, `version: 1`); `-` reads standard input.
     file: PathBuf,
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
@@ -17,8 +17,7 @@ pub struct ValidateArgs {
 
 /// Prints `ok: FILE: ...` (exit 0), or every problem and their count (exit 2).
 pub fn run(args: &ValidateArgs) -> Result<(), Failure> {
-    let file = args.file.display().to_string();
-    let text = loader::read_text(&args.file)?;
+    let (text, file) = crate::scenario_text(&args.file)?;
     // YAML syntax and shape errors stop here: the rest cannot be read.
     let partial = loader::parse_scenario_partial(&text, &file).map_err(|e| {
         Failure::Input(format!(
@@ -54,5 +53,4 @@ pub fn run(args: &ValidateArgs) -> Result<(), Failure> {
             s.options.len()
         ),
     )
-    .map_err(Failure::Runtime)
 }

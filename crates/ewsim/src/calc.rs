@@ -7,6 +7,7 @@
 
 use crate::error::{Diagnostic, Input, InputError};
 use crate::units;
+use rust_decimal::Decimal;
 use std::fmt::Write as _;
 
 /// Option kinds priced when the caller names none: the reference guide's comparison (ClusterIP,
@@ -79,7 +80,19 @@ impl CalcInput {
             Some(r) => r.map(|_| ()),
             None => units::parse_volume_gb(&self.traffic).map(|_| ()),
         };
-        if let Err(m) = volume {
+        // A bare number would silently be GB: ask for the unit instead.
+        let bare = self
+            .traffic
+            .split(" to ")
+            .map(str::trim)
+            .find(|part| part.parse::<Decimal>().is_ok());
+        if let Some(n) = bare {
+            d.push(
+                Diagnostic::input(Input::Traffic, format!("`{n}` has no unit")).with_hint(format!(
+                    "write the unit: `{n}GB` or `{n}TB` (TB = 1,024 GB)"
+                )),
+            );
+        } else if let Err(m) = volume {
             d.push(
                 Diagnostic::input(Input::Traffic, m)
                     .with_hint("a monthly volume such as `10TB`, or a range such as `8TB to 15TB`"),
@@ -445,6 +458,35 @@ mod tests {
         assert!(e.contains("unknown option kind `fastest`"), "{e}");
         assert!(e.contains("known kinds: clusterip, headless"), "{e}");
         assert!(e.contains("`clusterip` is listed twice"), "{e}");
+    }
+
+    #[test]
+    fn a_bare_number_of_traffic_asks_for_its_unit() {
+        for (traffic, bare) in [
+            ("2000", Some("2000")),
+            ("8 to 15TB", Some("8")),
+            ("2000GB", None),
+        ] {
+            let c = CalcInput {
+                traffic: traffic.into(),
+                ..CalcInput::default()
+            };
+            let first = c.check().err().map(|e| e.diagnostics[0].clone());
+            assert_eq!(
+                first.as_ref().map(|d| d.message.clone()),
+                bare.map(|n| format!("`{n}` has no unit")),
+                "{traffic}"
+            );
+            if let (Some(d), Some(n)) = (first, bare) {
+                assert_eq!(d.field, crate::error::Field::Input(Input::Traffic));
+                assert_eq!(
+                    d.hint,
+                    Some(format!(
+                        "write the unit: `{n}GB` or `{n}TB` (TB = 1,024 GB)"
+                    ))
+                );
+            }
+        }
     }
 
     #[test]

@@ -25,6 +25,7 @@ use clap::ValueEnum;
 use ewsim::Report;
 use ewsim::sweep::SweepResult;
 use rust_decimal::Decimal;
+use std::io::{self, Write};
 
 /// Output formats.
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -42,6 +43,17 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format's name as `--format` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Csv => "csv",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Html => "html",
+        }
+    }
+
     /// The renderer that writes this format.
     pub fn renderer(self) -> &'static dyn Renderer {
         match self {
@@ -52,6 +64,86 @@ impl Format {
             Format::Html => &html::Html,
         }
     }
+
+    /// A document rendered by `render` and made inert for where this format is read (see
+    /// [`Format::inert`]).
+    pub fn render(self, render: impl FnOnce(&dyn Renderer) -> String) -> String {
+        self.inert(render(self.renderer()))
+    }
+
+    /// `text` safe to print where this format is read: in the text table and Markdown, control
+    /// characters from scenario strings (escape sequences that would drive a terminal) are
+    /// written as `\x1b`-style escapes. CSV cells are neutralised as they are written
+    /// ([`csv_text`]), JSON and HTML escape by their own rules.
+    pub fn inert(self, text: String) -> String {
+        match self {
+            Format::Table | Format::Markdown => escape_controls(text),
+            Format::Csv | Format::Json | Format::Html => text,
+        }
+    }
+
+    /// Writes the run report (see [`Renderer::run`]) to `w`. JSON is streamed edge by edge, so a
+    /// report of thousands of edges never sits in memory as one string; the other formats are
+    /// rendered whole first.
+    pub fn write_run(self, report: &Report, detail: bool, w: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Format::Json => ewsim::report::json::write(report, w),
+            _ => w.write_all(self.render(|r| r.run(report, detail)).as_bytes()),
+        }
+    }
+}
+
+/// Every control character of `text` but the line feed (C0, DEL, C1) written as an escape
+/// (`\x1b`, `\u{9b}`), so that output shown on a terminal cannot move the cursor, change colours
+/// or rewrite what was printed before. Text without control characters is returned unchanged.
+pub fn escape_controls(text: String) -> String {
+    if !text.chars().any(|c| c != '\n' && c.is_control()) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push(c),
+            c if (c as u32) < 0x80 && c.is_control() => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A CSV cell made inert for spreadsheets, as OWASP recommends against formula injection: a text
+/// cell beginning with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so
+/// Excel, LibreOffice and Google Sheets show it as text instead of evaluating it. Numbers
+/// (`-12.5`, `1e-3`) are left as they are: they are values, not formulas.
+pub fn inert_cell(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && !is_number(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Whether `s` is a plain decimal number: an optional sign, digits with at most one point, and
+/// an optional exponent (no `inf`, `NaN` or spaces).
+fn is_number(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let digits = mantissa.chars().filter(char::is_ascii_digit).count();
+    let mantissa_ok = digits > 0
+        && mantissa.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && mantissa.matches('.').count() <= 1;
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && e.chars().all(|c| c.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
 }
 
 /// One output format: how it writes each document ewsim produces. Every method returns the whole
@@ -72,12 +164,13 @@ pub trait Renderer {
     }
 }
 
-/// Writes rows as CSV into a string (shared by every CSV document).
+/// Writes rows as CSV into a string (shared by every CSV document), each cell made inert for
+/// spreadsheets ([`inert_cell`]).
 fn csv_text(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     for row in rows {
         // Writing to memory cannot fail for lack of space; a failure leaves the row out.
-        let _ = w.write_record(&row);
+        let _ = w.write_record(row.iter().map(|c| inert_cell(c).into_owned()));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

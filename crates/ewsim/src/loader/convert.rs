@@ -362,6 +362,7 @@ pub(super) fn parse_partial_with(
             numeric: c.fields,
             uncertain: c.ranges,
             text: text.to_string(),
+            selection: None,
         },
         problems,
         stand_ins,

@@ -10,6 +10,7 @@ mod convert;
 pub(crate) mod options;
 mod partial;
 mod raw;
+mod select;
 mod settings;
 pub mod source_map;
 mod traffic;
@@ -42,6 +43,9 @@ pub struct LoadedScenario {
     pub uncertain: Vec<UncertainInput>,
     /// The YAML text it was read from, so sweeps and draws can re-read it with values replaced.
     pub text: String,
+    /// The option names chosen with [`LoadedScenario::select_options`] (`None`: every option);
+    /// re-reads of `text` keep the same ones.
+    pub selection: Option<Vec<String>>,
 }
 
 /// A numeric scenario value: its kind (unit and parsing) and the value used.

@@ -79,6 +79,7 @@ pub fn evaluate_replaced(
 ) -> Result<Report, InputError> {
     let mut loaded =
         crate::loader::parse_scenario_with(&base.text, base.source_map.file(), values)?;
+    loaded.select_like(base)?;
     if let Some(keep) = keep {
         let options = std::mem::take(&mut loaded.scenario.options);
         loaded.scenario.options = keep
