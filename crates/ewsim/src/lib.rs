@@ -7,6 +7,7 @@ pub mod error;
 pub mod gate;
 pub mod import;
 pub mod latency;
+pub mod limits;
 pub mod loader;
 pub mod offers;
 pub mod path_latency;

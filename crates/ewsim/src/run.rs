@@ -129,6 +129,20 @@ pub fn run(
         .into());
     }
     let cost = crate::cost::evaluate(s, table).map_err(located)?;
+    // The run's own settings against the work budgets, after the scenario's own (located) ones.
+    let budget = crate::limits::run_problems(
+        s,
+        opts.latency.map(|l| l.samples),
+        opts.draws
+            .filter(|_| !loaded.uncertain.is_empty())
+            .map(|n| n as u64),
+    );
+    if !budget.is_empty() {
+        return Err(InputError {
+            diagnostics: budget,
+        }
+        .into());
+    }
     let gated = gated_option(&cost, opts.budget.as_ref())?;
     let mut report = Report::of_cost(cost);
     if let Some(run) = opts.latency {

@@ -71,8 +71,8 @@ pub struct SweepSpec {
     pub scale: Scale,
 }
 
-/// Most steps a sweep takes.
-pub const MAX_STEPS: usize = 1000;
+/// Most steps a sweep takes ([`crate::limits::MAX_SWEEP_STEPS`]).
+pub const MAX_STEPS: usize = crate::limits::MAX_SWEEP_STEPS;
 
 impl SweepSpec {
     /// Reads `PATH=FROM..TO` against a loaded scenario. PATH is a scenario path as diagnostics
@@ -413,6 +413,25 @@ pub fn sweep(
     latency: Option<(u64, u64)>,
 ) -> Result<SweepResult, InputError> {
     let values = spec.values();
+    if let Some((n, _)) = latency {
+        let mut d = crate::limits::run_problems(&base.scenario, Some(n), None);
+        let per_step = crate::limits::sampled_hops(&base.scenario, n, 0);
+        let total = per_step.saturating_mul(values.len() as u64);
+        if d.is_empty() && total > crate::limits::MAX_SAMPLED_HOPS {
+            d.push(Diagnostic::input(
+                Input::Samples,
+                format!(
+                    "{n} samples over {} steps make {total} hop draws per option, over the \
+                     limit of {}",
+                    values.len(),
+                    crate::limits::MAX_SAMPLED_HOPS
+                ),
+            ));
+        }
+        if !d.is_empty() {
+            return Err(InputError { diagnostics: d });
+        }
+    }
     let reports: Vec<Result<Report, InputError>> = values
         .par_iter()
         .map(|x| evaluate_at(base, table, spec, *x, None, latency))

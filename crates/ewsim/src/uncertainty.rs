@@ -56,6 +56,16 @@ pub fn evaluate_draws(
     config: DrawConfig,
 ) -> Result<UncertaintyReport, InputError> {
     let inputs = &base.uncertain;
+    if config.draws as u64 > crate::limits::MAX_DRAWS {
+        return Err(InputError::single(crate::error::Diagnostic::input(
+            crate::error::Input::Draws,
+            format!(
+                "{} is over the limit of {} draws",
+                config.draws,
+                crate::limits::MAX_DRAWS
+            ),
+        )));
+    }
     let per_draw: Vec<Result<DrawFigures, InputError>> = (0..config.draws as u64)
         .into_par_iter()
         .map(|d| {

@@ -332,9 +332,17 @@ fn colocation_problems(d: &mut Vec<Diagnostic>, s: &Scenario) {
     }
 }
 
-/// Returns every problem found (empty when the scenario can be evaluated).
+/// Returns every problem found (empty when the scenario can be evaluated), work budgets
+/// ([`crate::limits`]) included.
 pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
+    validate_with_ranges(s, table, false)
+}
+
+/// [`validate`] for a scenario that has ranges (`has_ranges`): its work budget then counts the
+/// default number of draws, as `run` does.
+fn validate_with_ranges(s: &Scenario, table: &PriceTable, has_ranges: bool) -> Vec<Diagnostic> {
     let mut d = quantity_limits(s);
+    d.extend(crate::limits::scenario_problems(s, has_ranges));
     let mut cluster_names = BTreeSet::new();
     for (ci, c) in s.clusters.iter().enumerate() {
         if !cluster_names.insert(c.name.as_str()) {
@@ -345,7 +353,11 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
         }
         if c.zones.is_empty() {
             d.push(Diagnostic::at(
-                format!("clusters[{ci}]"),
+                if s.clusters.len() == 1 && c.name == "default" {
+                    "zones".to_string()
+                } else {
+                    format!("clusters[{ci}].zones")
+                },
                 format!("cluster `{}` has no zones", c.name),
             ));
         }
@@ -538,7 +550,7 @@ pub fn check(
                     t.set(key, *v, "scenario prices:");
                 }
             }
-            validate(s, &t)
+            validate_with_ranges(s, &t, !partial.loaded.uncertain.is_empty())
         }
         Err(e) => e.diagnostics.clone(),
     };

@@ -51,12 +51,14 @@ pub(crate) fn error(e: &serde_saphyr::Error, file: &str) -> InputError {
     if let Some(i) = message.find(" at line ") {
         message.truncate(i);
     }
-    let message = message
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_string();
+    let message = own_words(inner).unwrap_or_else(|| {
+        message
+            .lines()
+            .next()
+            .unwrap_or("invalid YAML")
+            .trim()
+            .to_string()
+    });
     let hint = if message.contains("unknown field") {
         Some("check the key's spelling against the scenario reference in README.md".to_string())
     } else {
@@ -67,6 +69,43 @@ pub(crate) fn error(e: &serde_saphyr::Error, file: &str) -> InputError {
         field: crate::error::Field::Scenario(String::new()),
         message,
         hint,
+    })
+}
+
+/// The parser's messages that name its own configuration (`DuplicateKeyPolicy`, `Options`,
+/// "budget breached: Nodes { .. }"), said in ewsim's words; `None` keeps the parser's message.
+fn own_words(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    Some(match e {
+        E::DuplicateMappingKey { key: Some(k), .. } => {
+            format!("key `{k}` appears twice in the same mapping")
+        }
+        E::DuplicateMappingKey { key: None, .. } => {
+            "a key appears twice in the same mapping".into()
+        }
+        E::NonFiniteFloat { value, .. } => {
+            format!("`{value}` is out of range (not a finite number)")
+        }
+        E::MergeKeyNotAllowed { .. } => "YAML merge keys (`<<`) are not allowed here".into(),
+        E::TaggedStructFieldName { tag, .. } => format!("tag `{tag}` is not allowed on a key"),
+        E::BinaryNotUtf8 { .. } => "a `!!binary` value is not UTF-8 text".into(),
+        E::Budget { breach, .. } => {
+            let (what, n) = match breach {
+                B::Events { events } => ("YAML events", *events),
+                B::Aliases { aliases } => ("alias uses (`*name`)", *aliases),
+                B::Anchors { anchors } => ("anchors (`&name`)", *anchors),
+                B::Depth { depth } => ("levels of nesting", *depth),
+                B::Documents { documents } => ("YAML documents", *documents),
+                B::Nodes { nodes } => ("values (nodes)", *nodes),
+                B::ScalarBytes { total_scalar_bytes } => ("bytes of text", *total_scalar_bytes),
+                B::MergeKeys { merge_keys } => ("merge keys (`<<`)", *merge_keys),
+                B::AliasAnchorRatio { aliases, .. } => ("alias uses per anchor", *aliases),
+                _ => return Some("the YAML is too large or too deeply nested to read".into()),
+            };
+            format!("the YAML has too many {what} (reached {n}): it is larger than ewsim reads")
+        }
+        _ => return None,
     })
 }
 

@@ -89,11 +89,39 @@ pub fn parse_scenario_partial(text: &str, file: &str) -> Result<PartialScenario,
     convert::parse_partial_with(text, file, &BTreeMap::new())
 }
 
-/// Reads a file as text (the loading layer's only file access).
+/// Reads a file as text (the loading layer's only file access), at most
+/// [`crate::limits::MAX_INPUT_BYTES`]: reading stops there, so a device or an endless pipe
+/// (`/dev/zero`, a FIFO) fails with an input error instead of filling memory.
 pub fn read_text(path: &std::path::Path) -> Result<String, Error> {
-    std::fs::read_to_string(path).map_err(|source| Error::Io {
+    use std::io::Read;
+    let io = |source| Error::Io {
         path: path.display().to_string(),
         source,
+    };
+    let limit = crate::limits::MAX_INPUT_BYTES;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(Error::Input(InputError::single(Diagnostic {
+            location: Some(crate::error::Location {
+                file: path.display().to_string(),
+                line: 0,
+                column: 0,
+            }),
+            field: crate::error::Field::Scenario(String::new()),
+            message: format!(
+                "the file is larger than the limit of {limit} bytes (16 MiB) on input files"
+            ),
+            hint: Some("ewsim's work limits are listed in docs/limits.md".into()),
+        })));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            "stream did not contain valid UTF-8",
+        ))
     })
 }
 

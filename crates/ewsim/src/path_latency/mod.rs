@@ -118,6 +118,13 @@ pub fn simulate(
     report: &CostReport,
     run: LatencyRun,
 ) -> Result<LatencyReport, LatencyError> {
+    if run.samples > crate::limits::MAX_SAMPLES {
+        return Err(LatencyError::model(format!(
+            "{} samples is over the limit of {}",
+            run.samples,
+            crate::limits::MAX_SAMPLES
+        )));
+    }
     let cat = Catalogue::eks_defaults()?.with_overrides(&s.latency.hop_overrides)?;
     let settings = &s.latency;
     let ctx = Ctx {

@@ -13,6 +13,7 @@ use crate::yaml::Text;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
+use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -28,7 +29,7 @@ struct RawSource {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawPrice {
-    value: Option<Text>,
+    value: Option<Spanned<Text>>,
     #[serde(default)]
     unit: Option<String>,
     source: String,
@@ -77,9 +78,9 @@ impl<'de> Deserialize<'de> for RawPriceOverride {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawInstance {
-    value: Text,
-    vcpu: Text,
-    memory_gib: Text,
+    value: Spanned<Text>,
+    vcpu: Spanned<Text>,
+    memory_gib: Spanned<Text>,
     source: String,
     as_of: String,
 }
@@ -87,20 +88,20 @@ struct RawInstance {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawAlbLcu {
-    new_connections_per_s: Text,
-    active_connections_per_min: Text,
-    active_connections_per_min_mtls: Text,
-    gb_per_hour: Text,
-    rule_evaluations_per_s: Text,
-    free_rules_per_request: Text,
+    new_connections_per_s: Spanned<Text>,
+    active_connections_per_min: Spanned<Text>,
+    active_connections_per_min_mtls: Spanned<Text>,
+    gb_per_hour: Spanned<Text>,
+    rule_evaluations_per_s: Spanned<Text>,
+    free_rules_per_request: Spanned<Text>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawNlcu {
-    new_connections_per_s: Text,
-    active_connections_per_min: Text,
-    gb_per_hour: Text,
+    new_connections_per_s: Spanned<Text>,
+    active_connections_per_min: Spanned<Text>,
+    gb_per_hour: Spanned<Text>,
 }
 
 #[derive(Deserialize)]
@@ -118,7 +119,7 @@ struct RawCapacity {
     as_of: String,
     alb_lcu: RawAlbLcu,
     nlb_nlcu: RawNlcuSet,
-    lattice_free_requests_per_hour_per_service: Text,
+    lattice_free_requests_per_hour_per_service: Spanned<Text>,
 }
 
 #[derive(Deserialize)]
@@ -137,19 +138,40 @@ struct RawPriceFile {
     #[serde(default)]
     sources: BTreeMap<String, RawSource>,
     #[serde(default)]
-    prices: BTreeMap<String, RawPriceOverride>,
+    prices: BTreeMap<String, Spanned<RawPriceOverride>>,
     #[serde(default)]
     instances: BTreeMap<String, RawInstance>,
     #[serde(default)]
     capacity_units: Option<RawCapacity>,
 }
 
-fn num(file: &str, what: &str, t: &Text) -> Result<Decimal, InputError> {
+fn num(file: &str, what: &str, t: &Spanned<Text>) -> Result<Decimal, InputError> {
+    units::parse_number(&t.value.0)
+        .map_err(|m| InputError::single(Diagnostic::at(what, m).with_span(file, &t.referenced)))
+}
+
+/// A number given at a known position (a bare price: the entry's own position).
+fn bare(
+    file: &str,
+    what: &str,
+    t: &Text,
+    at: &serde_saphyr::Location,
+) -> Result<Decimal, InputError> {
     units::parse_number(&t.0)
-        .map_err(|m| InputError::single(Diagnostic::at(what, m).with_location_file(file)))
+        .map_err(|m| InputError::single(Diagnostic::at(what, m).with_span(file, at)))
 }
 
 impl Diagnostic {
+    /// Locates the problem at a parsed value's position in the price file.
+    fn with_span(mut self, file: &str, at: &serde_saphyr::Location) -> Self {
+        self.location = Some(Location {
+            file: file.to_string(),
+            line: at.line(),
+            column: at.column(),
+        });
+        self
+    }
+
     fn with_location_file(mut self, file: &str) -> Self {
         self.location = Some(Location {
             file: file.to_string(),
@@ -161,7 +183,7 @@ impl Diagnostic {
 }
 
 fn convert_capacity(file: &str, c: &RawCapacity) -> Result<CapacityUnits, InputError> {
-    let n = |what: &str, t: &Text| num(file, &format!("capacity_units.{what}"), t);
+    let n = |what: &str, t: &Spanned<Text>| num(file, &format!("capacity_units.{what}"), t);
     let nlcu = |p: &str, r: &RawNlcu| -> Result<Nlcu, InputError> {
         Ok(Nlcu {
             new_connections_per_s: n(
@@ -223,17 +245,18 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
         );
     }
     for (k, p) in raw.prices {
+        let at = p.referenced;
         if PriceKey::parse(&k).is_none() {
             let keys: Vec<&str> = PriceKey::ALL.iter().map(|k| k.as_str()).collect();
             return Err(InputError::single(
                 Diagnostic::at(format!("prices.{k}"), format!("unknown price key `{k}`"))
                     .with_hint(format!("known keys: {}", keys.join(", ")))
-                    .with_location_file(file),
+                    .with_span(file, &at),
             ));
         }
-        let price = match p {
+        let price = match p.value {
             RawPriceOverride::Bare(t) => Price {
-                value: Some(num(file, &format!("prices.{k}"), &t)?),
+                value: Some(bare(file, &format!("prices.{k}"), &t, &at)?),
                 unit: String::new(),
                 source: file.to_string(),
                 as_of: raw.as_of.clone().unwrap_or_else(|| "n.d.".into()),
@@ -258,7 +281,7 @@ pub fn parse_price_overrides(text: &str, file: &str) -> Result<PriceOverrides, I
                                 format!("unknown confidence `{c}`"),
                             )
                             .with_hint("high, medium, low-medium or low")
-                            .with_location_file(file),
+                            .with_span(file, &at),
                         )
                     })?),
                 },
@@ -335,8 +358,8 @@ pub(crate) fn parse_mesh_overheads(
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct RawDefault {
-        vcpu_per_1000_rps: Text,
-        memory_mb_per_1000_rps: Text,
+        vcpu_per_1000_rps: Spanned<Text>,
+        memory_mb_per_1000_rps: Spanned<Text>,
         #[allow(dead_code)]
         source: String,
         #[allow(dead_code)]

@@ -14,9 +14,21 @@ use std::str::FromStr;
 /// Splits `"10 TB"` / `"16KiB"` / `"2.5"` into its number and (possibly empty) unit.
 fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
     let t = text.trim();
-    let end = t
+    let mut end = t
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == '_'))
         .unwrap_or(t.len());
+    // An exponent (`1e400`, `2.5E-3`) belongs to the number, not to the unit.
+    let rest = t[end..].as_bytes();
+    if matches!(rest.first(), Some(b'e' | b'E')) {
+        let sign = usize::from(matches!(rest.get(1), Some(b'+' | b'-')));
+        let digits = rest[1 + sign..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if digits > 0 && end > 0 {
+            end += 1 + sign + digits;
+        }
+    }
     let (num, unit) = t.split_at(end);
     let num = num.replace('_', "");
     if num.is_empty() {
@@ -24,7 +36,17 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
     }
     let value = Decimal::from_str(&num)
         .or_else(|_| Decimal::from_scientific(&num))
-        .map_err(|_| format!("`{text}` is not a number"))?;
+        .map_err(|_| {
+            // A number that f64 reads but Decimal cannot hold is out of range, not a typo.
+            if num.parse::<f64>().is_ok() {
+                format!(
+                    "`{text}` is out of range (at most {MAX_QUANTITY} in the value's base unit, \
+                     at most 28 decimal places)"
+                )
+            } else {
+                format!("`{text}` is not a number")
+            }
+        })?;
     // Bounding the written number keeps every unit factor (at most 2^30) far from overflow.
     if value.abs() > Decimal::from(MAX_QUANTITY) {
         return Err(too_large(text));
@@ -33,7 +55,7 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
 }
 
 fn too_large(text: &str) -> String {
-    format!("`{text}` is too large (at most {MAX_QUANTITY} in the value's base unit)")
+    format!("`{text}` is out of range: too large (at most {MAX_QUANTITY} in the value's base unit)")
 }
 
 /// Parses a non-negative plain number (no unit), as written in YAML.
