@@ -586,4 +586,44 @@ mod group_tests {
         // 8 pods spread over the 4 schedulable nodes.
         assert_eq!(topo.place(&s, "web").per_node, [2, 2, 2, 2, 0]);
     }
+
+    /// Topology Aware Routing reads each node's own group CPU. Zone a: two groups of 2 cores,
+    /// zone b: one node of 4 cores; `api` has 3 pods per zone, `web` 1; web -> api 800 GB.
+    fn tar_cross_gb(second_group_not_ready: u32) -> Decimal {
+        let text = format!(
+            "version: 1
+region: us-east-1
+zones:
+  - name: us-east-1a
+    nodes:
+      - {{count: 1, type: m5.large, cpu: 2}}
+      - {{count: 1, type: m5.large, cpu: 2, not_ready: {second_group_not_ready}}}
+  - {{name: us-east-1b, nodes: {{count: 1, type: m5.large, cpu: 4}}}}
+services:
+  - {{name: web, replicas: {{us-east-1a: 1, us-east-1b: 1}}}}
+  - {{name: api, replicas: {{us-east-1a: 3, us-east-1b: 3}}}}
+traffic:
+  - {{from: web, to: api, volume: 800 GB}}
+options:
+  - {{name: tar, kind: topology-aware}}
+"
+        );
+        let loaded = crate::loader::parse_scenario(&text, "t.yaml").expect("scenario");
+        let table = crate::PriceTable::builtin("us-east-1").expect("table");
+        let r = crate::evaluate(&loaded.scenario, &table).expect("priced");
+        r.options[0].cost.cross_az_gb
+    }
+
+    #[test]
+    fn every_node_group_counts_in_the_zone_cpu_for_hints() {
+        // Both groups Ready: 2 + 2 = 4 cores against 4, 3 of 6 endpoints expected per zone;
+        // each zone keeps its own: nothing crosses.
+        assert_eq!(tar_cross_gb(0), Decimal::ZERO);
+        // The second group's node not Ready: its CPU is ignored, 2 cores against 4; zone a
+        // expects 6 x 2/6 = 2 endpoints and has 3, zone b expects 4 and has 3 (minimums
+        // ceil(2 / 1.2) + ceil(4 / 1.2) = 6 <= 6: hints kept), so one of a's endpoints is hinted
+        // for b. b's client (half the requests) uses 3 + 1 endpoints, 1 of 4 in a:
+        // 800 GB x 1/2 x 1/4 = 100 GB crossing.
+        assert_eq!(tar_cross_gb(1), Decimal::from(100));
+    }
 }
