@@ -1559,7 +1559,6 @@ options:
                 Stderr("options[0].by_service.nope"),
                 Stderr("unknown service `nope`"),
             ],
-            ..BASE
         },
     ];
     run_table("per-service", CASES);
