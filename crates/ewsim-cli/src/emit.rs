@@ -21,6 +21,9 @@ pub struct ReportArgs {
     /// One row per line item instead of one row per option.
     #[arg(long)]
     pub detail: bool,
+    /// Break every option's cost down by traffic edge (`--by edge`; docs/reports.md).
+    #[arg(long, value_enum, value_name = "WHAT", conflicts_with_all = ["detail", "compare_to"])]
+    pub by: Option<render::By>,
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pub pricing: Option<PathBuf>,
@@ -139,6 +142,7 @@ pub fn emit(
                 labels: &labels,
             })
         }
+        _ if args.by == Some(render::By::Edge) => renderer.by_edge(&report),
         _ => renderer.run(&report, args.detail),
     };
     write_output(args.out.as_deref(), &text).map_err(Failure::Runtime)?;
