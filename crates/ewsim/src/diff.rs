@@ -2,8 +2,9 @@
 //! share, p50 and p99 latency, and which of them changed; and the differences between the two
 //! reports' headers (price table and date, billing conventions, latency seed and samples).
 //!
-//! A latency percentile counts as changed only when the two runs' sampling intervals of it do
-//! not overlap (both reports carry them); a different seed alone moves the percentiles within
+//! A latency percentile counts as changed only when the two runs' sampling intervals of it,
+//! widened by the histogram's resolution ([`RESOLUTION`]), do not overlap (both reports carry
+//! them); a different seed alone moves the percentiles within
 //! their intervals and changes nothing. Money is compared to the cent, cross-AZ GB to 0.01 GB and
 //! the dropped share to 0.01 percentage point, as every format shows them.
 //!
@@ -45,6 +46,10 @@ pub struct Header {
     pub latency_samples: Option<u64>,
 }
 
+/// Relative resolution of a simulated percentile: the latency histogram keeps 3 significant
+/// digits, so a percentile is known to about 1% of its value whatever the sample size.
+pub const RESOLUTION: f64 = 0.01;
+
 /// A simulated percentile and its sampling interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
@@ -55,13 +60,17 @@ pub struct Estimate {
 }
 
 impl Estimate {
-    /// Whether `other` differs from `self` beyond sampling: the intervals do not overlap, or
-    /// (when either has no interval) the values differ.
+    /// Whether `other` differs from `self` beyond sampling: the intervals, each widened by the
+    /// latency histogram's resolution ([`RESOLUTION`] of the percentile), do not overlap; when
+    /// either has no interval, the values differ by more than the resolution.
     pub fn differs(&self, other: &Estimate) -> bool {
-        match (self.interval, other.interval) {
-            (Some((a0, a1)), Some((b0, b1))) => a1 < b0 || b1 < a0,
-            _ => self.ms != other.ms,
-        }
+        let widen = |e: &Estimate| {
+            let r = e.ms.abs() * RESOLUTION;
+            let (lo, hi) = e.interval.unwrap_or((e.ms, e.ms));
+            (lo - r, hi + r)
+        };
+        let ((a0, a1), (b0, b1)) = (widen(self), widen(other));
+        a1 < b0 || b1 < a0
     }
 }
 

@@ -150,9 +150,12 @@ pub fn shares(cost: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
         if w[k].is_zero() {
             continue;
         }
-        let share = w[k]
-            .checked_div(sum)
-            .and_then(|f| cost.checked_mul(f))
+        // Multiplying first keeps shares that are exact decimals exact (98.304 x 2048 / 12288
+        // = 16.384); dividing first is the fallback for amounts too large to multiply.
+        let share = cost
+            .checked_mul(w[k])
+            .and_then(|x| x.checked_div(sum))
+            .or_else(|| w[k].checked_div(sum).and_then(|f| cost.checked_mul(f)))
             .unwrap_or_default();
         out[k] = share;
         given += share;
@@ -289,5 +292,63 @@ mod shipped {
             }
         }
         assert!(checked >= 30, "{checked} options checked");
+    }
+}
+
+#[cfg(test)]
+mod by_hand {
+    use rust_decimal::Decimal;
+
+    /// Two edges, 10 TB and 2 TB (binary: 10,240 and 2,048 GB), guide conventions (720 h,
+    /// one-sided transfer, bytes-only capacity units).
+    const TWO_EDGES: &str = r#"version: 1
+name: two edges
+region: us-east-1
+billing: {hours_per_month: 720, inter_az: one-side, capacity_units: bytes-only}
+zones:
+  - {name: us-east-1a, nodes: {count: 2, type: m5.large}}
+  - {name: us-east-1b, nodes: {count: 2, type: m5.large}}
+  - {name: us-east-1c, nodes: {count: 2, type: m5.large}}
+services:
+  - {name: frontend, replicas: 6}
+  - {name: backend, replicas: 6}
+  - {name: cache, replicas: 3}
+traffic:
+  - {from: frontend, to: backend, volume: 10 TB}
+  - {from: frontend, to: cache, volume: 2 TB}
+options:
+  - {name: internal-alb, kind: internal-alb, client_leg_charged: false}
+  - {name: clusterip, kind: clusterip}
+"#;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
+    }
+
+    #[test]
+    fn capacity_by_busiest_dimension_fixed_by_bytes_transfer_by_own_gb() {
+        let loaded =
+            crate::loader::parse_scenario(TWO_EDGES, "two.yaml").unwrap_or_else(|e| panic!("{e}"));
+        let table =
+            crate::pricing::PriceTable::builtin("us-east-1").unwrap_or_else(|e| panic!("{e}"));
+        let r = crate::cost::evaluate(&loaded.scenario, &table).unwrap_or_else(|e| panic!("{e}"));
+        // ALB: hours 720 x $0.0225 = $16.20, shared by bytes 10240 : 2048 = 5 : 1 -> 13.50, 2.70.
+        // LCU (bytes-only: 1 LCU-hour per GB) 12,288 x $0.008 = $98.304, by bytes (the billed
+        // dimension) -> 81.92, 16.384. Edges 95.42 and 19.084 -> cents 95.42 + 19.08 = 114.50.
+        let alb = &r.options[0].cost.by_edge;
+        let basis = |k: usize| alb[k].by_basis.map(|v| v.round_dp(20));
+        assert_eq!(basis(0), [d("0"), d("0"), d("81.92"), d("13.5")]);
+        assert_eq!(basis(1), [d("0"), d("0"), d("16.384"), d("2.7")]);
+        assert_eq!(alb[0].total_cents, d("95.42"));
+        assert_eq!(alb[1].total_cents, d("19.08"));
+        // ClusterIP: each edge's own crossing, 2/3 of its GB x $0.01 (one side):
+        // 68.2666... -> 68.27 and 13.6533... -> 13.65, total 81.92.
+        let cip = &r.options[1].cost.by_edge;
+        assert_eq!(cip[0].total_cents, d("68.27"));
+        assert_eq!(cip[1].total_cents, d("13.65"));
+        assert_eq!(
+            (cip[0].total - d("10240") * d("2") / d("3") * d("0.01")).round_dp(20),
+            Decimal::ZERO
+        );
     }
 }
