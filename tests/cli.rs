@@ -2034,11 +2034,12 @@ fn diff_compares_saved_reports() {
             files: REPORTS,
             code: 0,
             expect: &[OutIs(
-                "option,kind,status,old_monthly_cost_usd,new_monthly_cost_usd,delta_usd,delta_pct,old_p99_ms,new_p99_ms,delta_p99_ms\n\
-                 clusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,2.250,-0.250\n\
-                 internal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,5.500,0.500\n\
-                 istio-sidecar,istio-sidecar,added,,139.10,,,,3.400,\n\
-                 lattice,lattice,removed,400.00,,,,7.000,,\n",
+                "option,kind,status,old_monthly_cost_usd,new_monthly_cost_usd,delta_usd,delta_pct,old_p99_ms,new_p99_ms,delta_p99_ms,\
+                 old_cross_az_gb_month,new_cross_az_gb_month,old_dropped_share,new_dropped_share,old_p50_ms,new_p50_ms,delta_p50_ms,changed\n\
+                 clusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,2.250,-0.250,0.00,0.00,0.000000,0.000000,0.000,0.000,0.000,cost;p99\n\
+                 internal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,5.500,0.500,0.00,0.00,0.000000,0.000000,0.000,0.000,0.000,cost;p99\n\
+                 istio-sidecar,istio-sidecar,added,,139.10,,,,3.400,,,0.00,,0.000000,,0.000,,\n\
+                 lattice,lattice,removed,400.00,,,,7.000,,,0.00,,0.000000,,0.000,,,\n",
             )],
         },
         Case {
@@ -2110,8 +2111,8 @@ fn diff_compares_saved_reports() {
             files: REPORTS,
             code: 0,
             expect: &[
-                Stdout("\nclusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,,\n"),
-                Stdout("\ninternal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,,\n"),
+                Stdout("\nclusterip,clusterip,changed,68.27,136.53,68.27,100.00,2.500,,,"),
+                Stdout("\ninternal-alb,internal-alb,changed,98.12,234.88,136.76,139.38,5.000,,,"),
                 Stdout("\nlattice,lattice,removed,400.00,"),
             ],
         },
@@ -2612,4 +2613,115 @@ fn pricing_import_writes_a_table_that_run_uses() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains(",1.33,"), "{}", stdout(&o));
+}
+
+// ---- reports: cost by edge, diffs that mean something, notes ----
+
+#[test]
+fn diff_of_two_seeds_changes_nothing() {
+    let dir = scratch("diff-seeds");
+    let run = |seed: &str| {
+        let out = dir.join(format!("r{seed}.json")).display().to_string();
+        let o = ewsim(&[
+            "run",
+            "scenarios/eks-10tb.yaml",
+            "--format",
+            "json",
+            "--samples",
+            "20000",
+            "--seed",
+            seed,
+            "--out",
+            &out,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        out
+    };
+    let (a, b) = (run("1"), run("2"));
+    let o = ewsim(&["diff", &a, &b, "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let statuses: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').nth(2).unwrap_or(""))
+        .collect();
+    assert_eq!(statuses.len(), 17, "{text}");
+    assert!(statuses.iter().all(|s| *s == "unchanged"), "{text}");
+    // The seed is stated; --only-changed leaves no row and says so.
+    let o = ewsim(&["diff", &a, &b, "--only-changed"]);
+    let text = stdout(&o);
+    assert!(text.contains("latency seed: 1 -> 2"), "{text}");
+    assert!(text.contains("no option changed"), "{text}");
+    assert!(!text.contains("clusterip"), "{text}");
+}
+
+/// Two edges, 10 TB and 2 TB, an ALB whose capacity units are billed on bytes.
+const TWO_EDGES: &str = "version: 1\nregion: us-east-1\n\
+    billing: {hours_per_month: 720, inter_az: one-side, capacity_units: bytes-only}\n\
+    zones: [{name: a, nodes: {count: 2, type: m5.large}}, {name: b, nodes: {count: 2, type: m5.large}}, {name: c, nodes: {count: 2, type: m5.large}}]\n\
+    services: [{name: frontend, replicas: 6}, {name: backend, replicas: 6}, {name: cache, replicas: 3}]\n\
+    traffic: [{from: frontend, to: backend, volume: 10 TB}, {from: frontend, to: cache, volume: 2 TB}]\n\
+    options: [{name: \"alb|v2\", kind: internal-alb, client_leg_charged: false}]\n";
+
+#[test]
+fn cost_by_edge_and_escaped_notes() {
+    const CASES: &[Case] = &[
+        Case {
+            // Hours $16.20 by bytes 5:1 -> 13.50 + 2.70; LCU 12,288 x $0.008 = $98.304 by bytes
+            // -> 81.92 + 16.384. Edges 95.42 and 19.084 -> 19.08: 114.50 in all.
+            name: "csv --by edge: tidy rows adding up to the option",
+            args: "run {dir}/s.yaml --no-latency --by edge --format csv",
+            files: &[("s.yaml", Text(TWO_EDGES))],
+            code: 0,
+            expect: &[
+                Csv("monthly_cost_usd", "95.42,19.08"),
+                Csv("option_monthly_cost_usd", "114.50,114.50"),
+                Csv("to", "backend,cache"),
+            ],
+        },
+        Case {
+            name: "json edges carry their cost, also with --no-latency",
+            args: "run {dir}/s.yaml --no-latency --format json",
+            files: &[("s.yaml", Text(TWO_EDGES))],
+            code: 0,
+            expect: &[
+                Json("/options/0/edges/0/monthly_cost_usd", "95.42"),
+                Json("/options/0/edges/1/monthly_cost_usd", "19.08"),
+                JsonStarts("/options/0/edges/1/monthly_cost_usd_exact", "19.084000"),
+            ],
+        },
+        Case {
+            name: "markdown: a | in an option name is escaped, notes name the option",
+            args: "run {dir}/s.yaml --no-latency --format markdown",
+            files: &[("s.yaml", Text(TWO_EDGES))],
+            code: 0,
+            expect: &[
+                Stdout("| alb\\|v2 | internal-alb | 114.50 |"),
+                Stdout("### Notes\n\n- alb\\|v2: ALB LCU"),
+            ],
+        },
+        Case {
+            name: "table --by edge: the allocation rule is stated",
+            args: "run {dir}/s.yaml --no-latency --by edge",
+            files: &[("s.yaml", Text(TWO_EDGES))],
+            code: 0,
+            expect: &[
+                Stdout("capacity units by its share of the busiest dimension"),
+                Line("alb|v2  frontend -> cache", &["16.38", "2.70", "19.08"]),
+            ],
+        },
+        Case {
+            name: "html --by edge: table and chart of the top edges",
+            args: "run {dir}/s.yaml --no-latency --by edge --format html",
+            files: &[("s.yaml", Text(TWO_EDGES))],
+            code: 0,
+            expect: &[
+                Stdout("<section id=\"edges-chart\">"),
+                Stdout("Monthly cost by traffic edge per option"),
+                Stdout("<table class=\"edges\">"),
+            ],
+        },
+    ];
+    run_table("by-edge", CASES);
 }

@@ -15,6 +15,9 @@ pub struct DiffArgs {
     new: PathBuf,
     #[command(flatten)]
     output: OutputArgs,
+    /// Only the options whose figures changed (or that were added or removed).
+    #[arg(long)]
+    only_changed: bool,
 }
 
 /// Reads and parses a saved JSON report: unreadable is a runtime failure (exit 1), malformed or
@@ -34,7 +37,10 @@ pub fn diff(args: &DiffArgs) -> Result<(), Failure> {
     }
     let old = read_report(&args.old)?;
     let new = read_report(&args.new)?;
-    let diff = diff::compare(&old, &new);
+    let mut diff = diff::compare(&old, &new);
+    if args.only_changed {
+        diff = diff.only_changed();
+    }
     let labels = [
         args.old.display().to_string(),
         args.new.display().to_string(),

@@ -16,6 +16,9 @@ pub struct ReportArgs {
     /// One row per line item instead of one row per option.
     #[arg(long)]
     pub detail: bool,
+    /// Break every option's cost down by traffic edge (`--by edge`; docs/reports.md).
+    #[arg(long, value_enum, value_name = "WHAT", conflicts_with_all = ["detail", "compare_to"])]
+    pub by: Option<render::By>,
     /// Price table or override file (YAML) applied over the region's built-in table.
     #[arg(long, value_name = "FILE")]
     pub pricing: Option<PathBuf>,
@@ -129,6 +132,9 @@ pub fn emit(
                 })
             });
             write_output(out, &text)?;
+        }
+        _ if args.by == Some(render::By::Edge) && format != render::Format::Json => {
+            write_output(out, &format.render(|r| r.by_edge(&report)))?
         }
         _ => crate::output::write_with(out, |w| format.write_run(&report, args.detail, w))?,
     }

@@ -42,7 +42,8 @@ enum Command {
     /// report as `run`; `--print-scenario` writes the equivalent scenario YAML instead.
     #[command(after_help = EXIT_CODES)]
     Calc(calc::CalcArgs),
-    /// Compare two JSON reports: per option, the change in monthly cost and p99.
+    /// Compare two JSON reports: per option, the change in monthly cost, cross-AZ GB, dropped
+    /// share, p50 and p99 (latency only beyond both runs' sampling intervals).
     #[command(after_help = EXIT_CODES)]
     Diff(diff::DiffArgs),
     /// Explain how each option routes each traffic edge: topology hints state and reason, where

@@ -1,4 +1,12 @@
-//! Comparison of two reports: per option, the change in monthly cost and in p99 latency.
+//! Comparison of two reports: per option, the change in monthly cost, cross-AZ GB, dropped
+//! share, p50 and p99 latency, and which of them changed; and the differences between the two
+//! reports' headers (price table and date, billing conventions, latency seed and samples).
+//!
+//! A latency percentile counts as changed only when the two runs' sampling intervals of it,
+//! widened by the histogram's resolution ([`RESOLUTION`]), do not overlap (both reports carry
+//! them); a different seed alone moves the percentiles within
+//! their intervals and changes nothing. Money is compared to the cent, cross-AZ GB to 0.01 GB and
+//! the dropped share to 0.01 percentage point, as every format shows them.
 //!
 //! Pure: reports come in as [`Figures`], either taken from an evaluated [`Report`] or parsed from
 //! the text of a saved JSON report ([`parse_json_report`], through the same typed document the
@@ -17,8 +25,53 @@ pub struct Figures {
     pub scenario: String,
     /// Pricing region.
     pub region: String,
+    /// What the report states about how it was made.
+    pub header: Header,
     /// Options in report order.
     pub options: Vec<OptionFigures>,
+}
+
+/// What a report states about how it was made; a comparison names each difference.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Header {
+    /// Price table origin.
+    pub price_table: String,
+    /// Price table date.
+    pub price_table_as_of: String,
+    /// Billing conventions (`hours_per_month=730 inter_az=... capacity_units=... gigabyte=...`).
+    pub conventions: String,
+    /// Latency seed, when simulated.
+    pub latency_seed: Option<u64>,
+    /// Simulated requests per option, when simulated.
+    pub latency_samples: Option<u64>,
+}
+
+/// Relative resolution of a simulated percentile: the latency histogram keeps 3 significant
+/// digits, so a percentile is known to about 1% of its value whatever the sample size.
+pub const RESOLUTION: f64 = 0.01;
+
+/// A simulated percentile and its sampling interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The percentile (ms).
+    pub ms: f64,
+    /// Its sampling interval (ms), when the report carries one.
+    pub interval: Option<(f64, f64)>,
+}
+
+impl Estimate {
+    /// Whether `other` differs from `self` beyond sampling: the intervals, each widened by the
+    /// latency histogram's resolution ([`RESOLUTION`] of the percentile), do not overlap; when
+    /// either has no interval, the values differ by more than the resolution.
+    pub fn differs(&self, other: &Estimate) -> bool {
+        let widen = |e: &Estimate| {
+            let r = e.ms.abs() * RESOLUTION;
+            let (lo, hi) = e.interval.unwrap_or((e.ms, e.ms));
+            (lo - r, hi + r)
+        };
+        let ((a0, a1), (b0, b1)) = (widen(self), widen(other));
+        a1 < b0 || b1 < a0
+    }
 }
 
 /// One option's figures.
@@ -30,26 +83,74 @@ pub struct OptionFigures {
     pub kind: String,
     /// Exact monthly cost (USD).
     pub cost_usd: Decimal,
-    /// p99 latency (ms), when simulated and something was delivered.
-    pub p99_ms: Option<f64>,
+    /// GB per month crossing zones.
+    pub cross_az_gb: f64,
+    /// Byte-weighted share of requests dropped (0 to 1).
+    pub dropped_share: f64,
+    /// Median latency, when simulated and something was delivered.
+    pub p50: Option<Estimate>,
+    /// p99 latency, likewise.
+    pub p99: Option<Estimate>,
+}
+
+impl OptionFigures {
+    /// The p99 (ms), when there is one.
+    pub fn p99_ms(&self) -> Option<f64> {
+        self.p99.map(|e| e.ms)
+    }
+}
+
+/// The conventions line of a report's billing fields.
+fn conventions(hours: impl std::fmt::Display, inter_az: &str, units: &str, gb: &str) -> String {
+    format!("hours_per_month={hours} inter_az={inter_az} capacity_units={units} gigabyte={gb}")
+}
+
+/// A decimal as the float a JSON report holds.
+fn float(v: Decimal) -> f64 {
+    v.to_string().parse::<f64>().unwrap_or(0.0)
 }
 
 impl Figures {
     /// The figures of an evaluated report (with latency when it was simulated).
     pub fn from_report(r: &Report) -> Figures {
+        let b = &r.cost.billing;
         Figures {
             scenario: r.cost.scenario.clone(),
             region: r.cost.region.clone(),
+            header: Header {
+                price_table: r.cost.price_table.clone(),
+                price_table_as_of: r.cost.price_table_as_of.clone(),
+                conventions: conventions(
+                    float(b.hours_per_month),
+                    b.inter_az.as_str(),
+                    b.capacity_units.as_str(),
+                    b.gigabyte.as_str(),
+                ),
+                latency_seed: r.latency.as_ref().map(|l| l.seed),
+                latency_samples: r.latency.as_ref().map(|l| l.samples),
+            },
             options: r
                 .cost
                 .options
                 .iter()
                 .enumerate()
-                .map(|(i, o)| OptionFigures {
-                    name: o.name.clone(),
-                    kind: o.kind.to_string(),
-                    cost_usd: o.cost.total,
-                    p99_ms: r.option_latency(i).map(|x| x.p99_ms),
+                .map(|(i, o)| {
+                    let lat = r.option_latency(i);
+                    OptionFigures {
+                        name: o.name.clone(),
+                        kind: o.kind.to_string(),
+                        cost_usd: o.cost.total,
+                        cross_az_gb: float(o.cost.cross_az_gb),
+                        dropped_share: float(o.cost.dropped_share),
+                        p50: lat.map(|x| Estimate {
+                            ms: x.p50_ms,
+                            interval: x.p50_ci_ms,
+                        }),
+                        p99: lat.map(|x| Estimate {
+                            ms: x.p99_ms,
+                            interval: x.p99_ci_ms,
+                        }),
+                    }
                 })
                 .collect(),
         }
@@ -59,9 +160,9 @@ impl Figures {
 /// Whether an option is in both reports or only one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
-    /// In both reports, with a different cost or p99.
+    /// In both reports, with a figure changed ([`DiffRow::changed`]).
     Both,
-    /// In both reports with the same cost (exactly) and p99.
+    /// In both reports with no figure changed.
     Unchanged,
     /// Only in the new report.
     Added,
@@ -81,6 +182,34 @@ impl Status {
     }
 }
 
+/// A figure a comparison checks, named as every format names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Figure {
+    /// Monthly cost, to the cent.
+    Cost,
+    /// Cross-AZ GB per month, to 0.01 GB.
+    CrossAz,
+    /// Dropped share, to 0.01 percentage point.
+    Dropped,
+    /// Median latency, beyond both sampling intervals.
+    P50,
+    /// p99 latency, beyond both sampling intervals.
+    P99,
+}
+
+impl Figure {
+    /// The spelling used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Figure::Cost => "cost",
+            Figure::CrossAz => "cross-az",
+            Figure::Dropped => "dropped",
+            Figure::P50 => "p50",
+            Figure::P99 => "p99",
+        }
+    }
+}
+
 /// One option's comparison; figures of a side the option is missing from are `None`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -91,6 +220,12 @@ pub struct DiffRow {
     pub kind: String,
     /// In both reports, or only one.
     pub status: Status,
+    /// The figures that changed, when the option is in both reports.
+    pub changed: Vec<Figure>,
+    /// The old figures.
+    pub old: Option<OptionFigures>,
+    /// The new figures.
+    pub new: Option<OptionFigures>,
     /// Old monthly cost (USD, exact).
     pub old_cost_usd: Option<Decimal>,
     /// New monthly cost (USD, exact).
@@ -102,6 +237,31 @@ pub struct DiffRow {
 }
 
 impl DiffRow {
+    fn of(old: Option<&OptionFigures>, new: Option<&OptionFigures>) -> DiffRow {
+        let changed = match (old, new) {
+            (Some(o), Some(n)) => changed_figures(o, n),
+            _ => Vec::new(),
+        };
+        let either = new.or(old);
+        DiffRow {
+            option: either.map(|x| x.name.clone()).unwrap_or_default(),
+            kind: either.map(|x| x.kind.clone()).unwrap_or_default(),
+            status: match (old, new) {
+                (Some(_), Some(_)) if changed.is_empty() => Status::Unchanged,
+                (Some(_), Some(_)) => Status::Both,
+                (None, _) => Status::Added,
+                (Some(_), None) => Status::Removed,
+            },
+            changed,
+            old: old.cloned(),
+            new: new.cloned(),
+            old_cost_usd: old.map(|o| o.cost_usd),
+            new_cost_usd: new.map(|n| n.cost_usd),
+            old_p99_ms: old.and_then(OptionFigures::p99_ms),
+            new_p99_ms: new.and_then(OptionFigures::p99_ms),
+        }
+    }
+
     /// New minus old cost (exact), when the option is in both reports.
     pub fn delta_usd(&self) -> Option<Decimal> {
         Some(self.new_cost_usd? - self.old_cost_usd?)
@@ -122,6 +282,54 @@ impl DiffRow {
     pub fn delta_p99_ms(&self) -> Option<f64> {
         Some(self.new_p99_ms? - self.old_p99_ms?)
     }
+
+    /// New minus old p50 (ms), when both sides have one.
+    pub fn delta_p50_ms(&self) -> Option<f64> {
+        Some(self.new.as_ref()?.p50?.ms - self.old.as_ref()?.p50?.ms)
+    }
+
+    /// New minus old cross-AZ GB per month, when the option is in both reports.
+    pub fn delta_cross_az_gb(&self) -> Option<f64> {
+        Some(self.new.as_ref()?.cross_az_gb - self.old.as_ref()?.cross_az_gb)
+    }
+
+    /// New minus old dropped share (0 to 1), when the option is in both reports.
+    pub fn delta_dropped_share(&self) -> Option<f64> {
+        Some(self.new.as_ref()?.dropped_share - self.old.as_ref()?.dropped_share)
+    }
+}
+
+/// `v` rounded to `dp` decimals (for comparing at shown precision).
+fn rounded(v: f64, dp: i32) -> f64 {
+    let f = 10f64.powi(dp);
+    (v * f).round() / f
+}
+
+/// The figures that differ between `o` and `n` (see the module documentation).
+fn changed_figures(o: &OptionFigures, n: &OptionFigures) -> Vec<Figure> {
+    let latency = |a: Option<Estimate>, b: Option<Estimate>| match (a, b) {
+        (Some(a), Some(b)) => a.differs(&b),
+        (None, None) => false,
+        // Delivering requests or not is a change; a report without latency is no evidence.
+        _ => false,
+    };
+    let mut out = Vec::new();
+    if crate::cost::cents(o.cost_usd) != crate::cost::cents(n.cost_usd) {
+        out.push(Figure::Cost);
+    }
+    if rounded(o.cross_az_gb, 2) != rounded(n.cross_az_gb, 2) {
+        out.push(Figure::CrossAz);
+    }
+    if rounded(o.dropped_share, 4) != rounded(n.dropped_share, 4) {
+        out.push(Figure::Dropped);
+    }
+    if latency(o.p50, n.p50) {
+        out.push(Figure::P50);
+    }
+    if latency(o.p99, n.p99) {
+        out.push(Figure::P99);
+    }
+    out
 }
 
 /// A comparison of two reports.
@@ -134,6 +342,43 @@ pub struct Diff {
     pub new_scenario: String,
     /// Rows in the new report's option order, then the options only in the old report in its order.
     pub rows: Vec<DiffRow>,
+    /// How the reports' headers differ, one line each (`price table as of: A -> B`).
+    pub header_changes: Vec<String>,
+}
+
+impl Diff {
+    /// Keeps only the rows of options that changed, were added or were removed.
+    pub fn only_changed(mut self) -> Diff {
+        self.rows.retain(|r| r.status != Status::Unchanged);
+        self
+    }
+}
+
+/// The header differences of two reports, one line each.
+fn header_changes(old: &Figures, new: &Figures) -> Vec<String> {
+    let (a, b) = (&old.header, &new.header);
+    let opt = |v: Option<u64>| v.map_or_else(|| "not simulated".to_string(), |v| v.to_string());
+    let mut out = Vec::new();
+    let mut line = |what: &str, x: String, y: String| {
+        if x != y {
+            out.push(format!("{what}: {x} -> {y}"));
+        }
+    };
+    line("region", old.region.clone(), new.region.clone());
+    line("price table", a.price_table.clone(), b.price_table.clone());
+    line(
+        "price table as of",
+        a.price_table_as_of.clone(),
+        b.price_table_as_of.clone(),
+    );
+    line("conventions", a.conventions.clone(), b.conventions.clone());
+    line("latency seed", opt(a.latency_seed), opt(b.latency_seed));
+    line(
+        "latency samples per option",
+        opt(a.latency_samples),
+        opt(b.latency_samples),
+    );
+    out
 }
 
 /// Compares two reports, matching options by name.
@@ -141,43 +386,19 @@ pub fn compare(old: &Figures, new: &Figures) -> Diff {
     let mut rows: Vec<DiffRow> = new
         .options
         .iter()
-        .map(|n| {
-            let o = old.options.iter().find(|o| o.name == n.name);
-            DiffRow {
-                option: n.name.clone(),
-                kind: n.kind.clone(),
-                status: match o {
-                    Some(o) if o.cost_usd == n.cost_usd && o.p99_ms == n.p99_ms => {
-                        Status::Unchanged
-                    }
-                    Some(_) => Status::Both,
-                    None => Status::Added,
-                },
-                old_cost_usd: o.map(|o| o.cost_usd),
-                new_cost_usd: Some(n.cost_usd),
-                old_p99_ms: o.and_then(|o| o.p99_ms),
-                new_p99_ms: n.p99_ms,
-            }
-        })
+        .map(|n| DiffRow::of(old.options.iter().find(|o| o.name == n.name), Some(n)))
         .collect();
     rows.extend(
         old.options
             .iter()
             .filter(|o| !new.options.iter().any(|n| n.name == o.name))
-            .map(|o| DiffRow {
-                option: o.name.clone(),
-                kind: o.kind.clone(),
-                status: Status::Removed,
-                old_cost_usd: Some(o.cost_usd),
-                new_cost_usd: None,
-                old_p99_ms: o.p99_ms,
-                new_p99_ms: None,
-            }),
+            .map(|o| DiffRow::of(Some(o), None)),
     );
     Diff {
         old_scenario: old.scenario.clone(),
         new_scenario: new.scenario.clone(),
         rows,
+        header_changes: header_changes(old, new),
     }
 }
 
@@ -186,7 +407,20 @@ pub fn compare(old: &Figures, new: &Figures) -> Diff {
 /// of another `schema_version` (or something that is not an ewsim report) by what is wrong.
 pub fn parse_json_report(text: &str, file: &str) -> Result<Figures, InputError> {
     let doc = json::parse(text, file)?;
+    let b = &doc.billing;
     Ok(Figures {
+        header: Header {
+            price_table: doc.price_table.origin.clone(),
+            price_table_as_of: doc.price_table.as_of.clone(),
+            conventions: conventions(
+                b.hours_per_month,
+                &b.inter_az,
+                &b.capacity_units,
+                &b.gigabyte,
+            ),
+            latency_seed: doc.latency.as_ref().map(|l| l.seed),
+            latency_samples: doc.latency.as_ref().map(|l| l.samples),
+        },
         scenario: doc.scenario,
         region: doc.region,
         options: doc
@@ -196,7 +430,16 @@ pub fn parse_json_report(text: &str, file: &str) -> Result<Figures, InputError> 
                 name: o.name.clone(),
                 kind: o.kind.clone(),
                 cost_usd: o.exact_cost().unwrap_or_default(),
-                p99_ms: o.latency.as_ref().map(|l| l.p99_ms),
+                cross_az_gb: o.cross_az_gb_month,
+                dropped_share: o.dropped_share,
+                p50: o.latency.as_ref().map(|l| Estimate {
+                    ms: l.p50_ms,
+                    interval: l.p50_ci_ms,
+                }),
+                p99: o.latency.as_ref().map(|l| Estimate {
+                    ms: l.p99_ms,
+                    interval: l.p99_ci_ms,
+                }),
             })
             .collect(),
     })
@@ -212,7 +455,10 @@ mod tests {
             name: name.into(),
             kind: name.into(),
             cost_usd: Decimal::from_str(cost).expect("decimal"),
-            p99_ms: p99,
+            cross_az_gb: 0.0,
+            dropped_share: 0.0,
+            p50: None,
+            p99: p99.map(|ms| Estimate { ms, interval: None }),
         }
     }
 
@@ -220,6 +466,7 @@ mod tests {
         Figures {
             scenario: "s".into(),
             region: "us-east-1".into(),
+            header: Header::default(),
             options,
         }
     }
@@ -282,6 +529,70 @@ mod tests {
     }
 
     #[test]
+    fn sampling_noise_is_no_change_and_every_figure_counts() {
+        let est = |ms: f64, lo: f64, hi: f64| {
+            Some(Estimate {
+                ms,
+                interval: Some((lo, hi)),
+            })
+        };
+        let mut a = opt("itp-local", "10.00", None);
+        a.p99 = est(4.10, 3.95, 4.30);
+        a.p50 = est(1.00, 0.99, 1.01);
+        // Another seed: p99 4.20 in [4.05, 4.40] overlaps [3.95, 4.30]; p50 likewise.
+        let mut b = a.clone();
+        b.p99 = est(4.20, 4.05, 4.40);
+        b.p50 = est(1.005, 0.995, 1.015);
+        let d = compare(&figures(vec![a.clone()]), &figures(vec![b.clone()]));
+        assert_eq!(d.rows[0].status, Status::Unchanged);
+        assert_eq!(
+            d.rows[0].delta_p99_ms().map(|v| (v * 100.0).round()),
+            Some(10.0)
+        );
+        // p99 5.0 in [4.8, 5.2] lies above 4.30: changed. Dropped 15% -> 10%: changed at
+        // the same cost (the "+0.00" case).
+        b.p99 = est(5.0, 4.8, 5.2);
+        b.dropped_share = 0.10;
+        a.dropped_share = 0.15;
+        let d = compare(&figures(vec![a.clone()]), &figures(vec![b]));
+        assert_eq!(d.rows[0].status, Status::Both);
+        assert_eq!(d.rows[0].changed, vec![Figure::Dropped, Figure::P99]);
+        assert_eq!(d.rows[0].delta_usd(), Some(Decimal::ZERO));
+        // 0.0001 USD apart is the same cent; 0.001 GB apart is the same 0.01 GB.
+        let mut c = a.clone();
+        c.cost_usd = Decimal::from_str("10.0001").expect("decimal");
+        c.cross_az_gb = 0.001;
+        let d = compare(&figures(vec![a]), &figures(vec![c]));
+        assert_eq!(d.rows[0].status, Status::Unchanged);
+        assert_eq!(d.clone().only_changed().rows.len(), 0);
+    }
+
+    #[test]
+    fn header_differences_are_stated() {
+        let mut old = figures(vec![]);
+        old.header = Header {
+            price_table: "built-in".into(),
+            price_table_as_of: "2025-01-01".into(),
+            conventions: "c".into(),
+            latency_seed: Some(1),
+            latency_samples: Some(200_000),
+        };
+        let mut new = old.clone();
+        new.header.latency_seed = Some(2);
+        new.header.price_table_as_of = "2026-01-01".into();
+        new.header.latency_samples = None;
+        assert_eq!(
+            compare(&old, &new).header_changes,
+            [
+                "price table as of: 2025-01-01 -> 2026-01-01",
+                "latency seed: 1 -> 2",
+                "latency samples per option: 200000 -> not simulated"
+            ]
+        );
+        assert!(compare(&old, &old).header_changes.is_empty());
+    }
+
+    #[test]
     fn a_cut_is_a_negative_percentage() {
         // 234.88 -> 77.87: -157.01, -157.01 / 234.88 = -66.847...%.
         let d = compare(
@@ -308,8 +619,8 @@ mod tests {
             f.options[0].cost_usd,
             Decimal::from_str("136.53333333333333333333333333").expect("decimal")
         );
-        assert_eq!(f.options[0].p99_ms, Some(4.5));
-        assert_eq!(f.options[1].p99_ms, None);
+        assert_eq!(f.options[0].p99_ms(), Some(4.5));
+        assert_eq!(f.options[1].p99_ms(), None);
         assert_eq!(f.scenario, "x");
     }
 

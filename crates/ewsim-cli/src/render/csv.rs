@@ -13,13 +13,21 @@ impl Renderer for Csv {
         run(report, detail)
     }
 
+    fn by_edge(&self, report: &Report) -> String {
+        edge_rows(report)
+    }
+
     fn sweep(&self, sweep: &SweepResult) -> String {
         sweep_rows(sweep)
     }
 
     fn diff(&self, diff: &DiffDoc<'_>) -> String {
         let mut rows = vec![DIFF_COLUMNS.iter().map(|c| c.to_string()).collect()];
-        rows.extend(diff.diff.rows.iter().map(|r| super::diff::cells(r, true)));
+        rows.extend(diff.diff.rows.iter().map(|r| {
+            let mut row = super::diff::cells(r, true);
+            row.extend(super::diff::extra_cells(r));
+            row
+        }));
         csv_text(rows)
     }
 
@@ -61,6 +69,7 @@ pub const SUMMARY_COLUMNS: &[&str] = &[
     "p99_ms_p50",
     "p99_ms_p90",
     "uncertainty_draws",
+    "notes",
 ];
 
 /// Detail columns, in order.
@@ -139,6 +148,78 @@ fn run(r: &Report, detail: bool) -> String {
                     .map(|u| u.config.draws.to_string())
                     .unwrap_or_default(),
             );
+            row.push(option_notes(&r.cost.options[i]));
+            rows.push(row);
+        }
+    }
+    csv_text(rows)
+}
+
+/// An option's notes in one cell, `; `-separated, each about the whole option or prefixed with
+/// the edges it is about (`a -> b: ...`).
+fn option_notes(o: &ewsim::cost::OptionReport) -> String {
+    o.attributed_notes()
+        .iter()
+        .map(|n| {
+            if n.edges.is_empty() {
+                n.text.to_string()
+            } else {
+                let edges: Vec<String> = n.edges.iter().map(|k| o.edges[*k].label()).collect();
+                format!("{}: {}", edges.join(", "), n.text)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// Per-edge columns, one row per option and traffic edge (docs/reports.md "CSV columns, --by
+/// edge").
+pub const EDGE_COLUMNS: &[&str] = &[
+    "option",
+    "kind",
+    "from",
+    "to",
+    "gb_month",
+    "delivered_gb_month",
+    "cross_az_gb_month",
+    "dropped_share",
+    "transfer_usd",
+    "usage_usd",
+    "capacity_usd",
+    "fixed_usd",
+    "monthly_cost_usd",
+    "monthly_cost_usd_exact",
+    "option_monthly_cost_usd",
+    "notes",
+    "region",
+    "price_table_as_of",
+];
+
+/// The per-edge breakdown: one row per option and edge; the `monthly_cost_usd` of an option's
+/// rows add up to its `option_monthly_cost_usd`.
+fn edge_rows(r: &Report) -> String {
+    let mut rows: Vec<Vec<String>> = vec![EDGE_COLUMNS.iter().map(|s| s.to_string()).collect()];
+    for o in &r.cost.options {
+        for (k, (e, c)) in o.edges.iter().zip(&o.cost.by_edge).enumerate() {
+            let mut row = vec![
+                o.name.clone(),
+                o.kind.to_string(),
+                e.from.to_string(),
+                e.to.to_string(),
+                qty(c.gb_month, 6),
+                qty(c.delivered_gb, 6),
+                qty(c.cross_az_gb, 6),
+                qty(c.dropped_share, 6),
+            ];
+            row.extend(c.by_basis.iter().map(|v| qty(*v, 6)));
+            row.extend([
+                usd(c.total_cents),
+                c.total.to_string(),
+                usd(o.cost.total),
+                o.edge_notes(k).join("; "),
+                r.cost.region.clone(),
+                r.cost.price_table_as_of.clone(),
+            ]);
             rows.push(row);
         }
     }
@@ -200,6 +281,14 @@ pub const DIFF_COLUMNS: &[&str] = &[
     "old_p99_ms",
     "new_p99_ms",
     "delta_p99_ms",
+    "old_cross_az_gb_month",
+    "new_cross_az_gb_month",
+    "old_dropped_share",
+    "new_dropped_share",
+    "old_p50_ms",
+    "new_p50_ms",
+    "delta_p50_ms",
+    "changed",
 ];
 
 /// The recommendation: one row per option, eligible ones in rank order, then the excluded ones.

@@ -27,8 +27,19 @@ fn signed_usd(v: Decimal) -> String {
     }
 }
 
+/// `v` with a sign (`+` for zero and above) and `dp` decimals.
+fn signed(v: f64, dp: usize) -> String {
+    let s = format!("{v:.dp$}");
+    match s.strip_prefix('-') {
+        // A change that rounds to zero is shown as `+0.000`, not `-0.000`.
+        Some(abs) if abs.chars().all(|c| c == '0' || c == '.') => format!("+{abs}"),
+        Some(_) => s,
+        None => format!("+{s}"),
+    }
+}
+
 /// The cells of one row: option, kind, status, then figures as text (`plain`: CSV, no signs, no
-/// `%`, empty when absent).
+/// `%`, empty when absent). CSV appends [`extra_cells`].
 pub(super) fn cells(r: &DiffRow, plain: bool) -> Vec<String> {
     let none = if plain { String::new() } else { "-".into() };
     let money = |v: Option<Decimal>| v.map(usd).unwrap_or_else(|| none.clone());
@@ -47,14 +58,14 @@ pub(super) fn cells(r: &DiffRow, plain: bool) -> Vec<String> {
     let delta_ms = r
         .delta_p99_ms()
         .map(|v| {
-            if plain || v < 0.0 {
+            if plain {
                 format!("{v:.3}")
             } else {
-                format!("+{v:.3}")
+                signed(v, 3)
             }
         })
         .unwrap_or_else(|| none.clone());
-    vec![
+    let mut row = vec![
         r.option.clone(),
         r.kind.clone(),
         r.status.as_str().into(),
@@ -62,9 +73,58 @@ pub(super) fn cells(r: &DiffRow, plain: bool) -> Vec<String> {
         money(r.new_cost_usd),
         delta_usd,
         pct,
-        ms(r.old_p99_ms),
-        ms(r.new_p99_ms),
-        delta_ms,
+    ];
+    if !plain {
+        row.extend([
+            r.delta_cross_az_gb()
+                .map(|v| signed(v, 2))
+                .unwrap_or_else(|| none.clone()),
+            r.delta_dropped_share()
+                .map(|v| format!("{} pp", signed(v * 100.0, 2)))
+                .unwrap_or_else(|| none.clone()),
+            r.delta_p50_ms()
+                .map(|v| signed(v, 3))
+                .unwrap_or_else(|| none.clone()),
+        ]);
+    }
+    row.extend([ms(r.old_p99_ms), ms(r.new_p99_ms), delta_ms]);
+    if !plain {
+        row.push(changed(r, &none));
+    }
+    row
+}
+
+/// The figures that changed, `;`-separated (`cost;dropped`), or `none` when absent.
+fn changed(r: &DiffRow, none: &str) -> String {
+    if r.changed.is_empty() {
+        none.to_string()
+    } else {
+        r.changed
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+}
+
+/// The CSV columns after [`cells`]: old and new cross-AZ GB, dropped share and p50, the change
+/// of p50, and the changed figures.
+pub(super) fn extra_cells(r: &DiffRow) -> Vec<String> {
+    let f = |side: &Option<ewsim::diff::OptionFigures>,
+             get: fn(&ewsim::diff::OptionFigures) -> Option<String>| {
+        side.as_ref().and_then(get).unwrap_or_default()
+    };
+    vec![
+        f(&r.old, |o| Some(format!("{:.2}", o.cross_az_gb))),
+        f(&r.new, |o| Some(format!("{:.2}", o.cross_az_gb))),
+        f(&r.old, |o| Some(format!("{:.6}", o.dropped_share))),
+        f(&r.new, |o| Some(format!("{:.6}", o.dropped_share))),
+        f(&r.old, |o| o.p50.map(|e| format!("{:.3}", e.ms))),
+        f(&r.new, |o| o.p50.map(|e| format!("{:.3}", e.ms))),
+        r.delta_p50_ms()
+            .map(|v| format!("{v:.3}"))
+            .unwrap_or_default(),
+        changed(r, ""),
     ]
 }
 
@@ -78,7 +138,7 @@ fn signed_pct(p: Decimal) -> String {
 }
 
 /// Header of the table, Markdown and HTML outputs.
-pub(super) const HEADER: [&str; 10] = [
+pub(super) const HEADER: [&str; 14] = [
     "option",
     "kind",
     "status",
@@ -86,9 +146,13 @@ pub(super) const HEADER: [&str; 10] = [
     "new USD",
     "delta USD",
     "delta %",
+    "delta cross-AZ GB",
+    "delta dropped",
+    "delta p50 ms",
     "old p99 ms",
     "new p99 ms",
     "delta p99 ms",
+    "changed",
 ];
 
 /// The header row and one row of [`cells`] per option (signed deltas, `-` when absent).
@@ -98,21 +162,27 @@ pub(super) fn rows(d: &Diff) -> Vec<Vec<String>> {
     rows
 }
 
-/// Notes under the table: different regions, no latency on either side.
+/// Notes under the table: how the reports' headers differ, the rule for latency changes, no
+/// latency on either side.
 pub(super) fn notes(doc: &DiffDoc<'_>) -> Vec<String> {
-    let (d, sides) = (doc.diff, doc.sides);
-    let mut notes = Vec::new();
-    if sides[0].region != sides[1].region {
-        notes.push(format!(
-            "note: the reports price different regions ({} -> {})",
-            sides[0].region, sides[1].region
-        ));
-    }
-    if d.rows
+    let d = doc.diff;
+    let mut notes: Vec<String> = d
+        .header_changes
         .iter()
-        .all(|r| r.old_p99_ms.is_none() && r.new_p99_ms.is_none())
-    {
+        .map(|h| format!("note: the reports differ in {h}"))
+        .collect();
+    if d.rows.is_empty() {
+        notes.push("note: no option changed".into());
+    }
+    let latency = |f: &Figures| f.options.iter().any(|o| o.p99.is_some());
+    if !latency(doc.sides[0]) && !latency(doc.sides[1]) {
         notes.push("note: neither report has latency (run without --no-latency)".into());
+    } else {
+        notes.push(
+            "note: a p50 or p99 change counts only when the two runs' sampling intervals do not \
+             overlap"
+                .into(),
+        );
     }
     notes
 }

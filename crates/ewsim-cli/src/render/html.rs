@@ -23,6 +23,10 @@ impl Renderer for Html {
         run(report, detail)
     }
 
+    fn by_edge(&self, r: &Report) -> String {
+        by_edge(r)
+    }
+
     fn sweep(&self, r: &SweepResult) -> String {
         sweep(r)
     }
@@ -267,6 +271,81 @@ fn run(r: &Report, detail: bool) -> String {
     document(&format!("ewsim: {}", r.cost.scenario), &sections)
 }
 
+/// How many edges the per-edge chart shows by name (the rest are drawn as "other edges").
+const TOP_EDGES: usize = 8;
+
+/// The per-edge chart's data: one bar per option, one segment per top edge (the edges with the
+/// largest cost under any option), the rest as "other edges"; each bar's height is the total.
+fn edge_bars(r: &Report) -> StackedBars {
+    let labels: Vec<String> = r
+        .cost
+        .options
+        .first()
+        .map(|o| o.edges.iter().map(|e| e.label()).collect())
+        .unwrap_or_default();
+    let mut largest: Vec<(usize, Decimal)> = (0..labels.len())
+        .map(|k| {
+            let max = r
+                .cost
+                .options
+                .iter()
+                .filter_map(|o| o.cost.by_edge.get(k).map(|c| c.total))
+                .max()
+                .unwrap_or_default();
+            (k, max)
+        })
+        .collect();
+    // Largest first; scenario order among equals.
+    largest.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let top: Vec<usize> = largest.iter().take(TOP_EDGES).map(|(k, _)| *k).collect();
+    let mut categories: Vec<String> = top.iter().map(|k| labels[*k].clone()).collect();
+    let others = labels.len() > top.len();
+    if others {
+        categories.push("other edges".into());
+    }
+    let bars = r
+        .cost
+        .options
+        .iter()
+        .map(|o| {
+            let of = |k: usize| o.cost.by_edge.get(k).map_or(0.0, |c| f64_of(c.total));
+            let mut v: Vec<f64> = top.iter().map(|k| of(*k)).collect();
+            if others {
+                v.push((0..labels.len()).filter(|k| !top.contains(k)).map(of).sum());
+            }
+            (o.name.clone(), v)
+        })
+        .collect();
+    StackedBars {
+        title: "Monthly cost by traffic edge per option".into(),
+        y_label: format!("{} per month", r.cost.currency),
+        categories,
+        bars,
+    }
+}
+
+/// The `ewsim run --by edge` page: the run header, the chart of the top edges per option, the
+/// per-edge table with the allocation rule, and notes.
+fn by_edge(r: &Report) -> String {
+    let mut sections = vec![run_header(r)];
+    sections.push(format!(
+        "<section id=\"edges-chart\">\n<h2>Monthly cost by traffic edge</h2>\n<figure>\n{}\n\
+         <figcaption>Stacked by traffic edge: the {TOP_EDGES} edges with the largest cost under \
+         any option, the rest as other edges. Exact figures in the table.</figcaption>\n</figure>\n</section>",
+        svg::stacked_bars(&edge_bars(r))
+    ));
+    let mut rows = super::edge_rows(r);
+    rows.iter_mut()
+        .for_each(|row| row.truncate(super::EDGE_HEADER.len()));
+    sections.push(format!(
+        "<section id=\"edges\">\n<h2>Cost by traffic edge</h2>\n<p>{}.</p>\n{}</section>",
+        esc(super::ALLOCATION_LINE),
+        table(&super::EDGE_HEADER, &rows, 2, "edges")
+    ));
+    sections.extend(notes_section(r));
+    document(&format!("ewsim: {} by edge", r.cost.scenario), &sections)
+}
+
 /// The run page's header: scenario, region, prices, billing conventions, latency settings.
 fn run_header(r: &Report) -> String {
     let latency = match latency_line(r) {
@@ -308,14 +387,27 @@ fn notes_section(r: &Report) -> Option<String> {
     }
     let mut items = String::new();
     for o in &r.cost.options {
-        let mut lines: Vec<String> = o.description.iter().cloned().collect();
-        lines.extend(o.cost.notes.iter().cloned());
-        for l in lines {
+        let mut lines: Vec<(String, &str)> = o
+            .description
+            .iter()
+            .map(|d| (String::new(), d.as_str()))
+            .collect();
+        for n in o.attributed_notes() {
+            let edges: Vec<String> = n.edges.iter().map(|k| o.edges[*k].label()).collect();
+            let about = if edges.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", edges.join(", "))
+            };
+            lines.push((about, n.text));
+        }
+        for (about, l) in lines {
             let _ = writeln!(
                 items,
-                "<li><strong>{}</strong>: {}</li>",
+                "<li><strong>{}</strong>{}: {}</li>",
                 esc(&o.name),
-                esc(&l)
+                esc(&about),
+                esc(l)
             );
         }
     }

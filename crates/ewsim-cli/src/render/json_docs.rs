@@ -18,6 +18,11 @@ impl Renderer for Json {
         super::json::render(report)
     }
 
+    fn by_edge(&self, report: &Report) -> String {
+        // Every option's `edges` always carry their cost.
+        super::json::render(report)
+    }
+
     fn sweep(&self, sweep: &SweepResult) -> String {
         self::sweep(sweep)
     }
@@ -126,15 +131,36 @@ fn exact(v: Option<Decimal>) -> Value {
 /// The comparison, with `diff_schema_version`.
 fn diff(doc: &DiffDoc<'_>) -> String {
     let (d, sides, labels) = (doc.diff, doc.sides, doc.labels);
-    let side = |f: &ewsim::diff::Figures, label: &str| json!({"source": label, "scenario": f.scenario, "region": f.region});
+    let side = |f: &ewsim::diff::Figures, label: &str| {
+        let h = &f.header;
+        json!({"source": label, "scenario": f.scenario, "region": f.region,
+            "price_table": h.price_table, "price_table_as_of": h.price_table_as_of,
+            "conventions": h.conventions, "latency_seed": h.latency_seed,
+            "latency_samples": h.latency_samples})
+    };
+    let fig = |r: &ewsim::diff::DiffRow, f: fn(&ewsim::diff::OptionFigures) -> Value| {
+        [
+            r.old.as_ref().map_or(Value::Null, f),
+            r.new.as_ref().map_or(Value::Null, f),
+        ]
+    };
     let doc = json!({
         "diff_schema_version": DIFF_SCHEMA_VERSION,
         "old": side(sides[0], &labels[0]),
         "new": side(sides[1], &labels[1]),
+        "header_changes": d.header_changes,
         "options": d.rows.iter().map(|r| json!({
             "option": r.option,
             "kind": r.kind,
             "status": r.status.as_str(),
+            "changed": r.changed.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            "old_cross_az_gb_month": fig(r, |o| o.cross_az_gb.into())[0],
+            "new_cross_az_gb_month": fig(r, |o| o.cross_az_gb.into())[1],
+            "old_dropped_share": fig(r, |o| o.dropped_share.into())[0],
+            "new_dropped_share": fig(r, |o| o.dropped_share.into())[1],
+            "old_p50_ms": fig(r, |o| o.p50.map(|e| e.ms).into())[0],
+            "new_p50_ms": fig(r, |o| o.p50.map(|e| e.ms).into())[1],
+            "delta_p50_ms": r.delta_p50_ms(),
             "old_monthly_cost_usd": cents_num(r.old_cost_usd),
             "new_monthly_cost_usd": cents_num(r.new_cost_usd),
             "delta_usd": cents_num(r.delta_usd()),

@@ -16,6 +16,16 @@ impl Renderer for Markdown {
         run(report, detail)
     }
 
+    fn by_edge(&self, r: &Report) -> String {
+        let mut out = run_header(r);
+        out.push_str(&format!("{}.\n\n", cell(super::ALLOCATION_LINE)));
+        let mut rows = vec![super::EDGE_HEADER.map(String::from).to_vec()];
+        rows.extend(super::edge_rows(r));
+        out.push_str(&table_aligned(&rows, 2));
+        out.push_str(&notes(r));
+        out
+    }
+
     fn sweep(&self, r: &SweepResult) -> String {
         use super::sweep::{break_even_lines, lines, p99_rows, step_rows};
         let l = lines(r);
@@ -37,14 +47,10 @@ impl Renderer for Markdown {
     }
 
     fn diff(&self, doc: &DiffDoc<'_>) -> String {
-        let mut out = format!("## {}\n\n", super::diff::title(doc));
-        for (i, r) in super::diff::rows(doc.diff).iter().enumerate() {
-            out.push_str(&format!("| {} |\n", r.join(" | ")));
-            if i == 0 {
-                out.push_str("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
-            }
-        }
-        super::diff::with_notes(out, &super::diff::notes(doc))
+        let mut out = format!("## {}\n\n", cell(&super::diff::title(doc)));
+        out.push_str(&table_aligned(&super::diff::rows(doc.diff), 3));
+        let notes: Vec<String> = super::diff::notes(doc).iter().map(|n| cell(n)).collect();
+        super::diff::with_notes(out, &notes)
     }
 
     fn recommend(&self, doc: &RecommendDoc<'_>) -> String {
@@ -52,26 +58,60 @@ impl Renderer for Markdown {
     }
 }
 
-/// A Markdown table whose first row is the header.
-fn table(rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    for (i, r) in rows.iter().enumerate() {
-        out.push_str(&format!("| {} |\n", r.join(" | ")));
-        if i == 0 {
-            out.push_str(&format!(
-                "|{}\n",
-                r.iter().map(|_| "---|").collect::<String>()
-            ));
+/// Text made safe for a Markdown table cell or list item: `|` and backslashes escaped with a backslash,
+/// line breaks and other control characters as spaces, so that no value can end a cell or a row.
+pub(super) fn cell(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '|' => out.push_str("\\|"),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
         }
     }
     out
 }
 
-/// The run report: header list, summary (or line items), ranges, entry points.
-fn run(r: &Report, detail: bool) -> String {
+/// A Markdown table whose first row is the header, every cell escaped ([`cell`]).
+fn table(rows: &[Vec<String>]) -> String {
+    table_aligned(rows, usize::MAX)
+}
+
+/// [`table`] with the columns from `left` on right-aligned (numbers).
+fn table_aligned(rows: &[Vec<String>], left: usize) -> String {
+    let mut out = String::new();
+    for (i, r) in rows.iter().enumerate() {
+        let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        if i == 0 {
+            let sep: String = (0..r.len())
+                .map(|c| if c < left { "---|" } else { "---:|" })
+                .collect();
+            out.push_str(&format!("|{sep}\n"));
+        }
+    }
+    out
+}
+
+/// The report's notes as a list, each naming its option and edges; empty without notes.
+fn notes(r: &Report) -> String {
+    let lines = super::note_lines(r);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\n### Notes\n\n");
+    for l in lines {
+        out.push_str(&format!("- {}\n", cell(&l)));
+    }
+    out
+}
+
+/// The run report's title and header list: scenario, region, prices, conventions, latency.
+fn run_header(r: &Report) -> String {
     let mut out = format!(
         "## ewsim: {}\n\n- Region: {} (prices {}, as of {}, {})\n- Conventions: {}\n\n",
-        r.cost.scenario,
+        cell(&r.cost.scenario),
         r.cost.region,
         r.cost.price_table,
         r.cost.price_table_as_of,
@@ -84,6 +124,12 @@ fn run(r: &Report, detail: bool) -> String {
             &format!("- {}\n", l.replacen("latency: ", "Latency: ", 1)),
         );
     }
+    out
+}
+
+/// The run report: header list, summary (or line items), ranges, entry points, notes.
+fn run(r: &Report, detail: bool) -> String {
+    let mut out = run_header(r);
     let mut rows = Vec::new();
     if detail {
         rows.push(
@@ -150,6 +196,7 @@ fn run(r: &Report, detail: bool) -> String {
         rows.extend(entries);
         out.push_str(&table(&rows));
     }
+    out.push_str(&notes(r));
     out
 }
 
@@ -187,7 +234,8 @@ fn recommend(doc: &RecommendDoc<'_>) -> String {
     out.push_str(&format!("| {} |\n", header.join(" | ")));
     out.push_str(&format!("|{}\n", "---|".repeat(header.len())));
     for r in ranked_rows(rec) {
-        out.push_str(&format!("| {} |\n", r.join(" | ")));
+        let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
     }
     if !rec.excluded.is_empty() {
         out.push_str("\n| Excluded | Kind | Monthly cost (USD) | Lacks |\n|---|---|---|---|\n");
@@ -195,10 +243,10 @@ fn recommend(doc: &RecommendDoc<'_>) -> String {
             let m: Vec<String> = x.missing.iter().map(missing_text).collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
-                x.option,
+                cell(&x.option),
                 x.kind,
                 usd(x.monthly_cost_usd),
-                m.join("; ")
+                cell(&m.join("; "))
             ));
         }
     }

@@ -152,6 +152,9 @@ pub trait Renderer {
     /// `ewsim run` and `ewsim calc`: the report; `detail` switches from one row per option to one
     /// per line item.
     fn run(&self, report: &Report, detail: bool) -> String;
+    /// `ewsim run --by edge`: every option's cost broken down by traffic edge
+    /// (docs/reports.md "Cost by traffic edge").
+    fn by_edge(&self, report: &Report) -> String;
     /// `ewsim sweep`: the steps, the break-even points (and the charts, where the format draws).
     fn sweep(&self, sweep: &SweepResult) -> String;
     /// `ewsim diff` and `--compare-to`: the per-option change between two reports.
@@ -381,3 +384,100 @@ const ENTRY_HEADER: [&str; 6] = [
     "p99 ms",
     "p99.9 ms",
 ];
+
+/// Which breakdown `--by` asks for.
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum By {
+    /// One row per option and traffic edge: its volumes and its share of the option's cost.
+    Edge,
+}
+
+/// The allocation rule in one line, stated above every per-edge table.
+const ALLOCATION_LINE: &str = "monthly cost by traffic edge: transfer by the edge's charged GB, \
+usage by its requests or GB, capacity units by its share of the busiest dimension, fixed fees by \
+its share of GB offered; cents by largest remainder (docs/reports.md)";
+
+/// Header of [`edge_rows`].
+const EDGE_HEADER: [&str; 11] = [
+    "option",
+    "edge",
+    "GB/month",
+    "cross-AZ GB",
+    "dropped",
+    "transfer USD",
+    "usage USD",
+    "capacity USD",
+    "fixed USD",
+    "USD/month",
+    "share",
+];
+
+/// A volume in GB as its magnitude warrants: whole GB from 100 GB, 2 decimals below.
+fn gb(v: Decimal) -> String {
+    if v.abs() >= Decimal::ONE_HUNDRED {
+        format!("{:.0}", v.round())
+    } else {
+        format!("{:.2}", v.round_dp(2))
+    }
+}
+
+/// A share (0 to 1) as a percentage with at most 2 decimals.
+fn pct(v: Decimal) -> String {
+    format!("{}%", qty(v * Decimal::ONE_HUNDRED, 2))
+}
+
+/// One row per option and traffic edge (option, `from -> to`, GB offered, cross-AZ GB, dropped,
+/// cost by basis to the cent, the edge's cost by largest remainder, its share of the option's
+/// cost), then a `= total` row per option whose cost is the option's total.
+fn edge_rows(report: &Report) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for o in &report.cost.options {
+        let total = o.cost.total;
+        for (e, c) in o.edges.iter().zip(&o.cost.by_edge) {
+            let mut row = vec![
+                o.name.clone(),
+                e.label(),
+                gb(c.gb_month),
+                gb(c.cross_az_gb),
+                pct(c.dropped_share),
+            ];
+            row.extend(c.by_basis.iter().map(|v| usd(*v)));
+            row.push(usd(c.total_cents));
+            row.push(if total.is_zero() {
+                "-".into()
+            } else {
+                pct(c.total / total)
+            });
+            rows.push(row);
+        }
+        let mut row = vec![o.name.clone(), "= total".into()];
+        row.resize(EDGE_HEADER.len() - 2, String::new());
+        row.extend([usd(total), String::new()]);
+        rows.push(row);
+    }
+    rows
+}
+
+/// Every note of every option as `option (edge, ...): text`, `option: text` for notes about the
+/// whole option; `(all edges)` when a route note holds for each of several edges.
+fn note_lines(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    for o in &report.cost.options {
+        for n in o.attributed_notes() {
+            let about = match n.edges.len() {
+                0 => String::new(),
+                k if k == o.edges.len() && k > 1 => " (all edges)".into(),
+                _ => format!(
+                    " ({})",
+                    n.edges
+                        .iter()
+                        .map(|k| o.edges[*k].label())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(format!("{}{about}: {}", o.name, n.text));
+        }
+    }
+    out
+}

@@ -16,6 +16,16 @@ impl Renderer for Table {
         run(report, detail)
     }
 
+    fn by_edge(&self, r: &Report) -> String {
+        let mut out = header(r);
+        out.push_str(&format!("\n{}\n", super::ALLOCATION_LINE));
+        let mut rows = vec![super::EDGE_HEADER.map(String::from).to_vec()];
+        rows.extend(super::edge_rows(r));
+        out.push_str(&align(&rows, 2));
+        out.push_str(&notes_block(r));
+        out
+    }
+
     fn sweep(&self, r: &SweepResult) -> String {
         use super::sweep::{break_even_lines, lines, p99_rows, step_rows};
         let mut out = lines(r).join("\n");
@@ -153,21 +163,20 @@ fn run(r: &Report, detail: bool) -> String {
     if r.cost.options.iter().any(|o| o.assumed) {
         out.push_str("\n* figures rest on a stated assumption (assume_cross_az_share), not the routing model\n");
     }
-    let notes: Vec<String> = r
-        .cost
-        .options
-        .iter()
-        .flat_map(|o| {
-            o.cost
-                .notes
-                .iter()
-                .map(move |n| format!("  {}: {n}", o.name))
-        })
-        .collect();
-    if !notes.is_empty() {
-        out.push_str("\nnotes:\n");
-        out.push_str(&notes.join("\n"));
-        out.push('\n');
+    out.push_str(&notes_block(r));
+    out
+}
+
+/// The report's notes, each naming its option and edges, under a `notes:` line; empty without
+/// notes.
+fn notes_block(r: &Report) -> String {
+    let notes = super::note_lines(r);
+    if notes.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("\nnotes:\n");
+    for n in notes {
+        out.push_str(&format!("  {n}\n"));
     }
     out
 }

@@ -32,10 +32,49 @@ pub struct LineItem {
     pub assumed: bool,
 }
 
-/// Accumulates line items by component.
+/// How a line item's cost is shared among an option's traffic edges
+/// ([`super::by_edge`]; docs/reports.md "Cost by traffic edge").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Basis {
+    /// Data transfer: by the GB of the edge's own charged hops (inter-AZ, peering, Transit
+    /// Gateway data).
+    Transfer,
+    /// Usage-priced processing: by the edge's own driver (Lattice GB delivered and billable
+    /// requests per called service, mesh proxy requests per instance type).
+    Usage,
+    /// Capacity units: by the edge's share of the busiest (billed) dimension.
+    Capacity,
+    /// Fixed hourly or monthly fees (load-balancer hours, Lattice service-hours, Transit Gateway
+    /// attachments, Route 53): by the edge's share of the option's bytes (GB offered).
+    Fixed,
+}
+
+impl Basis {
+    /// The spelling used in every output format.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Transfer => "transfer",
+            Basis::Usage => "usage",
+            Basis::Capacity => "capacity",
+            Basis::Fixed => "fixed",
+        }
+    }
+}
+
+/// Per component, the basis its cost is shared by and each traffic edge's weight.
+pub(super) type Weights = BTreeMap<String, (Basis, Vec<Decimal>)>;
+
+/// Accumulates line items by component, and per component the per-edge weights its cost is
+/// shared by (components without weights are fixed fees, shared by bytes).
 pub(super) struct Bill<'a> {
     pub(super) table: &'a PriceTable,
     items: BTreeMap<String, LineItem>,
+    weights: Weights,
+    /// While a subset of the option's edges is priced (a `per-service` routing): the option-wide
+    /// index of each of the subset's edges and the option's edge count, so that weights given
+    /// per subset edge land on the right traffic edge.
+    subset: Option<(Vec<usize>, usize)>,
 }
 
 impl<'a> Bill<'a> {
@@ -44,12 +83,45 @@ impl<'a> Bill<'a> {
         Bill {
             table,
             items: BTreeMap::new(),
+            weights: BTreeMap::new(),
+            subset: None,
         }
     }
 
-    /// The line items in component order.
-    pub(super) fn into_line_items(self) -> Vec<LineItem> {
-        self.items.into_values().collect()
+    /// The line items in component order, and the per-edge weights by component.
+    pub(super) fn finish(self) -> (Vec<LineItem>, Weights) {
+        (self.items.into_values().collect(), self.weights)
+    }
+
+    /// Adds per-edge weights (`weights[k]` for traffic edge `k`) to how `component`'s cost is
+    /// shared; weights given twice for one component add up.
+    pub(super) fn weigh(&mut self, component: &str, basis: Basis, weights: Vec<Decimal>) {
+        let weights = match &self.subset {
+            Some((index, n)) => {
+                let mut all = vec![Decimal::ZERO; *n];
+                for (&k, w) in index.iter().zip(weights) {
+                    all[k] = w;
+                }
+                all
+            }
+            None => weights,
+        };
+        match self.weights.get_mut(component) {
+            Some((_, w)) => {
+                for (a, b) in w.iter_mut().zip(weights) {
+                    *a += b;
+                }
+            }
+            None => {
+                self.weights.insert(component.to_string(), (basis, weights));
+            }
+        }
+    }
+
+    /// Prices the next charges over a subset of the option's edges: `index[i]` is the option-wide
+    /// index of the subset's edge `i`, `n` the option's edge count; `None` ends the subset.
+    pub(super) fn set_subset(&mut self, subset: Option<(Vec<usize>, usize)>) {
+        self.subset = subset;
     }
 
     /// Adds `quantity` of `component` at the price of `key` times `factor` (nothing when the

@@ -3,7 +3,7 @@
 //!
 //! Lattice data processing covers inter-AZ transfer, so its hops add no transfer line items.
 
-use super::bill::Bill;
+use super::bill::{Basis, Bill};
 use crate::pricing::{PriceKey, PricingError};
 use crate::routing::EdgeRoute;
 use crate::scenario::Scenario;
@@ -56,6 +56,13 @@ pub(super) fn price_lattice(
         Decimal::ONE,
         false,
     )?;
+    let kept: Vec<Decimal> = edges
+        .iter()
+        .map(|(_, r)| Decimal::ONE - r.dropped)
+        .zip(edges.iter().map(|(l, _)| l.gb_month))
+        .map(|(k, gb)| k * gb)
+        .collect();
+    bill.weigh("lattice.data", Basis::Usage, kept);
     if requests_known {
         // Requests per hour per called service, summed in traffic order.
         let mut per_service: BTreeMap<&str, Decimal> = BTreeMap::new();
@@ -64,13 +71,31 @@ pub(super) fn price_lattice(
                 l.rps.unwrap_or_default() * (Decimal::ONE - r.dropped) * Decimal::from(3600);
         }
         let mut billable = Decimal::ZERO;
-        for rph in per_service.into_values() {
-            billable += lattice_billable_requests(
-                rph,
+        let mut billable_of: BTreeMap<&str, Decimal> = BTreeMap::new();
+        for (service, rph) in &per_service {
+            let b = lattice_billable_requests(
+                *rph,
                 bill.table.capacity.lattice_free_requests_per_hour,
                 hours,
             );
+            billable += b;
+            billable_of.insert(service, b);
         }
+        // Each service's billable requests shared by its callers' requests.
+        let weights: Vec<Decimal> = s
+            .traffic
+            .iter()
+            .zip(edges)
+            .map(|(e, (l, r))| {
+                let to = e.to.as_str();
+                let rph =
+                    l.rps.unwrap_or_default() * (Decimal::ONE - r.dropped) * Decimal::from(3600);
+                match (per_service.get(to), billable_of.get(to)) {
+                    (Some(all), Some(b)) if !all.is_zero() => *b * rph / *all,
+                    _ => Decimal::ZERO,
+                }
+            })
+            .collect();
         bill.add(
             "lattice.requests",
             "VPC Lattice requests beyond 300,000 per hour per service",
@@ -80,6 +105,7 @@ pub(super) fn price_lattice(
             Decimal::ONE,
             false,
         )?;
+        bill.weigh("lattice.requests", Basis::Usage, weights);
     } else {
         notes.push("request rate unknown (volume without bytes_per_request): Lattice request charges not counted".into());
     }

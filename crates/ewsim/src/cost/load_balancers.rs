@@ -5,7 +5,7 @@
 //! [`nlb_nlcu_per_hour`]) so that AWS's worked examples can be checked against them directly;
 //! the pricing functions apply them to the delivered load of an option's routed edges.
 
-use super::bill::Bill;
+use super::bill::{Basis, Bill};
 use crate::pricing::{AlbLcu, Nlcu, PriceKey, PricingError};
 use crate::routing::EdgeRoute;
 use crate::scenario::{CapacityUnitRule, LoadBalancerSettings, Protocol, Scenario};
@@ -126,6 +126,48 @@ fn delivered_load(
     l
 }
 
+/// The dimension `u.billed` is taken from: `bytes` under `bytes-only`, else the largest (the
+/// first of equals).
+fn busiest(u: &CapacityUnitsPerHour, rule: CapacityUnitRule) -> &'static str {
+    match rule {
+        CapacityUnitRule::BytesOnly => "bytes",
+        CapacityUnitRule::HourlyMax => u
+            .dimensions
+            .iter()
+            .fold(None::<(&'static str, Decimal)>, |best, (n, v)| match best {
+                Some((_, b)) if b >= *v => best,
+                _ => Some((n, *v)),
+            })
+            .map_or("bytes", |(n, _)| n),
+    }
+}
+
+/// Each edge's delivered contribution to capacity dimension `dim` (edges of another protocol
+/// than `protocol` contribute nothing): how capacity units are shared among edges.
+fn dimension_weights(
+    s: &Scenario,
+    edges: &[(&EdgeLoad, EdgeRoute)],
+    protocol: Option<Protocol>,
+    dim: &str,
+) -> Vec<Decimal> {
+    s.traffic
+        .iter()
+        .zip(edges)
+        .map(|(edge, (load, route))| {
+            if protocol.is_some_and(|p| edge.protocol != p) {
+                return Decimal::ZERO;
+            }
+            let kept = Decimal::ONE - route.dropped;
+            kept * match dim {
+                "new_connections" => load.new_connections_per_s,
+                "active_connections" => load.active_connections,
+                "rule_evaluations" => load.rps.unwrap_or_default(),
+                _ => load.gb_per_hour(&s.billing),
+            }
+        })
+        .collect()
+}
+
 /// The load of one of `n` load balancers sharing `l`.
 fn per_lb(l: LbLoad, n: Decimal) -> LbLoad {
     LbLoad {
@@ -190,8 +232,9 @@ pub(super) fn price_nlb(
             p.as_str(),
             describe(&u, b.capacity_units)
         ));
+        let component = format!("nlb.nlcu.{}", p.as_str());
         bill.add(
-            &format!("nlb.nlcu.{}", p.as_str()),
+            &component,
             &format!("NLB capacity units ({})", p.as_str().to_uppercase()),
             u.billed * n * hours,
             "NLCU-hour",
@@ -199,6 +242,12 @@ pub(super) fn price_nlb(
             Decimal::ONE,
             false,
         )?;
+        let dim = busiest(&u, b.capacity_units);
+        bill.weigh(
+            &component,
+            Basis::Capacity,
+            dimension_weights(s, edges, Some(p), dim),
+        );
     }
     Ok(())
 }
@@ -243,6 +292,12 @@ pub(super) fn price_alb(
         Decimal::ONE,
         false,
     )?;
+    let dim = busiest(&u, b.capacity_units);
+    bill.weigh(
+        "alb.lcu",
+        Basis::Capacity,
+        dimension_weights(s, edges, None, dim),
+    );
     if !requests_known && rules_per_request > 10 {
         notes.push("request rate unknown: rule-evaluation LCUs not counted".into());
     }

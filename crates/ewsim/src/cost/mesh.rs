@@ -5,7 +5,7 @@
 //! `pricing/mesh-overheads.yaml`, overridable per option); the instance price is split into a
 //! vCPU and a GB rate ([`crate::pricing::PriceTable::compute_rates`]).
 
-use super::bill::Bill;
+use super::bill::{Basis, Bill};
 use crate::placement::Topology;
 use crate::pricing::PricingError;
 use crate::routing::{EdgeRoute, HopFlows};
@@ -128,7 +128,9 @@ fn mesh_compute(
     server_side: bool,
 ) -> Result<(), PricingError> {
     let mut rps_by_type: BTreeMap<&str, Decimal> = BTreeMap::new();
-    for ((load, _), flows) in edges.iter().zip(flows) {
+    // Per instance type, each edge's proxied requests: how the proxies' compute is shared.
+    let mut edge_rps: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+    for (k, ((load, _), flows)) in edges.iter().zip(flows).enumerate() {
         let rps = load.rps.unwrap_or_default();
         for (side, shares) in [
             (client_side, &flows.by_client_zone),
@@ -141,7 +143,11 @@ fn mesh_compute(
                 if !share.is_zero() {
                     // Several node groups: each instance type by its share of the zone's nodes.
                     for (itype, w) in topo.zones[z].instance_shares() {
-                        *rps_by_type.entry(itype).or_default() += rps * *share * w;
+                        let part = rps * *share * w;
+                        *rps_by_type.entry(itype).or_default() += part;
+                        edge_rps
+                            .entry(itype)
+                            .or_insert_with(|| vec![Decimal::ZERO; edges.len()])[k] += part;
                     }
                 }
             }
@@ -151,6 +157,14 @@ fn mesh_compute(
         let (cpu_rate, gb_rate) = bill.table.compute_rates(itype)?;
         let (vcpu, gb) = proxy_resources(o, rps);
         let key = format!("instances.{itype}");
+        let weights = edge_rps.remove(itype).unwrap_or_default();
+        for part in ["vcpu", "memory"] {
+            bill.weigh(
+                &format!("{id}.{part}.{itype}"),
+                Basis::Usage,
+                weights.clone(),
+            );
+        }
         bill.add_priced(
             &format!("{id}.vcpu.{itype}"),
             &format!("{what}: vCPU on {itype}"),

@@ -10,19 +10,23 @@
 //! scenario.
 
 mod bill;
+pub mod by_edge;
 mod dns;
 mod evaluate;
 mod lattice;
 mod load_balancers;
 mod mesh;
+mod notes;
 mod per_service;
 mod transfer;
 
-pub use bill::LineItem;
+pub use bill::{Basis, LineItem};
+pub use by_edge::EdgeCost;
 pub use evaluate::{Category, CostReport, EdgeReport, OptionReport, SummaryRow, cents, evaluate};
 pub use lattice::lattice_billable_requests;
 pub use load_balancers::{CapacityUnitsPerHour, LbLoad, alb_lcu_per_hour, nlb_nlcu_per_hour};
 pub use mesh::{mesh_defaults, proxy_resources};
+pub use notes::Note;
 
 use crate::placement::Topology;
 use crate::pricing::{PriceTable, PricingError};
@@ -50,6 +54,9 @@ pub struct OptionCost {
     pub dropped_share: Decimal,
     /// Notes for the reader.
     pub notes: Vec<String>,
+    /// Per traffic edge (scenario order), its share of the volumes and of every line item
+    /// ([`by_edge`]): exact totals add up to `total`, cent totals to `total` in cents.
+    pub by_edge: Vec<EdgeCost>,
 }
 
 /// [`EdgeRoute::flows`] of every edge, computed once per distinct route (edges between services
@@ -101,8 +108,15 @@ pub fn price_option(
             &mut notes,
         )?,
     }
-    let line_items = bill.into_line_items();
+    let (line_items, weights) = bill.finish();
     let total = line_items.iter().map(|i| i.cost).sum();
+    let by_edge = by_edge::allocate(&by_edge::Inputs {
+        items: &line_items,
+        weights: &weights,
+        edges,
+        volumes: &volumes.per_edge,
+        total,
+    });
     notes.sort();
     notes.dedup();
     let dropped_share = if volumes.offered_gb.is_zero() {
@@ -118,6 +132,7 @@ pub fn price_option(
         offered_gb: volumes.offered_gb,
         dropped_share,
         notes,
+        by_edge,
     })
 }
 

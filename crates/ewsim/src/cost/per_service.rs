@@ -46,7 +46,8 @@ pub(super) fn price_routings(
             .iter()
             .map(|&i| edges[i].0.gb_month * flows[i].delivered)
             .sum();
-        super::price_kind(
+        bill.set_subset(Some((mine, edges.len())));
+        let priced = super::price_kind(
             bill,
             &sub,
             topo,
@@ -55,7 +56,9 @@ pub(super) fn price_routings(
             &sub_flows,
             delivered_gb,
             notes,
-        )?;
+        );
+        bill.set_subset(None);
+        priced?;
     }
     Ok(())
 }

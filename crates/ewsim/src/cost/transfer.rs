@@ -6,7 +6,7 @@
 //! pod-to-pod, NLB-to-target and NodePort hops are. Transfer between VPCs is priced by the
 //! scenario's `vpc_connectivity`.
 
-use super::bill::Bill;
+use super::bill::{Basis, Bill};
 use crate::placement::Topology;
 use crate::pricing::{PriceKey, PricingError};
 use crate::routing::{EdgeRoute, HopFlows, HopKind};
@@ -34,7 +34,7 @@ fn transfer_label(kind: HopKind) -> usize {
 }
 
 /// An option's traffic over all its edges, GB per month.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct Volumes {
     /// Crossing an AZ boundary, summed over hops (charged or not).
     pub(super) cross_az_gb: Decimal,
@@ -44,7 +44,12 @@ pub(super) struct Volumes {
     pub(super) offered_gb: Decimal,
     /// Dropped.
     pub(super) dropped_gb: Decimal,
+    /// Per edge, in scenario order: GB crossing an AZ boundary and GB delivered.
+    pub(super) per_edge: Vec<(Decimal, Decimal)>,
 }
+
+/// Index of the Transit Gateway data slot in [`Transfer::edge_gb`] (after the 2 x 4 labels).
+const TGW_SLOT: usize = 8;
 
 /// Charged GB per line item (and whether an assumption stands behind it), summed path by path
 /// (the sums a line item would add hop by hop) before anything is billed.
@@ -57,6 +62,8 @@ struct Transfer {
     volumes: Volumes,
     /// Every route's notes, once each, in order.
     route_notes: std::collections::BTreeSet<String>,
+    /// Per edge, charged GB per slot (`variant * 4 + label`, then [`TGW_SLOT`]).
+    edge_gb: Vec<[Decimal; 9]>,
 }
 
 impl Transfer {
@@ -72,6 +79,8 @@ impl Transfer {
         let v = &mut t.volumes;
         for (i, ((load, route), flows)) in edges.iter().zip(flows).enumerate() {
             let client_leg_charged = client_leg_charged.get(i).copied().unwrap_or(true);
+            let mut charged_gb = [Decimal::ZERO; 9];
+            let mut edge_cross = Decimal::ZERO;
             for n in &route.notes {
                 if !t.route_notes.contains(n) {
                     t.route_notes.insert(n.clone());
@@ -87,6 +96,7 @@ impl Transfer {
                 );
                 if az {
                     v.cross_az_gb += gb;
+                    edge_cross += gb;
                 }
                 let charged = match hop.kind {
                     HopKind::AlbToTarget | HopKind::Lattice => false,
@@ -96,24 +106,27 @@ impl Transfer {
                 if !charged || gb.is_zero() {
                     continue;
                 }
-                let slot = if vpc {
+                let label = transfer_label(hop.kind);
+                let (slot, index) = if vpc {
                     match s.vpc_connectivity {
-                        VpcConnectivity::Peering if az => {
-                            &mut t.per_label[1][transfer_label(hop.kind)]
-                        }
+                        VpcConnectivity::Peering if az => (&mut t.per_label[1][label], 4 + label),
                         VpcConnectivity::Peering => continue,
-                        VpcConnectivity::TransitGateway => &mut t.tgw_data,
+                        VpcConnectivity::TransitGateway => (&mut t.tgw_data, TGW_SLOT),
                     }
                 } else if az {
-                    &mut t.per_label[0][transfer_label(hop.kind)]
+                    (&mut t.per_label[0][label], label)
                 } else {
                     continue;
                 };
                 let (q, a) = slot.get_or_insert((Decimal::ZERO, false));
                 *q += gb;
                 *a |= route.assumed;
+                charged_gb[index] += gb;
             }
-            v.delivered_gb += load.gb_month * flows.delivered;
+            let delivered = load.gb_month * flows.delivered;
+            v.delivered_gb += delivered;
+            v.per_edge.push((edge_cross, delivered));
+            t.edge_gb.push(charged_gb);
         }
         t
     }
@@ -141,13 +154,15 @@ pub(super) fn price_transfer(
     }
     let t = Transfer::of(s, topo, edges, flows, client_leg_charged);
     notes.extend(t.route_notes);
+    let slot_weights = |slot: usize| t.edge_gb.iter().map(|g| g[slot]).collect::<Vec<_>>();
     for (variant, per_label) in t.per_label.iter().enumerate() {
         for (label, acc) in per_label.iter().enumerate() {
             let Some((gb, assumed)) = acc else { continue };
             let (id, what) = TRANSFER_LABELS[label];
             if variant == 0 {
+                let component = format!("inter_az.{id}");
                 bill.add(
-                    &format!("inter_az.{id}"),
+                    &component,
                     &format!("Inter-AZ transfer, {what}"),
                     *gb,
                     "GB crossing",
@@ -155,9 +170,12 @@ pub(super) fn price_transfer(
                     sides,
                     *assumed,
                 )?;
+                bill.weigh(&component, Basis::Transfer, slot_weights(label));
             } else {
+                let component = format!("peering.cross_az.{id}");
+                bill.weigh(&component, Basis::Transfer, slot_weights(4 + label));
                 bill.add(
-                    &format!("peering.cross_az.{id}"),
+                    &component,
                     &format!("VPC peering cross-AZ transfer, {what}"),
                     *gb,
                     "GB crossing",
@@ -179,6 +197,7 @@ pub(super) fn price_transfer(
             Decimal::ONE,
             assumed,
         )?;
+        bill.weigh("tgw.data", Basis::Transfer, slot_weights(TGW_SLOT));
     }
     if uses_tgw {
         let vpcs: std::collections::BTreeSet<&str> =

@@ -237,6 +237,8 @@ pub struct MixtureResult {
     pub p999_ms: f64,
     /// Mean (ms): the weighted mean of the shapes' sample means.
     pub mean_ms: f64,
+    /// Woodruff interval of the median (ms) at `confidence`: how far another seed may move it.
+    pub p50_ci_ms: Option<(f64, f64)>,
     /// Woodruff interval of the p99 (ms) at `confidence` (see the module docs).
     pub p99_ci_ms: Option<(f64, f64)>,
     /// Confidence level of `p99_ci_ms`.
@@ -285,18 +287,21 @@ pub fn mixture(
     };
     let q_ms = |q: f64| midpoint_us(counter(q)) / 1000.0;
     let b99 = counter(0.99);
-    let var: f64 = parts
-        .iter()
-        .map(|(s, w)| {
-            let f = (s.count_le(b99) as f64 + 0.5) / (s.n as f64 + 1.0);
-            w * w * f * (1.0 - f) / s.n as f64
-        })
-        .sum();
-    let p99_ci_ms = standard_normal_quantile(0.5 + confidence / 2.0)
-        .ok()
-        .map(|z| z * var.sqrt())
-        .filter(|half| half.is_finite())
-        .map(|half| (q_ms(0.99 - half), q_ms((0.99 + half).min(1.0))));
+    // Woodruff's interval of quantile `q` (see the module docs).
+    let z = standard_normal_quantile(0.5 + confidence / 2.0).ok();
+    let interval = |q: f64| {
+        let b = counter(q);
+        let var: f64 = parts
+            .iter()
+            .map(|(s, w)| {
+                let f = (s.count_le(b) as f64 + 0.5) / (s.n as f64 + 1.0);
+                w * w * f * (1.0 - f) / s.n as f64
+            })
+            .sum();
+        z.map(|z| z * var.sqrt())
+            .filter(|half| half.is_finite())
+            .map(|half| (q_ms((q - half).max(0.0)), q_ms((q + half).min(1.0))))
+    };
     Some(MixtureResult {
         p50_ms: q_ms(0.5),
         p90_ms: q_ms(0.9),
@@ -307,7 +312,8 @@ pub fn mixture(
             .map(|(s, w)| w * s.sum_us / s.n as f64)
             .sum::<f64>()
             / 1000.0,
-        p99_ci_ms,
+        p50_ci_ms: interval(0.5),
+        p99_ci_ms: interval(0.99),
         confidence,
         samples: parts.iter().map(|(s, _)| s.n).sum(),
         shapes: parts.len(),

@@ -239,6 +239,8 @@ fn figures(r: &SimResult) -> MixtureResult {
         p99_ms: r.p99_ms,
         p999_ms: r.p999_ms,
         mean_ms: r.mean_ms,
+        // The tree engine's batch means give the p99 an interval only.
+        p50_ci_ms: None,
         p99_ci_ms: r.p99_ci_ms,
         confidence: r.confidence,
         samples: r.samples,

@@ -11,7 +11,7 @@
 //! builds the whole value for callers who want it; [`parse`] reads a saved report.
 
 use super::{Report, SCHEMA_VERSION};
-use crate::cost::{EdgeReport, OptionReport};
+use crate::cost::OptionReport;
 use crate::error::{Diagnostic, InputError, Location};
 use crate::path_latency::EntryLatency;
 use rust_decimal::Decimal;
@@ -143,13 +143,21 @@ pub struct LineItem {
     pub unit_price_usd: f64,
 }
 
-/// One traffic edge under one option.
+/// One traffic edge under one option, with its share of the option's cost
+/// ([`crate::cost::by_edge`]; docs/reports.md "Cost by traffic edge").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 #[non_exhaustive]
 pub struct Edge {
     /// Whether an assumption replaced the model's cross-zone share.
     pub assumed: bool,
+    /// The edge's exact cost by allocation basis (`transfer`, `usage`, `capacity`, `fixed`;
+    /// decimal strings).
+    pub cost_by_basis_usd_exact: std::collections::BTreeMap<String, String>,
+    /// GB per month crossing an AZ boundary, summed over hops.
+    pub cross_az_gb_month: f64,
+    /// GB per month delivered.
+    pub delivered_gb_month: f64,
     /// Share of requests dropped.
     pub dropped_share: f64,
     /// Calling service.
@@ -158,6 +166,13 @@ pub struct Edge {
     pub gb_month: f64,
     /// Topology hints state, for the options the upstream model routes.
     pub hints: Option<String>,
+    /// The edge's monthly cost to the cent (largest remainder: the option's edges add up to its
+    /// `monthly_cost_usd`).
+    pub monthly_cost_usd: f64,
+    /// The edge's exact monthly cost (a decimal string; the edges add up to the option's).
+    pub monthly_cost_usd_exact: String,
+    /// Notes about this edge (also listed in the option's `notes`).
+    pub notes: Vec<String>,
     /// The delivered requests' paths.
     pub paths: Vec<Path>,
     /// Requests per second, when known.
@@ -199,13 +214,15 @@ pub struct Hop {
 pub struct Percentiles {
     /// Mean.
     pub mean_ms: f64,
+    /// Interval of the median at `p99_ci_confidence` (how far another seed may move it).
+    pub p50_ci_ms: Option<(f64, f64)>,
     /// Median.
     pub p50_ms: f64,
     /// 90th percentile.
     pub p90_ms: f64,
     /// 99.9th percentile.
     pub p999_ms: f64,
-    /// Confidence level of `p99_ci_ms`.
+    /// Confidence level of `p99_ci_ms` and `p50_ci_ms`.
     pub p99_ci_confidence: f64,
     /// Interval of the p99.
     pub p99_ci_ms: Option<(f64, f64)>,
@@ -375,22 +392,34 @@ pub struct EdgesOf<'a> {
 impl Serialize for EdgesOf<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.option.edges.len()))?;
-        for e in &self.option.edges {
-            seq.serialize_element(&Edge::of(self.report, e))?;
+        for k in 0..self.option.edges.len() {
+            seq.serialize_element(&Edge::of(self.report, self.option, k))?;
         }
         seq.end()
     }
 }
 
 impl Edge {
-    fn of(r: &Report, e: &EdgeReport) -> Edge {
+    fn of(r: &Report, o: &OptionReport, k: usize) -> Edge {
+        let e = &o.edges[k];
         let zone = |z: usize| r.cost.zone_names.get(z).cloned().unwrap_or_default();
+        let c = o.cost.by_edge.get(k).cloned().unwrap_or_default();
         Edge {
             assumed: e.route.assumed,
+            cost_by_basis_usd_exact: crate::cost::by_edge::BASES
+                .iter()
+                .zip(&c.by_basis)
+                .map(|(b, v)| (b.as_str().to_owned(), v.to_string()))
+                .collect(),
+            cross_az_gb_month: num(c.cross_az_gb),
+            delivered_gb_month: num(c.delivered_gb),
             dropped_share: num(e.route.dropped),
             from: e.from.to_string(),
             gb_month: num(e.load.gb_month),
             hints: e.route.hints.as_deref().map(str::to_owned),
+            monthly_cost_usd: num(c.total_cents),
+            monthly_cost_usd_exact: c.total.to_string(),
+            notes: o.edge_notes(k).into_iter().map(str::to_owned).collect(),
             paths: e
                 .route
                 .paths()
@@ -431,6 +460,7 @@ fn option_entry<'a, E>(
         kind: o.kind.to_owned(),
         latency: r.option_latency(i).map(|x| Percentiles {
             mean_ms: x.mean_ms,
+            p50_ci_ms: x.p50_ci_ms,
             p50_ms: x.p50_ms,
             p90_ms: x.p90_ms,
             p999_ms: x.p999_ms,
@@ -585,7 +615,9 @@ impl<E> Document<E> {
 impl Document {
     /// The document of a report, every edge materialised (use [`write`] for large reports).
     pub fn of(r: &Report) -> Document {
-        Document::with_edges(r, |o| o.edges.iter().map(|e| Edge::of(r, e)).collect())
+        Document::with_edges(r, |o| {
+            (0..o.edges.len()).map(|k| Edge::of(r, o, k)).collect()
+        })
     }
 }
 
