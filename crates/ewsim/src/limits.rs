@@ -57,9 +57,9 @@ pub const MAX_UNROLLED_CALLS: u64 = 100_000;
 pub const MAX_DIST_PARTS: u64 = 256;
 
 /// Most sampled hop draws per option: simulated requests (point run plus draws) x calls per
-/// request x parts of the largest distribution (300 million, about 30 seconds of CPU). Online
+/// request x parts of the largest distribution (100 million, about 15 seconds of one core in a debug build, a few in a release build). Online
 /// Boutique at its 200,000 samples needs about 8 million.
-pub const MAX_SAMPLED_HOPS: u64 = 300_000_000;
+pub const MAX_SAMPLED_HOPS: u64 = 100_000_000;
 
 /// Samples each draw of the ranges simulates for a point run of `samples`: a twentieth, at least
 /// 1,000 (the spread over draws, not one draw's sampling noise, is what P10 / P90 show).
