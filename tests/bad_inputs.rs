@@ -423,12 +423,9 @@ fn check(class: &Class, dir: &Path) -> Vec<String> {
         && class.starts.starts_with("{")
         && class.starts.matches(':').count() == 2
     {
-        let rest = &first[starts.len()..];
-        if !rest
-            .split(':')
-            .next()
-            .is_some_and(|c| c.parse::<u64>().is_ok())
-        {
+        let rest = first.get(starts.len()..).unwrap_or("");
+        let column = rest.split(':').next().unwrap_or("");
+        if column.parse::<u64>().is_err() {
             wrong.push("the location has no column".into());
         }
     }
