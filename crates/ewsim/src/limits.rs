@@ -39,6 +39,9 @@ pub const MAX_NODE_ENDPOINT_PAIRS: u64 = 20_000_000;
 /// percentiles ewsim reports are stable to well under 1 % long before this.
 pub const MAX_SAMPLES: u64 = 10_000_000;
 
+/// Number of draws of a scenario's ranges when the caller does not say (200).
+pub const DEFAULT_DRAWS: usize = 200;
+
 /// Most draws of a scenario's ranges (10,000): the default is 200, and P10 / P90 over more than
 /// a few thousand draws no longer change at the precision reported.
 pub const MAX_DRAWS: u64 = 10_000;
@@ -272,11 +275,7 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
             MAX_SAMPLES,
         ));
     } else if calls <= MAX_UNROLLED_CALLS && !big_dist {
-        let draws = if has_ranges {
-            crate::uncertainty::DEFAULT_DRAWS as u64
-        } else {
-            0
-        };
+        let draws = if has_ranges { DEFAULT_DRAWS as u64 } else { 0 };
         let work = sampled_hops(s, s.latency.samples, draws);
         if work > MAX_SAMPLED_HOPS {
             d.push(
