@@ -60,7 +60,7 @@ pub const MAX_UNROLLED_CALLS: u64 = 100_000;
 pub const MAX_DIST_PARTS: u64 = 256;
 
 /// Most sampled hop draws per option: simulated requests (point run plus draws) x calls per
-/// request x parts of the largest distribution (100 million, about 15 seconds of one core in a debug build, a few in a release build). Online
+/// request x parts of the largest distribution (100 million, about 13 s of one core in a release build). Online
 /// Boutique at its 200,000 samples needs about 8 million.
 pub const MAX_SAMPLED_HOPS: u64 = 100_000_000;
 
