@@ -55,7 +55,9 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
 }
 
 fn too_large(text: &str) -> String {
-    format!("`{text}` is out of range: it is too large (at most {MAX_QUANTITY} in the value's base unit)")
+    format!(
+        "`{text}` is out of range: it is too large (at most {MAX_QUANTITY} in the value's base unit)"
+    )
 }
 
 /// Parses a non-negative plain number (no unit), as written in YAML.
