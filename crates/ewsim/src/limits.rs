@@ -39,6 +39,9 @@ pub const MAX_NODE_ENDPOINT_PAIRS: u64 = 20_000_000;
 /// percentiles ewsim reports are stable to well under 1 % long before this.
 pub const MAX_SAMPLES: u64 = 10_000_000;
 
+/// Number of draws of a scenario's ranges when the caller does not say (200).
+pub const DEFAULT_DRAWS: usize = 200;
+
 /// Most draws of a scenario's ranges (10,000): the default is 200, and P10 / P90 over more than
 /// a few thousand draws no longer change at the precision reported.
 pub const MAX_DRAWS: u64 = 10_000;
@@ -57,9 +60,9 @@ pub const MAX_UNROLLED_CALLS: u64 = 100_000;
 pub const MAX_DIST_PARTS: u64 = 256;
 
 /// Most sampled hop draws per option: simulated requests (point run plus draws) x calls per
-/// request x parts of the largest distribution (300 million, about 30 seconds of CPU). Online
+/// request x parts of the largest distribution (100 million, about 13 s of one core in a release build). Online
 /// Boutique at its 200,000 samples needs about 8 million.
-pub const MAX_SAMPLED_HOPS: u64 = 300_000_000;
+pub const MAX_SAMPLED_HOPS: u64 = 100_000_000;
 
 /// Samples each draw of the ranges simulates for a point run of `samples`: a twentieth, at least
 /// 1,000 (the spread over draws, not one draw's sampling noise, is what P10 / P90 show).
@@ -272,11 +275,7 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
             MAX_SAMPLES,
         ));
     } else if calls <= MAX_UNROLLED_CALLS && !big_dist {
-        let draws = if has_ranges {
-            crate::uncertainty::DEFAULT_DRAWS as u64
-        } else {
-            0
-        };
+        let draws = if has_ranges { DEFAULT_DRAWS as u64 } else { 0 };
         let work = sampled_hops(s, s.latency.samples, draws);
         if work > MAX_SAMPLED_HOPS {
             d.push(

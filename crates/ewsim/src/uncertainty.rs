@@ -25,8 +25,9 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use std::collections::BTreeMap;
 
-/// Number of draws when the scenario does not say.
-pub const DEFAULT_DRAWS: usize = 200;
+/// Number of draws when the scenario does not say (its home is [`crate::limits`], next to the
+/// draw budget).
+pub use crate::limits::DEFAULT_DRAWS;
 
 /// The values of every uncertain input in draw `d`, by path.
 pub fn draw(inputs: &[UncertainInput], seed: u64, d: u64) -> BTreeMap<String, Decimal> {

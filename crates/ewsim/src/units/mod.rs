@@ -18,7 +18,7 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
         .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-' || c == '+' || c == '_'))
         .unwrap_or(t.len());
     // An exponent (`1e400`, `2.5E-3`) belongs to the number, not to the unit.
-    let rest = t[end..].as_bytes();
+    let rest = &t.as_bytes()[end..];
     if matches!(rest.first(), Some(b'e' | b'E')) {
         let sign = usize::from(matches!(rest.get(1), Some(b'+' | b'-')));
         let digits = rest[1 + sign..]
@@ -55,7 +55,9 @@ fn split_number_unit(text: &str) -> Result<(Decimal, &str), String> {
 }
 
 fn too_large(text: &str) -> String {
-    format!("`{text}` is out of range: too large (at most {MAX_QUANTITY} in the value's base unit)")
+    format!(
+        "`{text}` is out of range: it is too large (at most {MAX_QUANTITY} in the value's base unit)"
+    )
 }
 
 /// Parses a non-negative plain number (no unit), as written in YAML.
