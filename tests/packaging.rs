@@ -80,7 +80,11 @@ fn readme_rust_examples_are_doctested_in_the_crate_guide() {
     let read = |p: &str| std::fs::read_to_string(root().join(p)).unwrap_or_default();
     let guide = fenced(&read("crates/ewsim/README.md"), "rust");
     let readme = fenced(&read("README.md"), "rust");
-    assert!(guide.len() >= 4, "the crate guide has {} Rust blocks", guide.len());
+    assert!(
+        guide.len() >= 4,
+        "the crate guide has {} Rust blocks",
+        guide.len()
+    );
     assert!(!readme.is_empty(), "README.md shows the library in Rust");
     for block in &readme {
         assert!(

@@ -5,6 +5,7 @@ mod calc;
 mod diff;
 mod emit;
 mod failure;
+mod import;
 mod pricing_import;
 mod recommend;
 mod render;
@@ -54,6 +55,10 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Check a scenario without running it and list every problem at once.
     Validate(validate::ValidateArgs),
+    /// Write a scenario from a real cluster: a kubectl export and observed traffic (VPC Flow
+    /// Logs, Istio metrics from Prometheus, an edges CSV), every value commented with its source.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::ImportArgs),
     /// Price tables: `pricing import` builds one for any region from AWS Price List offer files.
     #[command(after_help = EXIT_CODES)]
     Pricing(pricing_import::PricingArgs),
@@ -188,6 +193,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => schema::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Pricing(args) => pricing_import::run(args),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
