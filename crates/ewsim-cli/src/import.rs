@@ -4,7 +4,8 @@
 
 use crate::{Failure, write_output};
 use ewsim::import::assemble::{
-    EdgeDrop, ImportNote, ImportSettings, ImportSummary, Imported, InputKind, ServiceSkip, assemble,
+    EdgeDrop, ImportNote, ImportSettings, ImportSummary, Imported, InputKind, ServiceSkip,
+    assemble, drop_unpriced_alternatives,
 };
 use ewsim::import::edges_csv::read_edges_csv;
 use ewsim::import::flowlogs::{AddressClass, Cidr, FlowLogReader, FlowNote, FlowOptions};
@@ -201,7 +202,14 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         billing: Billing::default(),
         inputs,
     };
-    let imported = assemble(&inventory, &cluster, &observed, &settings).map_err(|e| located(&e))?;
+    let mut imported =
+        assemble(&inventory, &cluster, &observed, &settings).map_err(|e| located(&e))?;
+    // A region without a price table is left for `ewsim run` to name.
+    if let Ok(table) =
+        ewsim::loader::load_price_table(&imported.scenario.region, None, &crate::pricing_dirs())
+    {
+        drop_unpriced_alternatives(&mut imported, &table);
+    }
     let file = args
         .out
         .as_deref()
@@ -250,7 +258,9 @@ fn note(n: &ImportNote) -> String {
         ImportNote::NoTraffic => {
             "no traffic edge: give --flow-logs, --prometheus or --edges".into()
         }
-        other => format!("{other:?}"),
+        ImportNote::AlternativeUnpriced { option, reason } => {
+            format!("alternative `{option}` left out: {reason}")
+        }
     }
 }
 

@@ -138,7 +138,7 @@ fn price_table(
 /// Folders searched for imported price tables (`<region>.yaml`, as `ewsim pricing import`
 /// writes them) before the built-in ones: `EWSIM_PRICING_DIR` (a path list), then
 /// `$XDG_CONFIG_HOME/ewsim/pricing` (default `~/.config/ewsim/pricing`).
-fn pricing_dirs() -> Vec<PathBuf> {
+pub(crate) fn pricing_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("EWSIM_PRICING_DIR")
         .map(|v| std::env::split_paths(&v).collect())
         .unwrap_or_default();

@@ -117,6 +117,13 @@ pub enum ImportNote {
     RegionFromZone(String),
     /// No traffic source gave any edge.
     NoTraffic,
+    /// A standard alternative left out: the region's price table cannot price it.
+    AlternativeUnpriced {
+        /// The option.
+        option: String,
+        /// The pricing problem.
+        reason: String,
+    },
 }
 
 /// Unmapped bytes of the flow logs and what they mean.
@@ -809,4 +816,37 @@ pub fn assemble(
         sources,
         summary,
     })
+}
+
+/// Leaves out the standard alternatives that `table` cannot price (e.g. VPC Lattice in a
+/// region without a verified Lattice price), so the written scenario runs; each one left out
+/// becomes a note. `current` always stays: if it cannot be priced, the run names the price.
+/// An alternative is kept when the scenario's problems lie elsewhere (an instance type
+/// without a price concerns every option).
+pub fn drop_unpriced_alternatives(imp: &mut Imported, table: &crate::PriceTable) {
+    let mut keep = vec![true; imp.scenario.options.len()];
+    for (i, o) in imp.scenario.options.iter().enumerate().skip(1) {
+        let mut one = imp.scenario.clone();
+        one.options = vec![o.clone()];
+        if let Err(e) = crate::evaluate(&one, table) {
+            let all_option = e.diagnostics.iter().all(|d| {
+                matches!(&d.field, crate::error::Field::Scenario(p) if p.starts_with("options"))
+            });
+            if all_option {
+                keep[i] = false;
+                imp.summary.notes.push(ImportNote::AlternativeUnpriced {
+                    option: o.name.clone(),
+                    reason: e
+                        .diagnostics
+                        .first()
+                        .map(|d| d.message.clone())
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+    let mut k = keep.iter();
+    imp.scenario.options.retain(|_| *k.next().unwrap_or(&true));
+    let mut k = keep.iter();
+    imp.sources.options.retain(|_| *k.next().unwrap_or(&true));
 }
