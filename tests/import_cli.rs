@@ -298,3 +298,45 @@ fn bad_input_is_located_exits_2_and_writes_nothing() {
     assert_eq!(r.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&r.stderr).contains("--window"));
 }
+
+#[test]
+fn explain_observed_reports_hints_per_service_and_zone() {
+    // Hand count in tests/import.rs (observed_hints_compared_with_computed): shop/api's
+    // computed hints are removed (minimum allocation 4 > 3 endpoints), while its slice keeps
+    // one endpoint per zone, 10.1.1.112 of us-east-1a serving us-east-1b.
+    let r = ewsim(&["explain", "--observed", &fixture("cluster-run/export.yaml")]);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert_eq!(
+        r.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&r.stderr)
+    );
+    assert!(out.contains("shop/api: the cluster's slices have hints, ewsim computes none"));
+    assert!(
+        out.contains("    us-east-1b: 0 | 1 (1 in us-east-1a)"),
+        "{out}"
+    );
+    assert!(out.contains("endpoint 10.1.1.112 (us-east-1a): computed - | observed us-east-1b"));
+    assert!(
+        out.contains("why this can happen: the controller keeps hints from an earlier allocation")
+    );
+    // payments/auth (PreferClose): each endpoint hinted for its own zone, as in its slice.
+    let files: Vec<String> = ["nodes", "pods", "services", "endpointslices"]
+        .iter()
+        .map(|k| fixture(&format!("cluster-unseen/{k}.json")))
+        .collect();
+    let mut args = vec!["explain"];
+    for f in &files {
+        args.extend_from_slice(&["--observed", f]);
+    }
+    let r = ewsim(&args);
+    let out = String::from_utf8_lossy(&r.stdout);
+    assert!(out.contains("payments/auth: same hints"), "{out}");
+    assert!(
+        out.contains("    ap-northeast-2c: 1 (1 in ap-northeast-2c) | 1 (1 in ap-northeast-2c)")
+    );
+    // A scenario file and --observed together are refused.
+    let r = ewsim(&["explain", "s.yaml", "--observed", &files[0]]);
+    assert_eq!(r.status.code(), Some(2));
+}

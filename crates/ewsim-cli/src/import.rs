@@ -62,11 +62,11 @@ fn bad_flag(flag: &str, message: impl std::fmt::Display) -> Failure {
     Failure::Input(format!("error: {flag}: {message}"))
 }
 
-fn located(e: &ImportError) -> Failure {
+pub(crate) fn located(e: &ImportError) -> Failure {
     Failure::Input(crate::failure::diagnostic(&e.to_diagnostic()))
 }
 
-fn read_all(name: &str) -> Result<String, Failure> {
+pub(crate) fn read_all(name: &str) -> Result<String, Failure> {
     if name == "-" {
         let mut s = String::new();
         std::io::stdin()

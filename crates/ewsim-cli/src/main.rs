@@ -6,6 +6,7 @@ mod diff;
 mod emit;
 mod failure;
 mod import;
+mod observed_hints;
 mod pricing_import;
 mod recommend;
 mod render;
@@ -67,7 +68,12 @@ enum Command {
 #[derive(clap::Args)]
 struct ExplainArgs {
     /// Scenario file (YAML, `version: 1`).
-    file: PathBuf,
+    #[arg(required_unless_present = "observed")]
+    file: Option<PathBuf>,
+    /// Instead of a scenario: a kubectl export (repeatable; `-` = stdin); compares the hints
+    /// ewsim computes for each Service with those in its EndpointSlices, zone by zone.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "option", "pricing"])]
+    observed: Vec<String>,
     /// Only this option (by name).
     #[arg(long, value_name = "NAME")]
     option: Option<String>,
@@ -95,7 +101,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
-    let (_, report) = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let Some(file) = &args.file else {
+        return observed_hints::run(&args.observed);
+    };
+    let (_, report) = evaluate_file(file, args.pricing.as_deref())?;
     let text = render::explain::explain(&report, args.option.as_deref())
         .map_err(|e| Failure::Input(format!("error: {e}")))?;
     write_output(None, &text).map_err(Failure::Runtime)

@@ -25,6 +25,7 @@ mod addresses;
 pub mod assemble;
 pub mod edges_csv;
 pub mod flowlogs;
+pub mod hints;
 pub mod inventory;
 pub mod kubectl;
 pub mod observed;
