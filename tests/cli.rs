@@ -1445,6 +1445,239 @@ fn validate_and_schema() {
     run_table("validate", CASES);
 }
 
+// ---- per-service routing (`kind: per-service`) ----
+
+/// Two zones of one m5.large each; `api` has two pods per zone (Topology Aware Routing keeps
+/// its hints: ceil(2 / 1.2) = 2 per zone), `web` and `db` one. web -> api 1,000 GB, api -> db
+/// 600 GB a month. ClusterIP crosses half of every edge; `mixed` routes calls to `api` with
+/// Topology Aware Routing (0 GB crossing) and calls to `db` by the default, ClusterIP.
+const PER_SERVICE: Fixture = Text(
+    "version: 1
+region: us-east-1
+zones:
+  - {name: us-east-1a, nodes: {count: 1, type: m5.large}}
+  - {name: us-east-1b, nodes: [{count: 1, type: m5.large}]}
+services:
+  - {name: web, replicas: {us-east-1a: 1, us-east-1b: 1}}
+  - {name: api, replicas: {us-east-1a: 2, us-east-1b: 2}}
+  - {name: db, replicas: {us-east-1a: 1, us-east-1b: 1}}
+traffic:
+  - {from: web, to: api, volume: 1000 GB, bytes_per_request: 10 KB}
+  - {from: api, to: db, volume: 600 GB, bytes_per_request: 10 KB}
+options:
+  - {name: clusterip, kind: clusterip}
+  - {name: all-clusterip, kind: per-service, default: {kind: clusterip}}
+  - {name: mixed, kind: per-service, by_service: {api: {kind: topology-aware}}}
+",
+);
+
+#[test]
+fn per_service_options_in_every_command() {
+    const CASES: &[Case] = &[
+        Case {
+            // ClusterIP: (1,000 + 600) GB x 1/2 x $0.02 (both sides) = $16.00, for the plain
+            // option and for per-service with ClusterIP for every Service. mixed: only
+            // api -> db crosses: 600 x 1/2 x $0.02 = $6.00.
+            name: "run prices each edge by its callee's routing",
+            args: "run {dir}/s.yaml --format csv --no-latency",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[
+                Csv("kind", "clusterip,per-service,per-service"),
+                Csv("monthly_cost_usd", "16.00,16.00,6.00"),
+                Csv("cross_az_gb_month", "800,800,300"),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "one kind for every Service: the same latency as that kind, same seed",
+            args: "run {dir}/s.yaml --format csv --samples 2000",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[Check(|out| {
+                let rows = csv_rows(out);
+                for col in ["p50_ms", "p99_ms", "p999_ms"] {
+                    if rows[0][col] != rows[1][col] || rows[0][col].is_empty() {
+                        return Err(format!("{col}: {} vs {}", rows[0][col], rows[1][col]));
+                    }
+                }
+                Ok(())
+            })],
+            ..BASE
+        },
+        Case {
+            name: "explain says which routing each edge took",
+            args: "explain {dir}/s.yaml --option mixed",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[
+                Stdout("option mixed (per-service)"),
+                Stdout("routed as topology-aware (the routing of api)"),
+                Stdout("routed as clusterip (the routing of db)"),
+            ],
+            ..BASE
+        },
+        Case {
+            // 900 GB to db: clusterip (1,000 + 900) / 2 x $0.02 = $19.00, mixed 900 / 2 x $0.02 = $9.00.
+            name: "sweep re-reads per-service options",
+            args: "sweep {dir}/s.yaml --set traffic[1].volume=600GB..1200GB --steps 3 --no-latency",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[Line("900 GB", &["mixed", "19.00", "19.00", "9.00"])],
+            ..BASE
+        },
+        Case {
+            name: "recommend judges a per-service option by every routing",
+            args: "recommend {dir}/s.yaml --require l4,statefulset-addressing --no-latency",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[Stdout(
+                "mixed (per-service, $6.00): lacks statefulset-addressing",
+            )],
+            ..BASE
+        },
+        Case {
+            name: "validate accepts it",
+            args: "validate {dir}/s.yaml",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[Stdout("3 services, 2 traffic edges, 3 options")],
+            ..BASE
+        },
+        Case {
+            name: "by_service naming no Service: a located error, exit 2",
+            args: "run {dir}/s.yaml --no-latency",
+            files: &[(
+                "s.yaml",
+                Text(
+                    "version: 1
+region: us-east-1
+zones: [{name: us-east-1a, nodes: {count: 1, type: m5.large}}]
+services: [{name: web, replicas: 1}, {name: api, replicas: 1}]
+traffic: [{from: web, to: api, volume: 1 GB}]
+options:
+  - {name: p, kind: per-service, by_service: {nope: {kind: headless}}}
+",
+                ),
+            )],
+            code: 2,
+            expect: &[
+                Stderr("options[0].by_service.nope"),
+                Stderr("unknown service `nope`"),
+            ],
+            ..BASE
+        },
+    ];
+    run_table("per-service", CASES);
+}
+
+// ---- the scenario's `pricing:` key ----
+
+/// The guide scenario (one-side inter-AZ, 10 TB, 3 even zones) naming `p.yaml` beside it.
+const PRICED_GUIDE: Fixture = Edit(
+    "scenarios/guide-10tb.yaml",
+    &[(
+        "region: us-east-1\n",
+        "region: us-east-1\npricing: p.yaml\n",
+    )],
+);
+
+/// An override file doubling the inter-AZ price ($0.02 per GB each direction).
+const DOUBLE_INTER_AZ: Fixture = Text(
+    "as_of: \"2026-11-26\"\nprices:\n  inter_az_per_gb_each_direction: {value: 0.02, source: test, as_of: \"2026-11-26\"}\n",
+);
+
+#[test]
+fn scenario_pricing_key_selects_the_price_table() {
+    const CASES: &[Case] = &[
+        Case {
+            // ClusterIP at $0.02 one side: 10,240 GB x 2/3 x $0.02 = $136.53 (built in: $68.27).
+            name: "pricing: in the scenario, relative to the scenario file",
+            args: "run {dir}/s.yaml --format csv --no-latency",
+            files: &[("s.yaml", PRICED_GUIDE), ("p.yaml", DOUBLE_INTER_AZ)],
+            expect: &[Line("clusterip,clusterip,136.53,", &[])],
+            ..BASE
+        },
+        Case {
+            // A whole table (as `ewsim pricing import` writes one) dated 2026-11-15.
+            name: "the report header names the scenario's table and its date",
+            args: "run {dir}/s.yaml --format markdown --no-latency",
+            files: &[
+                ("s.yaml", PRICED_GUIDE),
+                (
+                    "p.yaml",
+                    Edit(
+                        "pricing/aws/us-east-1.yaml",
+                        &[(
+                            "as_of: \"2026-10-01\"\n\nsources:",
+                            "as_of: \"2026-11-15\"\n\nsources:",
+                        )],
+                    ),
+                ),
+            ],
+            expect: &[Stdout(
+                "p.yaml (the scenario's `pricing:`), as of 2026-11-15, USD)",
+            )],
+            ..BASE
+        },
+        Case {
+            // --pricing at $0.03: 10,240 x 2/3 x 0.03 = $204.80; the header says which file won.
+            name: "--pricing wins over the scenario's pricing: and the header says so",
+            args: "run {dir}/s.yaml --format markdown --no-latency --pricing {dir}/q.yaml",
+            files: &[
+                ("s.yaml", PRICED_GUIDE),
+                ("p.yaml", DOUBLE_INTER_AZ),
+                (
+                    "q.yaml",
+                    Text(
+                        "prices:\n  inter_az_per_gb_each_direction: {value: 0.03, source: test, as_of: \"2026-11-27\"}\n",
+                    ),
+                ),
+            ],
+            expect: &[
+                Line("| clusterip | clusterip | 204.80 |", &[]),
+                Stdout("(--pricing, in place of the scenario's `pricing: p.yaml`)"),
+            ],
+            ..BASE
+        },
+        Case {
+            // eu-west-1 has no built-in table; `base: us-east-1` supplies it, marked assumed.
+            // ClusterIP: 10,240 x 2/3 x $0.01 = $68.27, the us-east-1 price.
+            name: "pricing: an override file with base: for a region without a table",
+            args: "run {dir}/s.yaml --format csv --no-latency",
+            files: &[
+                (
+                    "s.yaml",
+                    Edit(
+                        "scenarios/guide-10tb.yaml",
+                        &[
+                            (
+                                "region: us-east-1\n",
+                                "region: eu-west-1\npricing: p.yaml\n",
+                            ),
+                            ("us-east-1a", "eu-west-1a"),
+                            ("us-east-1b", "eu-west-1b"),
+                            ("us-east-1c", "eu-west-1c"),
+                        ],
+                    ),
+                ),
+                ("p.yaml", Text("base: us-east-1\n")),
+            ],
+            expect: &[Line("clusterip,clusterip,68.27,", &[])],
+            ..BASE
+        },
+        Case {
+            name: "a missing pricing: file, exit 1 naming it",
+            args: "run {dir}/s.yaml --no-latency",
+            files: &[("s.yaml", PRICED_GUIDE)],
+            code: 1,
+            expect: &[Stderr("p.yaml")],
+        },
+        Case {
+            name: "validate loads the scenario's pricing: too",
+            args: "validate {dir}/s.yaml",
+            files: &[("s.yaml", PRICED_GUIDE), ("p.yaml", Text("prices: [1\n"))],
+            code: 2,
+            expect: &[Stderr("p.yaml")],
+        },
+    ];
+    run_table("scenario-pricing", CASES);
+}
+
 // ---- pricing import ----
 
 #[test]

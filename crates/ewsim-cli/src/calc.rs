@@ -80,7 +80,7 @@ pub fn calc(args: &CalcArgs) -> Result<(), Failure> {
         )),
         other => other,
     };
-    let table = price_table(&loaded, args.report.pricing.as_deref()).map_err(located)?;
+    let table = price_table(&loaded, None, args.report.pricing.as_deref()).map_err(located)?;
     ewsim::evaluate(&loaded.scenario, &table).map_err(|e| located(input(e, Some(&loaded))))?;
     emit::emit(&loaded, &table, &args.report)
 }

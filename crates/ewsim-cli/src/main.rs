@@ -127,21 +127,50 @@ fn load_inputs(
     pricing: Option<&Path>,
 ) -> Result<(loader::LoadedScenario, PriceTable), Failure> {
     let loaded = loader::load_scenario_file(file)?;
-    let table = price_table(&loaded, pricing)?;
+    let table = price_table(&loaded, Some(file), pricing)?;
     Ok((loaded, table))
 }
 
-/// The price table a scenario is evaluated with: its region's built-in table with `pricing`
-/// overrides applied, or `pricing` as a whole table for a region without a built-in one.
+/// The price file a scenario is priced with: `--pricing FILE` when given, else the scenario's
+/// own `pricing:` path (relative to the scenario file `scenario`), else none.
+fn chosen_pricing(
+    scenario: Option<&Path>,
+    s: &ewsim::Scenario,
+    flag: Option<&Path>,
+) -> Option<PathBuf> {
+    flag.map(Path::to_path_buf).or_else(|| {
+        let f = s.pricing_file.as_deref()?;
+        let dir = scenario.and_then(Path::parent).unwrap_or(Path::new(""));
+        Some(dir.join(f))
+    })
+}
+
+/// The price table a scenario is evaluated with: its region's built-in table with the chosen
+/// price file's overrides applied, or that file as a whole table ([`chosen_pricing`]: `--pricing`
+/// wins over the scenario's `pricing:`). The table's origin, which the report header names,
+/// says which one was used when the scenario has a `pricing:`.
 fn price_table(
     loaded: &loader::LoadedScenario,
+    scenario: Option<&Path>,
     pricing: Option<&Path>,
 ) -> Result<PriceTable, Failure> {
-    loader::load_price_table(&loaded.scenario.region, pricing, &pricing_dirs()).map_err(|e| match e
-    {
-        ewsim::Error::Input(e) => input(e, Some(loaded)),
-        other => other.into(),
-    })
+    let file = chosen_pricing(scenario, &loaded.scenario, pricing);
+    let mut table =
+        loader::load_price_table(&loaded.scenario.region, file.as_deref(), &pricing_dirs())
+            .map_err(|e| match e {
+                ewsim::Error::Input(e) => input(e, Some(loaded)),
+                other => other.into(),
+            })?;
+    if let Some(f) = &loaded.scenario.pricing_file {
+        table.origin = match pricing {
+            Some(_) => format!(
+                "{} (--pricing, in place of the scenario's `pricing: {f}`)",
+                table.origin
+            ),
+            None => format!("{} (the scenario's `pricing:`)", table.origin),
+        };
+    }
+    Ok(table)
 }
 
 /// Folders searched for imported price tables (`<region>.yaml`, as `ewsim pricing import`

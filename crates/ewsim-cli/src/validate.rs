@@ -26,9 +26,14 @@ pub fn run(args: &ValidateArgs) -> Result<(), Failure> {
             crate::failure::diagnostics(&e)
         ))
     })?;
+    let pricing = crate::chosen_pricing(
+        Some(&args.file),
+        &partial.loaded.scenario,
+        args.pricing.as_deref(),
+    );
     let table = match loader::load_price_table(
         &partial.loaded.scenario.region,
-        args.pricing.as_deref(),
+        pricing.as_deref(),
         &crate::pricing_dirs(),
     ) {
         Ok(t) => Ok(t),

@@ -26,6 +26,7 @@ pub mod traffic;
 pub mod uncertainty;
 pub mod units;
 pub mod validate;
+mod validate_ext;
 #[cfg(test)]
 mod workspace_files;
 mod yaml;

@@ -15,7 +15,7 @@ pub struct ZoneSlot {
     pub name: String,
     /// VPC of the cluster.
     pub vpc: String,
-    /// Instance type of the zone's nodes.
+    /// Instance type of the zone's first node group (see [`ZoneSlot::groups`] for all).
     pub instance_type: String,
     /// Index of the zone's first node in [`Topology::node_zone`].
     pub first_node: usize,
@@ -24,11 +24,49 @@ pub struct ZoneSlot {
     /// Allocatable CPU of each node in millicores, as the EndpointSlice controller reads it for
     /// Topology Aware Routing: the scenario's `cpu:` when given, otherwise the instance type's
     /// vCPUs from the price table (filled by [`Topology::with_instance_cpu`]); `None` when neither
-    /// is known, in which case routing uses [`DEFAULT_NODE_CPU_MILLI`].
+    /// is known, in which case routing uses [`DEFAULT_NODE_CPU_MILLI`]. The first node group's;
+    /// [`Topology::node_cpu`] gives each node's.
     pub allocatable_cpu_milli: Option<u64>,
-    /// Nodes that are not Ready, control plane, or without zone label; within the zone the nodes
-    /// are ordered labelled workers, unlabeled, not ready, control plane.
+    /// Nodes that are not Ready, control plane, or without zone label, summed over the zone's
+    /// node groups; within the zone the nodes are ordered labelled workers, unlabeled, not
+    /// ready, control plane (each state's nodes group by group, see [`ZoneSlot::node_group`]).
     pub attributes: NodeAttributes,
+    /// The zone's node groups (one for the single-mapping form).
+    pub groups: Vec<SlotGroup>,
+}
+
+/// One node group of a zone slot.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlotGroup {
+    /// Instance type of the group's nodes.
+    pub instance_type: String,
+    /// Nodes in the group.
+    pub nodes: usize,
+    /// Allocatable CPU of each node in millicores (as [`ZoneSlot::allocatable_cpu_milli`]).
+    pub allocatable_cpu_milli: Option<u64>,
+    /// The group's nodes that are not Ready, control plane, or unlabeled.
+    pub attributes: NodeAttributes,
+}
+
+impl SlotGroup {
+    /// Nodes per state, in the zone's node order: labelled workers, unlabeled, not ready,
+    /// control plane.
+    fn by_state(&self) -> [usize; 4] {
+        let a = self.attributes;
+        let odd = (a.unlabeled + a.not_ready + a.control_plane) as usize;
+        [
+            self.nodes.saturating_sub(odd),
+            a.unlabeled as usize,
+            a.not_ready as usize,
+            a.control_plane as usize,
+        ]
+    }
+
+    /// Nodes that run pods (Ready workers).
+    pub fn schedulable(&self) -> usize {
+        self.nodes
+            .saturating_sub(self.attributes.unschedulable() as usize)
+    }
 }
 
 /// What the Kubernetes model sees of one node (see [`ZoneSlot::node_state`]).
@@ -62,6 +100,55 @@ impl ZoneSlot {
             control_plane: i >= not_ready_end,
         }
     }
+
+    /// The node group of the zone's `i`-th node: within each state (labelled workers,
+    /// unlabeled, not ready, control plane) the first group's nodes come first.
+    pub fn node_group(&self, i: usize) -> usize {
+        if self.groups.len() <= 1 {
+            return 0;
+        }
+        let a = self.attributes;
+        let sched = self.schedulable();
+        let bounds = [
+            0,
+            sched.saturating_sub(a.unlabeled as usize),
+            sched,
+            sched + a.not_ready as usize,
+        ];
+        let state = bounds.iter().rposition(|&b| i >= b).unwrap_or(0);
+        let mut offset = i - bounds[state];
+        for (g, group) in self.groups.iter().enumerate() {
+            let n = group.by_state()[state];
+            if offset < n {
+                return g;
+            }
+            offset -= n;
+        }
+        self.groups.len() - 1
+    }
+
+    /// Each node group's instance type with its share of the zone's schedulable nodes (where
+    /// pods and their proxies run); one group weighs 1. A zone without schedulable nodes weighs
+    /// its groups by node count.
+    pub fn instance_shares(&self) -> Vec<(&str, rust_decimal::Decimal)> {
+        use rust_decimal::Decimal;
+        if self.groups.len() <= 1 {
+            return vec![(self.instance_type.as_str(), Decimal::ONE)];
+        }
+        let sched: usize = self.groups.iter().map(SlotGroup::schedulable).sum();
+        let weight = |g: &SlotGroup| if sched > 0 { g.schedulable() } else { g.nodes };
+        let total: usize = self.groups.iter().map(weight).sum();
+        self.groups
+            .iter()
+            .filter(|g| weight(g) > 0)
+            .map(|g| {
+                (
+                    g.instance_type.as_str(),
+                    Decimal::from(weight(g)) / Decimal::from(total.max(1)),
+                )
+            })
+            .collect()
+    }
 }
 
 /// Allocatable CPU (millicores) assumed for a node whose CPU is neither stated in the scenario nor
@@ -92,7 +179,24 @@ impl Topology {
         for (ci, c) in s.clusters.iter().enumerate() {
             for z in &c.zones {
                 let first_node = node_zone.len();
-                let nodes = z.nodes.count as usize;
+                let groups: Vec<SlotGroup> = z
+                    .groups()
+                    .map(|g| SlotGroup {
+                        instance_type: g.instance_type.clone(),
+                        nodes: g.count as usize,
+                        allocatable_cpu_milli: g.allocatable_cpu.and_then(cores_to_milli),
+                        attributes: g.attributes,
+                    })
+                    .collect();
+                let nodes = groups.iter().map(|g| g.nodes).sum();
+                let attributes =
+                    groups
+                        .iter()
+                        .fold(NodeAttributes::default(), |a, g| NodeAttributes {
+                            not_ready: a.not_ready + g.attributes.not_ready,
+                            control_plane: a.control_plane + g.attributes.control_plane,
+                            unlabeled: a.unlabeled + g.attributes.unlabeled,
+                        });
                 node_zone.extend(std::iter::repeat_n(zones.len(), nodes));
                 zones.push(ZoneSlot {
                     cluster: ci,
@@ -102,7 +206,8 @@ impl Topology {
                     first_node,
                     nodes,
                     allocatable_cpu_milli: z.nodes.allocatable_cpu.and_then(cores_to_milli),
-                    attributes: z.nodes.attributes,
+                    attributes,
+                    groups,
                 });
             }
         }
@@ -113,18 +218,38 @@ impl Topology {
     /// from `table` (zones whose instance type the table lacks stay unknown).
     #[must_use]
     pub fn with_instance_cpu(mut self, table: &crate::pricing::PriceTable) -> Topology {
+        let cpu = |itype: &str| {
+            table
+                .instances
+                .get(itype)
+                .and_then(|i| cores_to_milli(i.vcpu))
+        };
         for z in &mut self.zones {
             if z.allocatable_cpu_milli.is_none() {
-                z.allocatable_cpu_milli = table
-                    .instances
-                    .get(&z.instance_type)
-                    .and_then(|i| cores_to_milli(i.vcpu));
+                z.allocatable_cpu_milli = cpu(&z.instance_type);
+            }
+            for g in &mut z.groups {
+                if g.allocatable_cpu_milli.is_none() {
+                    g.allocatable_cpu_milli = cpu(&g.instance_type);
+                }
             }
         }
         self
     }
 
-    /// Allocatable CPU (millicores) of each node of zone slot `z`.
+    /// Allocatable CPU (millicores) of the `i`-th node of zone slot `z` (its node group's).
+    pub fn node_cpu(&self, z: usize, i: usize) -> u64 {
+        let slot = &self.zones[z];
+        if slot.groups.len() <= 1 {
+            return self.node_cpu_milli(z);
+        }
+        slot.groups
+            .get(slot.node_group(i))
+            .and_then(|g| g.allocatable_cpu_milli)
+            .unwrap_or(DEFAULT_NODE_CPU_MILLI)
+    }
+
+    /// Allocatable CPU (millicores) of each node of zone slot `z` (of its first node group).
     pub fn node_cpu_milli(&self, z: usize) -> u64 {
         self.zones[z]
             .allocatable_cpu_milli
@@ -413,5 +538,52 @@ mod tests {
         // Beyond the host's 6 pods: round-robin without limit, first nodes first.
         assert_eq!(colocate(8, &order, &host), vec![(0, 4), (1, 2), (2, 2)]);
         assert!(colocate(3, &[], &host).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod group_tests {
+    use super::*;
+    use crate::scenario::{NodeGroup, Zone};
+    use rust_decimal::Decimal;
+
+    fn group(count: u32, itype: &str, cpu: u32, not_ready: u32) -> NodeGroup {
+        NodeGroup {
+            count,
+            instance_type: itype.into(),
+            allocatable_cpu: Some(Decimal::from(cpu)),
+            attributes: NodeAttributes {
+                not_ready,
+                ..NodeAttributes::default()
+            },
+        }
+    }
+
+    #[test]
+    fn node_groups_order_schedulable_nodes_first_and_keep_their_cpu() {
+        // Zone a: 2 x m5.large (2 cores, 1 not Ready) + 3 x m5.2xlarge (8 cores).
+        let mut a = Zone::new("a", 1, "x");
+        a.nodes = group(2, "m5.large", 2, 1);
+        a.more_nodes = vec![group(3, "m5.2xlarge", 8, 0)];
+        let s = Scenario::new("t", "us-east-1", vec![a]).service("web", 8);
+        let topo = Topology::new(&s);
+        let z = &topo.zones[0];
+        assert_eq!((z.nodes, z.schedulable()), (5, 4));
+        // Nodes 0: large, 1..=3: 2xlarge (schedulable), 4: the not-Ready large.
+        let groups: Vec<usize> = (0..5).map(|i| z.node_group(i)).collect();
+        assert_eq!(groups, [0, 1, 1, 1, 0]);
+        let cpu: Vec<u64> = (0..5).map(|i| topo.node_cpu(0, i)).collect();
+        assert_eq!(cpu, [2000, 8000, 8000, 8000, 2000]);
+        assert!(!z.node_state(4).ready);
+        // Proxies run where pods run: 1 of 4 schedulable nodes is an m5.large.
+        assert_eq!(
+            z.instance_shares(),
+            vec![
+                ("m5.large", Decimal::new(25, 2)),
+                ("m5.2xlarge", Decimal::new(75, 2))
+            ]
+        );
+        // 8 pods spread over the 4 schedulable nodes.
+        assert_eq!(topo.place(&s, "web").per_node, [2, 2, 2, 2, 0]);
     }
 }

@@ -204,7 +204,8 @@ pub fn option_settings(spec: &OptionSpec) -> BTreeMap<&'static str, String> {
         | OptionKind::Headless
         | OptionKind::ItpLocal
         | OptionKind::TopologyAware
-        | OptionKind::Lattice { .. } => {}
+        | OptionKind::Lattice { .. }
+        | OptionKind::PerService(_) => {}
     }
     m
 }
@@ -409,7 +410,26 @@ impl CapabilityTable {
 
     /// The capabilities of one option: its kind's values with the matching overrides applied.
     /// `None` when the table has no entry for the kind.
+    ///
+    /// A `per-service` option has a capability only if every one of its routings (the default
+    /// and each listed Service's) has it: a requirement such as mTLS or L7 routing must hold for
+    /// every call. Where one lacks it, that routing's value (with its note and source) stands.
     pub fn resolve(&self, spec: &OptionSpec) -> Option<BTreeMap<String, CapabilityValue>> {
+        if let OptionKind::PerService(routes) = &spec.kind {
+            let mut out: BTreeMap<String, CapabilityValue> = BTreeMap::new();
+            for r in routes.all() {
+                for (name, v) in self.resolve(&spec.resolved(r))? {
+                    match out.get_mut(&name) {
+                        None => {
+                            out.insert(name, v);
+                        }
+                        Some(cur) if cur.value && !v.value => *cur = v,
+                        Some(_) => {}
+                    }
+                }
+            }
+            return Some(out);
+        }
         let kc = self.kinds.get(spec.kind.as_str())?;
         let settings = option_settings(spec);
         let mut values = kc.values.clone();

@@ -80,30 +80,47 @@ fn quantity_limits(s: &Scenario) -> Vec<Diagnostic> {
                 Decimal::ONE,
             );
         }
-        match &o.kind {
-            OptionKind::Route53Nlb {
-                dns_queries_per_second,
-                ..
-            } => check(
-                format!("options[{i}].dns_queries_per_second"),
-                *dns_queries_per_second,
-                max,
-            ),
-            OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
-                if let Some(ov) = &mesh.overhead {
-                    check(
-                        format!("options[{i}].overhead.vcpu_per_1000_rps"),
-                        ov.vcpu_per_1000_rps,
-                        max,
-                    );
-                    check(
-                        format!("options[{i}].overhead.memory_mb_per_1000_rps"),
-                        ov.memory_mb_per_1000_rps,
-                        max,
-                    );
-                }
+        // A `per-service` option's values sit in its routings.
+        let kinds: Vec<(String, &OptionKind)> = match &o.kind {
+            OptionKind::PerService(routes) => {
+                std::iter::once(("default".to_string(), &routes.default.kind))
+                    .chain(
+                        routes
+                            .services
+                            .iter()
+                            .map(|(n, r)| (format!("by_service.{n}"), &r.kind)),
+                    )
+                    .map(|(k, kind)| (format!("options[{i}].{k}"), kind))
+                    .collect()
             }
-            _ => {}
+            kind => vec![(format!("options[{i}]"), kind)],
+        };
+        for (p, kind) in kinds {
+            match kind {
+                OptionKind::Route53Nlb {
+                    dns_queries_per_second,
+                    ..
+                } => check(
+                    format!("{p}.dns_queries_per_second"),
+                    *dns_queries_per_second,
+                    max,
+                ),
+                OptionKind::IstioSidecar { mesh } | OptionKind::IstioAmbient { mesh, .. } => {
+                    if let Some(ov) = &mesh.overhead {
+                        check(
+                            format!("{p}.overhead.vcpu_per_1000_rps"),
+                            ov.vcpu_per_1000_rps,
+                            max,
+                        );
+                        check(
+                            format!("{p}.overhead.memory_mb_per_1000_rps"),
+                            ov.memory_mb_per_1000_rps,
+                            max,
+                        );
+                    }
+                }
+                _ => {}
+            }
         }
     }
     d
@@ -369,22 +386,13 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
                 ));
             }
             node_attribute_problems(&mut d, &zp, z);
-            if !table.instances.contains_key(&z.nodes.instance_type) {
-                let known: Vec<&str> = table.instances.keys().map(String::as_str).collect();
-                d.push(
-                    Diagnostic::at(
-                        format!("{zp}.nodes.type"),
-                        format!(
-                            "instance type `{}` is not in the {} price table",
-                            z.nodes.instance_type, table.region
-                        ),
-                    )
-                    .with_hint(format!(
-                        "known: {}; add it with --pricing FILE (instances:)",
-                        known.join(", ")
-                    )),
-                );
-            }
+            crate::validate_ext::more_node_groups(&mut d, &zp, z, table);
+            crate::validate_ext::instance_type_priced(
+                &mut d,
+                format!("{zp}.nodes.type"),
+                &z.nodes.instance_type,
+                table,
+            );
         }
     }
     let mut seen = BTreeSet::new();
@@ -417,7 +425,7 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
             for (zone, k) in list {
                 if let Some(z) = cluster.zones.iter().find(|z| z.name == *zone)
                     && *k > 0
-                    && z.nodes.attributes.unschedulable() >= z.nodes.count
+                    && crate::validate_ext::zone_runs_no_pods(z)
                 {
                     d.push(
                         Diagnostic::at(
@@ -509,6 +517,9 @@ pub fn validate(s: &Scenario, table: &PriceTable) -> Vec<Diagnostic> {
                         );
                     }
                 }
+            }
+            OptionKind::PerService(r) => {
+                crate::validate_ext::per_service_option(&mut d, &p, o, r, s)
             }
             _ => {}
         }

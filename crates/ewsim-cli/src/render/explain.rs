@@ -62,6 +62,10 @@ pub fn explain(report: &Report, option: Option<&str>) -> Result<String, UnknownO
         }
         for e in &o.edges {
             explain_edge(&mut out, report, e);
+            if e.kind != o.kind {
+                // A `per-service` option: say which routing the edge took.
+                let _ = writeln!(out, "    routed as {} (the routing of {})", e.kind, e.to);
+            }
         }
         explain_states(&mut out, report, &o.name);
     }

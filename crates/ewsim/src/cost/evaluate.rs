@@ -70,6 +70,9 @@ pub struct EdgeReport {
     pub load: Arc<EdgeLoad>,
     /// Routing.
     pub route: EdgeRoute,
+    /// The kind that routed, priced and timed this edge: the option's own kind, or for a
+    /// `per-service` option the kind of the called Service's routing.
+    pub kind: &'static str,
 }
 
 /// Evaluates every option of a scenario against a price table (scenario `prices:` applied).
@@ -158,6 +161,7 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<CostReport, InputErr
                     .iter()
                     .zip(routed)
                     .map(|((from, to, load), (_, route))| EdgeReport {
+                        kind: o.kind.for_service(to).as_str(),
                         from: from.clone(),
                         to: to.clone(),
                         load: load.clone(),

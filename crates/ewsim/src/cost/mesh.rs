@@ -139,7 +139,10 @@ fn mesh_compute(
             }
             for (z, share) in shares.iter().enumerate() {
                 if !share.is_zero() {
-                    *rps_by_type.entry(&topo.zones[z].instance_type).or_default() += rps * *share;
+                    // Several node groups: each instance type by its share of the zone's nodes.
+                    for (itype, w) in topo.zones[z].instance_shares() {
+                        *rps_by_type.entry(itype).or_default() += rps * *share * w;
+                    }
                 }
             }
         }

@@ -15,6 +15,7 @@ mod evaluate;
 mod lattice;
 mod load_balancers;
 mod mesh;
+mod per_service;
 mod transfer;
 
 pub use bill::LineItem;
@@ -75,51 +76,30 @@ pub fn price_option(
     option: &OptionSpec,
     edges: &[(&EdgeLoad, EdgeRoute)],
 ) -> Result<OptionCost, PricingError> {
-    let hours = s.billing.hours_per_month;
     let mut bill = bill::Bill::new(table);
     let mut notes: Vec<String> = Vec::new();
     let flows = shared_flows(edges);
-    let volumes = transfer::price_transfer(&mut bill, s, topo, option, edges, &flows, &mut notes)?;
+    let client_leg: Vec<bool> = s
+        .traffic
+        .iter()
+        .map(|e| client_leg_charged(option.kind.for_service(&e.to)))
+        .collect();
+    let volumes =
+        transfer::price_transfer(&mut bill, s, topo, &client_leg, edges, &flows, &mut notes)?;
     match &option.kind {
-        OptionKind::InternalAlb {
-            lb,
-            rules_per_request,
-            mtls,
-        } => load_balancers::price_alb(
+        OptionKind::PerService(routes) => {
+            per_service::price_routings(&mut bill, s, topo, routes, edges, &flows, &mut notes)?
+        }
+        kind => price_kind(
             &mut bill,
             s,
+            topo,
+            kind,
             edges,
-            lb,
-            *rules_per_request,
-            *mtls,
-            &mut notes,
-        )?,
-        OptionKind::InternalNlb { lb } => {
-            load_balancers::price_nlb(&mut bill, s, edges, lb, &mut notes)?
-        }
-        OptionKind::Route53Nlb {
-            lb,
-            hosted_zones,
-            dns_queries_per_second,
-        } => {
-            load_balancers::price_nlb(&mut bill, s, edges, lb, &mut notes)?;
-            dns::price_route53(&mut bill, *hosted_zones, *dns_queries_per_second, hours)?;
-        }
-        OptionKind::Lattice { services } => lattice::price_lattice(
-            &mut bill,
-            s,
-            edges,
-            *services,
+            &flows,
             volumes.delivered_gb,
             &mut notes,
         )?,
-        OptionKind::IstioSidecar { mesh } => {
-            mesh::price_sidecar(&mut bill, topo, mesh, edges, &flows, hours)?
-        }
-        OptionKind::IstioAmbient { mesh, waypoint } => {
-            mesh::price_ambient(&mut bill, topo, mesh, *waypoint, edges, &flows, hours)?
-        }
-        _ => {}
     }
     let line_items = bill.into_line_items();
     let total = line_items.iter().map(|i| i.cost).sum();
@@ -139,6 +119,69 @@ pub fn price_option(
         dropped_share,
         notes,
     })
+}
+
+/// Whether the client -> load balancer leg of calls routed by `kind` is charged inter-AZ
+/// transfer (a load balancer's `client_leg_charged`; always for kinds without one).
+fn client_leg_charged(kind: &OptionKind) -> bool {
+    match kind {
+        OptionKind::InternalAlb { lb, .. }
+        | OptionKind::InternalNlb { lb }
+        | OptionKind::Route53Nlb { lb, .. } => lb.client_leg_charged,
+        _ => true,
+    }
+}
+
+/// The charges of one kind beyond transfer (load balancers, Lattice, mesh proxies, DNS) over the
+/// edges it carries: `edges[i]` and `flows[i]` belong to `s.traffic[i]`, `delivered_gb` is what
+/// those edges deliver.
+#[allow(clippy::too_many_arguments)] // the pricing context, passed flat as the rules take it
+fn price_kind(
+    bill: &mut bill::Bill,
+    s: &Scenario,
+    topo: &Topology,
+    kind: &OptionKind,
+    edges: &[(&EdgeLoad, EdgeRoute)],
+    flows: &[Rc<HopFlows>],
+    delivered_gb: Decimal,
+    notes: &mut Vec<String>,
+) -> Result<(), PricingError> {
+    let hours = s.billing.hours_per_month;
+    match kind {
+        OptionKind::InternalAlb {
+            lb,
+            rules_per_request,
+            mtls,
+        } => load_balancers::price_alb(bill, s, edges, lb, *rules_per_request, *mtls, notes)?,
+        OptionKind::InternalNlb { lb } => load_balancers::price_nlb(bill, s, edges, lb, notes)?,
+        OptionKind::Route53Nlb {
+            lb,
+            hosted_zones,
+            dns_queries_per_second,
+        } => {
+            load_balancers::price_nlb(bill, s, edges, lb, notes)?;
+            dns::price_route53(bill, *hosted_zones, *dns_queries_per_second, hours)?;
+        }
+        OptionKind::Lattice { services } => {
+            lattice::price_lattice(bill, s, edges, *services, delivered_gb, notes)?
+        }
+        OptionKind::IstioSidecar { mesh } => {
+            mesh::price_sidecar(bill, topo, mesh, edges, flows, hours)?
+        }
+        OptionKind::IstioAmbient { mesh, waypoint } => {
+            mesh::price_ambient(bill, topo, mesh, *waypoint, edges, flows, hours)?
+        }
+        OptionKind::PerService(routes) => {
+            per_service::price_routings(bill, s, topo, routes, edges, flows, notes)?
+        }
+        OptionKind::ClusterIp
+        | OptionKind::Headless
+        | OptionKind::ItpLocal
+        | OptionKind::TopologyAware
+        | OptionKind::PreferClose
+        | OptionKind::CiliumClusterMesh { .. } => {}
+    }
+    Ok(())
 }
 
 /// The built-in us-east-1 table, the region AWS's worked pricing examples are stated in (the

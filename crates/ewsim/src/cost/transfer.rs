@@ -10,7 +10,7 @@ use super::bill::Bill;
 use crate::placement::Topology;
 use crate::pricing::{PriceKey, PricingError};
 use crate::routing::{EdgeRoute, HopFlows, HopKind};
-use crate::scenario::{OptionKind, OptionSpec, Scenario, VpcConnectivity};
+use crate::scenario::{Scenario, VpcConnectivity};
 use crate::traffic::EdgeLoad;
 use rust_decimal::Decimal;
 use std::rc::Rc;
@@ -66,11 +66,12 @@ impl Transfer {
         topo: &Topology,
         edges: &[(&EdgeLoad, EdgeRoute)],
         flows: &[Rc<HopFlows>],
-        client_leg_charged: bool,
+        client_leg_charged: &[bool],
     ) -> Self {
         let mut t = Transfer::default();
         let v = &mut t.volumes;
-        for ((load, route), flows) in edges.iter().zip(flows) {
+        for (i, ((load, route), flows)) in edges.iter().zip(flows).enumerate() {
+            let client_leg_charged = client_leg_charged.get(i).copied().unwrap_or(true);
             for n in &route.notes {
                 if !t.route_notes.contains(n) {
                     t.route_notes.insert(n.clone());
@@ -125,20 +126,14 @@ pub(super) fn price_transfer(
     bill: &mut Bill,
     s: &Scenario,
     topo: &Topology,
-    option: &OptionSpec,
+    client_leg_charged: &[bool],
     edges: &[(&EdgeLoad, EdgeRoute)],
     flows: &[Rc<HopFlows>],
     notes: &mut Vec<String>,
 ) -> Result<Volumes, PricingError> {
     let hours = s.billing.hours_per_month;
     let sides = s.billing.inter_az.sides();
-    let client_leg_charged = match &option.kind {
-        OptionKind::InternalAlb { lb, .. }
-        | OptionKind::InternalNlb { lb }
-        | OptionKind::Route53Nlb { lb, .. } => lb.client_leg_charged,
-        _ => true,
-    };
-    if !client_leg_charged {
+    if client_leg_charged.contains(&false) {
         notes.push(
             "client->load balancer inter-AZ transfer not charged (client_leg_charged: false)"
                 .into(),

@@ -336,6 +336,10 @@ pub(super) fn parse_partial_with(
         region: raw.region.value.clone(),
         billing,
         prices,
+        pricing_file: raw.pricing.as_ref().map(|v| {
+            c.map.record("pricing", &v.referenced);
+            v.value.clone()
+        }),
         clusters,
         vpc_connectivity,
         services,
@@ -421,37 +425,81 @@ pub(super) fn convert_zones(c: &mut Conv, path: &str, raw: &[Spanned<RawZone>]) 
         };
         let np = format!("{p}.nodes");
         c.map.record(&np, &n.referenced);
-        let Some(count) = c.count(&format!("{np}.count"), &n.value.count) else {
-            continue;
+        let groups: Vec<(String, &RawNodes)> = match &n.value {
+            RawNodeGroups::One(g) => vec![(np.clone(), &**g)],
+            RawNodeGroups::Many(list) => list
+                .iter()
+                .enumerate()
+                .map(|(k, g)| {
+                    let gp = format!("{np}[{k}]");
+                    c.map.record(&gp, &g.referenced);
+                    (gp, &g.value)
+                })
+                .collect(),
         };
-        if count == 0 {
+        if groups.is_empty() {
             c.err(
-                &format!("{np}.count"),
-                &n.value.count.referenced,
-                format!("zone `{}` has no nodes (count 0)", z.value.name.value),
+                &np,
+                &n.referenced,
+                format!("zone `{}` has no nodes (empty list)", z.value.name.value),
             );
             continue;
         }
-        c.map
-            .record(&format!("{np}.type"), &n.value.instance_type.referenced);
-        let cpu = n
-            .value
-            .cpu
-            .as_ref()
-            .and_then(|v| c.quantity(&format!("{np}.cpu"), v, Quantity::Cpu));
-        let attributes = node_attributes(c, &np, &n.value);
+        if let RawNodeGroups::Many(list) = &n.value
+            && let Some(first) = list.first()
+        {
+            // The first group also answers to the single-group paths (`zones[0].nodes.type`).
+            c.map
+                .record(&format!("{np}.type"), &first.value.instance_type.referenced);
+            c.map
+                .record(&format!("{np}.count"), &first.value.count.referenced);
+        }
+        let mut converted = Vec::new();
+        for (gp, g) in &groups {
+            if let Some(group) = node_group(c, gp, g, &z.value.name.value) {
+                converted.push(group);
+            }
+        }
+        if converted.len() != groups.len() {
+            continue;
+        }
         c.keep(path, i);
-        zones.push(Zone {
-            name: z.value.name.value.clone(),
-            nodes: NodeGroup {
-                count,
-                instance_type: n.value.instance_type.value.clone(),
-                allocatable_cpu: cpu,
-                attributes,
-            },
-        });
+        let mut converted = converted.into_iter();
+        if let Some(nodes) = converted.next() {
+            zones.push(Zone {
+                name: z.value.name.value.clone(),
+                nodes,
+                more_nodes: converted.collect(),
+            });
+        }
     }
     zones
+}
+
+/// One node group of a zone at `np` (`zones[0].nodes` or `zones[0].nodes[1]`).
+fn node_group(c: &mut Conv, np: &str, n: &RawNodes, zone: &str) -> Option<NodeGroup> {
+    let count = c.count(&format!("{np}.count"), &n.count)?;
+    if count == 0 {
+        c.err(
+            &format!("{np}.count"),
+            &n.count.referenced,
+            format!("zone `{zone}` has no nodes (count 0)"),
+        );
+        return None;
+    }
+    c.map
+        .record(&format!("{np}.type"), &n.instance_type.referenced);
+    let cpu = n
+        .cpu
+        .as_ref()
+        .and_then(|v| c.quantity(&format!("{np}.cpu"), v, Quantity::Cpu));
+    let attributes = node_attributes(c, np, n);
+    Some(NodeGroup {
+        count,
+        instance_type: n.instance_type.value.clone(),
+        allocatable_cpu: cpu,
+        attributes,
+    })
 }
 
 /// Top-level `states:` (replica overrides for parts of the month).

@@ -9,6 +9,7 @@
 mod convert;
 pub(crate) mod options;
 mod partial;
+mod per_service;
 mod raw;
 mod settings;
 pub mod source_map;

@@ -10,7 +10,41 @@ use serde_saphyr::Spanned;
 pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> Option<OptionSpec> {
     c.map.record(p, &o.referenced);
     let o = &o.value;
-    c.map.record(&format!("{p}.name"), &o.name.referenced);
+    let name = match &o.name {
+        Some(n) => {
+            c.map.record(&format!("{p}.name"), &n.referenced);
+            n.value.clone()
+        }
+        None => {
+            c.err(p, &o.kind.referenced, "missing field `name`");
+            return None;
+        }
+    };
+    let assume = match &o.assume_cross_az_share {
+        Some(v) => Some(c.quantity(&format!("{p}.assume_cross_az_share"), v, Quantity::Share)?),
+        None => None,
+    };
+    let (kind, traffic_distribution) = if o.kind.value == crate::scenario::kinds::PER_SERVICE.name {
+        (super::per_service::convert_per_service(c, p, o)?, None)
+    } else {
+        convert_kind(c, p, o)?
+    };
+    Some(OptionSpec {
+        name,
+        description: o.description.clone(),
+        kind,
+        assume_cross_az_share: assume,
+        traffic_distribution,
+    })
+}
+
+/// The kind of an option entry (or of a `per-service` routing) with its settings and
+/// `traffic_distribution`; `None` after reporting a problem.
+pub(super) fn convert_kind(
+    c: &mut Conv,
+    p: &str,
+    o: &RawOption,
+) -> Option<(OptionKind, Option<crate::topology::TrafficDistribution>)> {
     let kind = o.kind.value.as_str();
     if !crate::scenario::kinds::is_kind(kind) {
         c.err(
@@ -18,52 +52,13 @@ pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> O
             &o.kind.referenced,
             format!(
                 "unknown option kind `{kind}`; expected one of: {}",
-                crate::scenario::kinds::names().join(", ")
+                crate::scenario::kinds::option_kind_names().join(", ")
             ),
         );
         return None;
     }
-    let present: [(&str, Option<serde_saphyr::Location>); 16] = [
-        ("count", o.count.as_ref().map(|v| v.referenced)),
-        ("target_type", o.target_type.as_ref().map(|v| v.referenced)),
-        ("cross_zone", o.cross_zone.as_ref().map(|v| v.referenced)),
-        (
-            "external_traffic_policy",
-            o.external_traffic_policy.as_ref().map(|v| v.referenced),
-        ),
-        (
-            "client_leg_charged",
-            o.client_leg_charged.as_ref().map(|v| v.referenced),
-        ),
-        (
-            "client_zone_affinity",
-            o.client_zone_affinity.as_ref().map(|v| v.referenced),
-        ),
-        (
-            "rules_per_request",
-            o.rules_per_request.as_ref().map(|v| v.referenced),
-        ),
-        ("mtls", o.mtls.as_ref().map(|v| v.referenced)),
-        ("services", o.services.as_ref().map(|v| v.referenced)),
-        ("locality_lb", o.locality_lb.as_ref().map(|v| v.referenced)),
-        (
-            "outlier_detection",
-            o.outlier_detection.as_ref().map(|v| v.referenced),
-        ),
-        ("overhead", o.overhead.as_ref().map(|v| v.referenced)),
-        ("waypoint", o.waypoint.as_ref().map(|v| v.referenced)),
-        ("affinity", o.affinity.as_ref().map(|v| v.referenced)),
-        (
-            "hosted_zones",
-            o.hosted_zones.as_ref().map(|v| v.referenced),
-        ),
-        (
-            "dns_queries_per_second",
-            o.dns_queries_per_second.as_ref().map(|v| v.referenced),
-        ),
-    ];
-    let mut ok = true;
-    for (name, loc) in present {
+    let mut ok = super::per_service::no_routings(c, p, kind, o);
+    for (name, loc) in present_settings(o) {
         let Some(loc) = loc else { continue };
         let kinds = crate::scenario::kinds::setting(name).map_or(&[][..], |s| s.kinds);
         if !kinds.contains(&kind) {
@@ -80,10 +75,6 @@ pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> O
     }
     let (traffic_distribution, td_ok) = option_traffic_distribution(c, p, kind, o);
     ok &= td_ok;
-    let assume = match &o.assume_cross_az_share {
-        Some(v) => Some(c.quantity(&format!("{p}.assume_cross_az_share"), v, Quantity::Share)?),
-        None => None,
-    };
     let is_nlb = kind != "internal-alb";
     let lb = |c: &mut Conv| -> Option<LoadBalancerSettings> {
         let count = match &o.count {
@@ -218,13 +209,52 @@ pub(super) fn convert_option(c: &mut Conv, p: &str, o: &Spanned<RawOption>) -> O
             },
         },
     };
-    ok.then(|| OptionSpec {
-        name: o.name.value.clone(),
-        description: o.description.clone(),
-        kind,
-        assume_cross_az_share: assume,
-        traffic_distribution,
-    })
+    ok.then_some((kind, traffic_distribution))
+}
+
+/// Every kind-specific setting the entry writes, with its position.
+pub(super) fn present_settings(
+    o: &RawOption,
+) -> [(&'static str, Option<serde_saphyr::Location>); 16] {
+    [
+        ("count", o.count.as_ref().map(|v| v.referenced)),
+        ("target_type", o.target_type.as_ref().map(|v| v.referenced)),
+        ("cross_zone", o.cross_zone.as_ref().map(|v| v.referenced)),
+        (
+            "external_traffic_policy",
+            o.external_traffic_policy.as_ref().map(|v| v.referenced),
+        ),
+        (
+            "client_leg_charged",
+            o.client_leg_charged.as_ref().map(|v| v.referenced),
+        ),
+        (
+            "client_zone_affinity",
+            o.client_zone_affinity.as_ref().map(|v| v.referenced),
+        ),
+        (
+            "rules_per_request",
+            o.rules_per_request.as_ref().map(|v| v.referenced),
+        ),
+        ("mtls", o.mtls.as_ref().map(|v| v.referenced)),
+        ("services", o.services.as_ref().map(|v| v.referenced)),
+        ("locality_lb", o.locality_lb.as_ref().map(|v| v.referenced)),
+        (
+            "outlier_detection",
+            o.outlier_detection.as_ref().map(|v| v.referenced),
+        ),
+        ("overhead", o.overhead.as_ref().map(|v| v.referenced)),
+        ("waypoint", o.waypoint.as_ref().map(|v| v.referenced)),
+        ("affinity", o.affinity.as_ref().map(|v| v.referenced)),
+        (
+            "hosted_zones",
+            o.hosted_zones.as_ref().map(|v| v.referenced),
+        ),
+        (
+            "dns_queries_per_second",
+            o.dns_queries_per_second.as_ref().map(|v| v.referenced),
+        ),
+    ]
 }
 
 /// The option's `traffic_distribution:` (kinds `prefer-close`, default `PreferClose`, and

@@ -61,11 +61,17 @@ pub(super) fn stand_in_failed_entries(
             instance_type: z
                 .nodes
                 .as_ref()
-                .map(|n| n.value.instance_type.value.clone())
+                .and_then(|n| match &n.value {
+                    RawNodeGroups::One(g) => Some(g.instance_type.value.clone()),
+                    RawNodeGroups::Many(list) => {
+                        list.first().map(|g| g.value.instance_type.value.clone())
+                    }
+                })
                 .unwrap_or_default(),
             allocatable_cpu: None,
             attributes: NodeAttributes::default(),
         },
+        more_nodes: Vec::new(),
     };
     match (&raw.zones, &raw.clusters, s.clusters.first_mut()) {
         (Some(z), None, Some(cl)) => fill("zones", &z.value, &mut cl.zones, kept, &mut out, zone),
@@ -131,7 +137,7 @@ pub(super) fn stand_in_failed_entries(
         kept,
         &mut out,
         |r| OptionSpec {
-            name: r.name.value.clone(),
+            name: r.name.as_ref().map(|n| n.value.clone()).unwrap_or_default(),
             description: None,
             kind: OptionKind::ClusterIp,
             assume_cross_az_share: None,

@@ -60,6 +60,8 @@ pub(super) struct RawScenario {
     #[serde(default)]
     pub(super) prices: BTreeMap<String, Spanned<Text>>,
     #[serde(default)]
+    pub(super) pricing: Option<Spanned<String>>,
+    #[serde(default)]
     pub(super) zones: Option<Spanned<Vec<Spanned<RawZone>>>>,
     #[serde(default)]
     pub(super) clusters: Option<Spanned<Vec<Spanned<RawCluster>>>>,
@@ -175,7 +177,33 @@ pub(super) struct RawCluster {
 pub(super) struct RawZone {
     pub(super) name: Spanned<String>,
     #[serde(default)]
-    pub(super) nodes: Option<Spanned<RawNodes>>,
+    pub(super) nodes: Option<Spanned<RawNodeGroups>>,
+}
+
+/// A zone's `nodes:`: one node group as a mapping, or a list of node groups.
+pub(super) enum RawNodeGroups {
+    One(Box<RawNodes>),
+    Many(Vec<Spanned<RawNodes>>),
+}
+
+impl<'de> Deserialize<'de> for RawNodeGroups {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawNodeGroups;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a node group (count, type, ...) or a list of node groups")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, m: A) -> Result<RawNodeGroups, A::Error> {
+                RawNodes::deserialize(de::value::MapAccessDeserializer::new(m))
+                    .map(|g| RawNodeGroups::One(Box::new(g)))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, s: A) -> Result<RawNodeGroups, A::Error> {
+                Vec::deserialize(de::value::SeqAccessDeserializer::new(s)).map(RawNodeGroups::Many)
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 #[derive(Deserialize)]
@@ -243,7 +271,9 @@ pub(super) struct RawOverhead {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawOption {
-    pub(super) name: Spanned<String>,
+    /// Required on `options:` entries, absent on the routings of a `per-service` option.
+    #[serde(default)]
+    pub(super) name: Option<Spanned<String>>,
     pub(super) kind: Spanned<String>,
     #[serde(default)]
     pub(super) description: Option<String>,
@@ -283,4 +313,10 @@ pub(super) struct RawOption {
     pub(super) dns_queries_per_second: Option<Spanned<Text>>,
     #[serde(default)]
     pub(super) traffic_distribution: Option<Spanned<String>>,
+    /// `per-service`: the routing of each named called Service.
+    #[serde(default)]
+    pub(super) by_service: Option<Spanned<BTreeMap<String, Spanned<RawOption>>>>,
+    /// `per-service`: the routing of every other called Service.
+    #[serde(default)]
+    pub(super) default: Option<Box<Spanned<RawOption>>>,
 }

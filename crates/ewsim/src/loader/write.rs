@@ -43,7 +43,14 @@ fn replicas(r: &Replicas) -> String {
 }
 
 fn zone(z: &Zone) -> String {
-    let n = &z.nodes;
+    if z.more_nodes.is_empty() {
+        return format!("{{name: {}, nodes: {}}}", q(&z.name), node_group(&z.nodes));
+    }
+    let groups: Vec<String> = z.groups().map(node_group).collect();
+    format!("{{name: {}, nodes: [{}]}}", q(&z.name), groups.join(", "))
+}
+
+fn node_group(n: &NodeGroup) -> String {
     let mut nodes = vec![
         format!("count: {}", n.count),
         format!("type: {}", q(&n.instance_type)),
@@ -59,7 +66,7 @@ fn zone(z: &Zone) -> String {
             nodes.push(format!("{k}: {v}"));
         }
     }
-    format!("{{name: {}, nodes: {}}}", q(&z.name), flow(&nodes))
+    flow(&nodes)
 }
 
 fn lb_settings(parts: &mut Vec<String>, lb: &LoadBalancerSettings, nlb: bool) {
@@ -108,28 +115,64 @@ fn option(o: &OptionSpec) -> String {
         "assume_cross_az_share",
         o.assume_cross_az_share.map(d),
     );
+    kind_settings(&mut p, &o.kind, o.traffic_distribution);
+    flow(&p)
+}
+
+/// A `per-service` option in block style (one line per Service's routing).
+fn per_service_option(o: &OptionSpec, routes: &PerServiceRouting) -> String {
+    let mut out = format!("  - name: {}\n    kind: {}\n", q(&o.name), o.kind.as_str());
+    if let Some(desc) = &o.description {
+        let _ = writeln!(out, "    description: {}", q(desc));
+    }
+    if let Some(a) = o.assume_cross_az_share {
+        let _ = writeln!(out, "    assume_cross_az_share: {}", d(a));
+    }
+    let _ = writeln!(out, "    default: {}", routing(&routes.default));
+    if !routes.services.is_empty() {
+        let _ = writeln!(out, "    by_service:");
+        for (name, r) in &routes.services {
+            let _ = writeln!(out, "      {}: {}", q(name), routing(r));
+        }
+    }
+    out
+}
+
+/// One Service's routing of a `per-service` option: its kind and settings.
+fn routing(r: &ServiceRouting) -> String {
+    let mut p = vec![format!("kind: {}", r.kind.as_str())];
+    kind_settings(&mut p, &r.kind, r.traffic_distribution);
+    flow(&p)
+}
+
+/// A kind's `traffic_distribution` and settings.
+fn kind_settings(
+    p: &mut Vec<String>,
+    kind: &OptionKind,
+    traffic_distribution: Option<crate::topology::TrafficDistribution>,
+) {
     push_opt(
-        &mut p,
+        p,
         "traffic_distribution",
-        o.traffic_distribution.map(|t| t.as_str().to_owned()),
+        traffic_distribution.map(|t| t.as_str().to_owned()),
     );
-    match &o.kind {
+    match kind {
         OptionKind::InternalAlb {
             lb,
             rules_per_request,
             mtls,
         } => {
-            lb_settings(&mut p, lb, false);
+            lb_settings(p, lb, false);
             p.push(format!("rules_per_request: {rules_per_request}"));
             p.push(format!("mtls: {mtls}"));
         }
-        OptionKind::InternalNlb { lb } => lb_settings(&mut p, lb, true),
+        OptionKind::InternalNlb { lb } => lb_settings(p, lb, true),
         OptionKind::Route53Nlb {
             lb,
             hosted_zones,
             dns_queries_per_second,
         } => {
-            lb_settings(&mut p, lb, true);
+            lb_settings(p, lb, true);
             p.push(format!("hosted_zones: {hosted_zones}"));
             p.push(format!(
                 "dns_queries_per_second: {}",
@@ -137,11 +180,11 @@ fn option(o: &OptionSpec) -> String {
             ));
         }
         OptionKind::Lattice { services } => {
-            push_opt(&mut p, "services", services.map(|n| n.to_string()))
+            push_opt(p, "services", services.map(|n| n.to_string()))
         }
-        OptionKind::IstioSidecar { mesh } => mesh_settings(&mut p, mesh),
+        OptionKind::IstioSidecar { mesh } => mesh_settings(p, mesh),
         OptionKind::IstioAmbient { mesh, waypoint } => {
-            mesh_settings(&mut p, mesh);
+            mesh_settings(p, mesh);
             p.push(format!("waypoint: {waypoint}"));
         }
         OptionKind::CiliumClusterMesh { affinity } => p.push(format!(
@@ -154,7 +197,6 @@ fn option(o: &OptionSpec) -> String {
         )),
         _ => {}
     }
-    flow(&p)
 }
 
 fn edge(e: &TrafficEdge) -> String {
@@ -271,6 +313,9 @@ pub fn scenario_yaml(s: &Scenario) -> Result<String, InputError> {
         b.capacity_units.as_str(),
         b.gigabyte.as_str()
     );
+    if let Some(file) = &s.pricing_file {
+        let _ = writeln!(out, "pricing: {}", q(file));
+    }
     if !s.prices.is_empty() {
         let _ = writeln!(out, "prices:");
         for (k, v) in &s.prices {
@@ -312,6 +357,10 @@ pub fn scenario_yaml(s: &Scenario) -> Result<String, InputError> {
     }
     let _ = writeln!(out, "options:");
     for o in &s.options {
+        if let OptionKind::PerService(routes) = &o.kind {
+            out.push_str(&per_service_option(o, routes));
+            continue;
+        }
         let _ = writeln!(out, "  - {}", option(o));
     }
     if !s.states.is_empty() {

@@ -203,7 +203,6 @@ impl Shapes {
         };
         let placements = crate::placement::Placements::new(&report.topology, s);
         for (o, opt) in s.options.iter().zip(&report.options) {
-            let class = Class::of(&o.kind);
             let weights = edge_weights(&opt.edges);
             let total: f64 = weights.iter().sum();
             let mut parts: Vec<(usize, f64)> = Vec::new();
@@ -211,6 +210,8 @@ impl Shapes {
             let mut per_edge_parts = Vec::new();
             let mut routes: HashMap<(usize, usize), Vec<(RelPath, f64)>> = HashMap::new();
             for (e, w) in opt.edges.iter().zip(&weights) {
+                // A `per-service` option times each call by the routing of the Service it calls.
+                let class = Class::of(o.kind.for_service(&e.to));
                 let paths = match e.route.shared_key() {
                     Some(k) => routes
                         .entry(k)

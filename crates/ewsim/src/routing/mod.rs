@@ -281,7 +281,13 @@ impl EdgeRoute {
 pub struct Router<'a> {
     topo: &'a Topology,
     placements: &'a Placements,
-    option: &'a OptionSpec,
+    option: std::borrow::Cow<'a, OptionSpec>,
+    /// For a `per-service` option: one router per routing (default first), made on first use;
+    /// every edge goes to the router of the Service it calls.
+    per_service: Option<(
+        &'a crate::scenario::PerServiceRouting,
+        Vec<Option<Router<'a>>>,
+    )>,
     cluster_names: Vec<String>,
     servers: std::collections::HashMap<PlacementId, std::rc::Rc<UpstreamServer>>,
     routes: std::collections::HashMap<(PlacementId, PlacementId), EdgeRoute>,
@@ -297,10 +303,20 @@ impl<'a> Router<'a> {
         placements: &'a Placements,
         option: &'a OptionSpec,
     ) -> Self {
+        let per_service = match &option.kind {
+            OptionKind::PerService(r) => Some((
+                r,
+                std::iter::repeat_with(|| None)
+                    .take(r.services.len() + 1)
+                    .collect(),
+            )),
+            _ => None,
+        };
         Self {
             topo,
             placements,
-            option,
+            option: std::borrow::Cow::Borrowed(option),
+            per_service,
             cluster_names: s.clusters.iter().map(|c| c.name.clone()).collect(),
             servers: std::collections::HashMap::new(),
             routes: std::collections::HashMap::new(),
@@ -313,6 +329,24 @@ impl<'a> Router<'a> {
     /// service's placements, not on their names, so edges between services placed alike share
     /// one computation.
     pub fn route(&mut self, edge: &TrafficEdge) -> EdgeRoute {
+        if let Some((routes, subs)) = &mut self.per_service {
+            let i = routes.index_of(&edge.to);
+            let (topo, placements) = (self.topo, self.placements);
+            let option = &self.option;
+            let cluster_names = &self.cluster_names;
+            let sub = subs[i].get_or_insert_with(|| Router {
+                topo,
+                placements,
+                option: std::borrow::Cow::Owned(option.resolved(routes.at(i))),
+                per_service: None,
+                cluster_names: cluster_names.clone(),
+                servers: std::collections::HashMap::new(),
+                routes: std::collections::HashMap::new(),
+                nodes: None,
+                interner: Interner::default(),
+            });
+            return sub.route(edge);
+        }
         let key = (self.placements.id(&edge.from), self.placements.id(&edge.to));
         let mut route = match self.routes.get(&key) {
             Some(r) => r.clone(),
@@ -340,7 +374,7 @@ impl<'a> Router<'a> {
             | OptionKind::ItpLocal
             | OptionKind::TopologyAware
             | OptionKind::PreferClose => {
-                let (topo, placements, option) = (self.topo, self.placements, self.option);
+                let (topo, placements, option) = (self.topo, self.placements, &*self.option);
                 let nodes = self
                     .nodes
                     .get_or_insert_with(|| cluster_nodes(topo, &self.cluster_names));
@@ -364,7 +398,7 @@ impl<'a> Router<'a> {
             self.topo,
             self.placements,
             &self.cluster_names,
-            self.option,
+            &self.option,
             edge,
             server.as_deref(),
             &mut self.interner,
@@ -535,6 +569,20 @@ fn option_stages(
         OptionKind::InternalAlb { lb, .. } => (ctx.load_balancer(lb, true, lb_cluster, notes), 0),
         OptionKind::InternalNlb { lb } | OptionKind::Route53Nlb { lb, .. } => {
             (ctx.load_balancer(lb, false, lb_cluster, notes), 0)
+        }
+        // Routers send every edge of a per-service option to its Service's routing; routed
+        // directly, an edge takes the routing of the Service it calls.
+        OptionKind::PerService(_) => {
+            let resolved = option.for_service(&edge.to);
+            return option_stages(
+                ctx,
+                cluster_names,
+                &resolved,
+                edge,
+                server,
+                lb_cluster,
+                notes,
+            );
         }
     };
     (stages, charged_stage, hints)

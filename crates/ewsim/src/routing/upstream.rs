@@ -46,7 +46,7 @@ pub(super) struct ClusterNodes {
 /// The nodes of every cluster ([`ClusterNodes`]).
 ///
 /// Nodes are `<cluster>/<zone>/node-<i>` with the zone name as zone label and
-/// [`Topology::node_cpu_milli`] allocatable CPU; the scenario's node attributes
+/// [`Topology::node_cpu`] allocatable CPU (per node group); the scenario's node attributes
 /// ([`crate::placement::ZoneSlot::node_state`]) make some unlabeled, not Ready or control plane.
 pub(super) fn cluster_nodes(topo: &Topology, cluster_names: &[String]) -> Vec<ClusterNodes> {
     let mut clusters: Vec<usize> = topo.zones.iter().map(|z| z.cluster).collect();
@@ -64,7 +64,7 @@ pub(super) fn cluster_nodes(topo: &Topology, cluster_names: &[String]) -> Vec<Cl
                     let mut node = Node::new(
                         format!("{cname}/{}/node-{i}", slot.name),
                         state.labeled.then_some(slot.name.as_str()),
-                        topo.node_cpu_milli(z),
+                        topo.node_cpu(z, i),
                     );
                     node.ready = state.ready;
                     node.control_plane = state.control_plane;

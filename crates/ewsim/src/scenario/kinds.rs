@@ -202,6 +202,25 @@ pub const SETTINGS: &[Setting] = &[
     },
 ];
 
+/// The composite kind: each called Service routed by its own kind (`by_service:`, a map from
+/// Service name to a kind and its settings) and the rest by `default:` (ClusterIP when not
+/// written). It takes none of [`SETTINGS`]; its routings do. Not in [`KINDS`], which lists the
+/// ways one Service can be connected (what `calc`, `recommend` and the capability table cover).
+pub const PER_SERVICE: Kind = Kind {
+    name: "per-service",
+    doc: "Each called Service routed by its own kind and settings (`by_service:`), the others by `default:` (ClusterIP unless written); cost and latency per edge follow the called Service's routing.",
+};
+
+/// The keys only a `per-service` option takes.
+pub const PER_SERVICE_KEYS: [&str; 2] = ["by_service", "default"];
+
+/// Every spelling an option's `kind:` accepts: [`KINDS`] then [`PER_SERVICE`].
+pub fn option_kind_names() -> Vec<&'static str> {
+    let mut v = names();
+    v.push(PER_SERVICE.name);
+    v
+}
+
 /// Every kind's spelling, in table order.
 pub fn names() -> Vec<&'static str> {
     KINDS.iter().map(|k| k.name).collect()
@@ -255,6 +274,11 @@ mod tests {
         ];
         let spelled: Vec<&str> = model.iter().map(OptionKind::as_str).collect();
         assert_eq!(spelled, names());
+        let per_service = OptionKind::PerService(crate::scenario::PerServiceRouting {
+            default: Box::new(crate::scenario::ServiceRouting::new(OptionKind::ClusterIp)),
+            services: Vec::new(),
+        });
+        assert_eq!(per_service.as_str(), PER_SERVICE.name);
         // Every setting names only known kinds.
         for s in SETTINGS {
             assert!(s.kinds.iter().all(|k| is_kind(k)), "{}", s.name);

@@ -4,6 +4,9 @@
 //! same types and remembers where each value came from so that problems point at file:line:column.
 
 pub mod kinds;
+mod per_service;
+
+pub use per_service::{PerServiceRouting, ServiceRouting};
 
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -21,6 +24,10 @@ pub struct Scenario {
     pub billing: Billing,
     /// Price overrides by price-table key (e.g. `alb_hour`), applied on top of the region's table.
     pub prices: BTreeMap<String, Decimal>,
+    /// `pricing:`, a price table or price override file named by the scenario, as written (a path
+    /// relative to the scenario file); the binary resolves and loads it, a command-line price
+    /// file wins over it. The library itself never reads it.
+    pub pricing_file: Option<String>,
     /// Clusters with their zones and nodes. A scenario with top-level `zones:` has one cluster.
     pub clusters: Vec<Cluster>,
     /// How VPCs of different clusters are connected (only used with more than one VPC).
@@ -210,8 +217,23 @@ pub struct Cluster {
 pub struct Zone {
     /// Zone name, e.g. `us-east-1a`. Clusters in one region share zone names.
     pub name: String,
-    /// Worker nodes in this zone.
+    /// Worker nodes in this zone: the first (often the only) node group.
     pub nodes: NodeGroup,
+    /// Further node groups of the zone (`nodes:` written as a list), each with its own count,
+    /// instance type, CPU and attributes; empty for the single-mapping form.
+    pub more_nodes: Vec<NodeGroup>,
+}
+
+impl Zone {
+    /// Every node group of the zone, the first one first.
+    pub fn groups(&self) -> impl Iterator<Item = &NodeGroup> {
+        std::iter::once(&self.nodes).chain(&self.more_nodes)
+    }
+
+    /// Nodes of every group.
+    pub fn node_count(&self) -> u64 {
+        self.groups().map(|g| u64::from(g.count)).sum()
+    }
 }
 
 /// Identical worker nodes in one zone.
@@ -455,6 +477,9 @@ pub enum OptionKind {
         /// DNS queries per second reaching Route 53 (after client caching).
         dns_queries_per_second: Decimal,
     },
+    /// Each called Service connected its own way (as real clusters mix them): every edge is
+    /// routed, priced and timed by the routing of the Service it calls.
+    PerService(PerServiceRouting),
 }
 
 impl OptionKind {
@@ -473,6 +498,7 @@ impl OptionKind {
             OptionKind::IstioAmbient { .. } => "istio-ambient",
             OptionKind::CiliumClusterMesh { .. } => "cilium-clustermesh",
             OptionKind::Route53Nlb { .. } => "route53-nlb",
+            OptionKind::PerService(_) => "per-service",
         }
     }
 }
@@ -595,6 +621,7 @@ impl Scenario {
             region: region.into(),
             billing: Billing::default(),
             prices: BTreeMap::new(),
+            pricing_file: None,
             clusters: vec![Cluster {
                 name: "default".into(),
                 vpc: "default".into(),
@@ -653,6 +680,7 @@ impl Zone {
                 allocatable_cpu: None,
                 attributes: NodeAttributes::default(),
             },
+            more_nodes: Vec::new(),
         }
     }
 }

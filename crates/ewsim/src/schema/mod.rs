@@ -142,6 +142,7 @@ pub fn scenario_schema() -> Value {
             ],
         }),
     );
+    defs.insert("routing".into(), options::routing_schema());
     let mut root = Map::new();
     for (def, obj) in objects() {
         match def {

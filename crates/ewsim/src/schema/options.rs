@@ -3,7 +3,9 @@
 //! rejects them), and the mesh proxy `overhead`.
 
 use super::{Obj, boolean, one_of_strings, quantity, reference, string};
-use crate::scenario::kinds::{SETTINGS, Values, names, setting};
+use crate::scenario::kinds::{
+    PER_SERVICE, PER_SERVICE_KEYS, SETTINGS, Values, names, option_kind_names, setting,
+};
 use serde_json::{Map, Value, json};
 
 pub(super) fn overhead_obj() -> Obj {
@@ -46,14 +48,20 @@ fn setting_kinds(name: &str) -> &'static [&'static str] {
 
 pub(super) fn option_obj() -> Obj {
     let settings = option_settings();
-    // Per kind, forbid the settings that do not apply to it (as the loader does).
-    let rules: Vec<Value> = names()
+    // Per kind, forbid the settings that do not apply to it (as the loader does); `per-service`
+    // takes none of them, the other kinds no routings.
+    let rules: Vec<Value> = option_kind_names()
         .into_iter()
         .filter_map(|kind| {
             let mut forbidden = Map::new();
             for (name, _) in &settings {
                 if !setting_kinds(name).contains(&kind) {
                     forbidden.insert((*name).to_string(), json!(false));
+                }
+            }
+            if kind != PER_SERVICE.name {
+                for key in PER_SERVICE_KEYS {
+                    forbidden.insert(key.to_string(), json!(false));
                 }
             }
             (!forbidden.is_empty()).then(|| {
@@ -69,8 +77,8 @@ pub(super) fn option_obj() -> Obj {
         (
             "kind",
             one_of_strings(
-                &names(),
-                "How services connect; decides routing, line items and which settings apply.",
+                &option_kind_names(),
+                "How services connect; decides routing, line items and which settings apply (`per-service`: each called Service its own way).",
             ),
         ),
         ("description", string("Free text.")),
@@ -81,6 +89,21 @@ pub(super) fn option_obj() -> Obj {
             ),
         ),
     ];
+    props.push((
+        "by_service",
+        json!({
+            "type": "object",
+            "additionalProperties": {"$ref": "#/$defs/routing"},
+            "description": "`per-service`: the routing (a kind and its settings) of each called Service, by Service name.",
+        }),
+    ));
+    props.push((
+        "default",
+        reference(
+            "routing",
+            "`per-service`: the routing of every called Service not under `by_service` (default ClusterIP).",
+        ),
+    ));
     for (name, mut v) in settings {
         let kinds = setting_kinds(name).join(", ");
         if let Some(Value::String(d)) = v.get_mut("description") {
@@ -92,7 +115,37 @@ pub(super) fn option_obj() -> Obj {
         raw: "RawOption",
         description: "A connection option: a kind and its settings (a setting on the wrong kind is an error).",
         props,
-        required: &["name", "kind"],
+        required: &["kind"],
         extra: vec![("allOf", Value::Array(rules))],
     }
+}
+
+/// One Service's routing inside a `per-service` option: an option entry without `name`,
+/// `description`, `assume_cross_az_share` or routings of its own, of a kind other than
+/// `per-service`.
+pub(super) fn routing_schema() -> Value {
+    json!({
+        "description": "One Service's routing in a `per-service` option: a kind other than `per-service` and its settings.",
+        "allOf": [
+            {"$ref": "#/$defs/option"},
+            {
+                "properties": {
+                    "kind": {"enum": names(), "description": "A kind of one Service (not `per-service`)."},
+                    "name": false,
+                    "description": false,
+                    "assume_cross_az_share": false,
+                    "by_service": false,
+                    "default": false,
+                },
+            },
+        ],
+    })
+}
+
+/// An `options:` entry: an option with its `name`.
+pub(super) fn named_option_schema() -> Value {
+    json!({
+        "description": "A connection option.",
+        "allOf": [{"$ref": "#/$defs/option"}, {"required": ["name"]}],
+    })
 }

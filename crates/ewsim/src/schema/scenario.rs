@@ -37,6 +37,12 @@ pub(super) fn scenario_obj() -> Obj {
             ),
             ("prices", prices_schema()),
             (
+                "pricing",
+                string(
+                    "A price table or price override file (`base:`), as a path relative to this file; `--pricing FILE` on the command line wins over it.",
+                ),
+            ),
+            (
                 "zones",
                 array(
                     reference("zone", "A zone and its nodes."),
@@ -74,7 +80,7 @@ pub(super) fn scenario_obj() -> Obj {
             (
                 "options",
                 array(
-                    reference("option", "A connection option."),
+                    super::options::named_option_schema(),
                     "The connection options to compare; each is priced over every traffic edge; names unique.",
                 ),
             ),

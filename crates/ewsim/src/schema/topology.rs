@@ -35,15 +35,18 @@ pub(super) fn cluster_obj() -> Obj {
 pub(super) fn zone_obj() -> Obj {
     Obj {
         raw: "RawZone",
-        description: "An availability zone and its node group.",
+        description: "An availability zone and its node groups.",
         props: vec![
             ("name", string("Zone name, e.g. us-east-1a.")),
             (
                 "nodes",
-                reference(
-                    "nodes",
-                    "The zone's nodes (required: a zone without nodes is an error).",
-                ),
+                json!({
+                    "description": "The zone's nodes (required: a zone without nodes is an error): one node group, or a list of node groups (real zones mix instance types).",
+                    "oneOf": [
+                        {"$ref": "#/$defs/nodes"},
+                        {"type": "array", "items": {"$ref": "#/$defs/nodes"}},
+                    ],
+                }),
             ),
         ],
         required: &["name", "nodes"],
