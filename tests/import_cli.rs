@@ -11,7 +11,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use ewsim::scenario::{Replicas, Scenario, TrafficVolume};
+use ewsim::scenario::{OptionKind, Replicas, Scenario, TrafficVolume};
 use rust_decimal::Decimal;
 use rust_decimal::dec;
 use std::path::PathBuf;
@@ -63,19 +63,43 @@ fn import_and_run(args: &[&str], out: &PathBuf) -> (Scenario, String, String) {
     (loaded.scenario, text, stderr)
 }
 
-fn zones(s: &Scenario) -> Vec<(String, u32, String, u32)> {
+/// Per zone, its node groups as (count, type, not Ready).
+fn zones(s: &Scenario) -> Vec<(String, Vec<(u32, String, u32)>)> {
     s.clusters[0]
         .zones
         .iter()
         .map(|z| {
-            (
-                z.name.clone(),
-                z.nodes.count,
-                z.nodes.instance_type.clone(),
-                z.nodes.attributes.not_ready,
-            )
+            let groups = z
+                .groups()
+                .map(|g| (g.count, g.instance_type.clone(), g.attributes.not_ready))
+                .collect();
+            (z.name.clone(), groups)
         })
         .collect()
+}
+
+/// The `current` option's routing per called service.
+fn current(s: &Scenario) -> Vec<(String, &'static str, Option<&'static str>)> {
+    let o = &s.options[0];
+    assert_eq!(o.name, "current");
+    match &o.kind {
+        OptionKind::PerService(p) => p
+            .services
+            .iter()
+            .map(|(n, r)| {
+                (
+                    n.clone(),
+                    r.kind.as_str(),
+                    r.traffic_distribution.map(|t| t.as_str()),
+                )
+            })
+            .collect(),
+        k => vec![(
+            "*".into(),
+            k.as_str(),
+            o.traffic_distribution.map(|t| t.as_str()),
+        )],
+    }
 }
 
 fn replicas(s: &Scenario, name: &str) -> Vec<(String, u32)> {
@@ -116,13 +140,17 @@ fn yaml_export_and_custom_flow_logs_import_and_run() {
         &out,
     );
     assert_eq!(s.region, "us-east-1");
-    // Nodes: ip-10-1-1-10, -1-11 in 1a; -2-10, -2-11 (Ready False) in 1b; -3-10 in 1c.
+    // Nodes: ip-10-1-1-10 (m5.large) and -1-11 (c6i.large) in 1a; -2-10, -2-11 (Ready False)
+    // in 1b; -3-10 in 1c. Groups by (type, CPU), types in name order.
     assert_eq!(
         zones(&s),
         vec![
-            ("us-east-1a".into(), 2, "m5.large".into(), 0),
-            ("us-east-1b".into(), 2, "m5.large".into(), 1),
-            ("us-east-1c".into(), 1, "m5.large".into(), 0),
+            (
+                "us-east-1a".into(),
+                vec![(1, "c6i.large".into(), 0), (1, "m5.large".into(), 0)]
+            ),
+            ("us-east-1b".into(), vec![(2, "m5.large".into(), 1)]),
+            ("us-east-1c".into(), vec![(1, "m5.large".into(), 0)]),
         ]
     );
     assert_eq!(
@@ -153,10 +181,15 @@ fn yaml_export_and_custom_flow_logs_import_and_run() {
         per_month(dec!(250000000))
     );
     assert_eq!(s.traffic.len(), 2);
-    // current: api is topology-mode Auto, db headless: the called Services differ.
-    assert_eq!(s.options[0].name, "current");
+    // current: api is topology-mode Auto, db headless (clusterIP: None): per service.
+    assert_eq!(
+        current(&s),
+        vec![
+            ("shop/api".into(), "topology-aware", None),
+            ("shop/db".into(), "headless", None)
+        ]
+    );
     assert!(text.contains("shop/api: topology-aware"), "{text}");
-    assert!(text.contains("shop/db: headless"), "{text}");
     // Sources stated in comments.
     assert!(text.contains("# zone us-east-1a: nodes labelled topology.kubernetes.io/zone"));
     assert!(text.contains("VPC Flow Logs: 4000000000 bytes"));
@@ -189,8 +222,16 @@ fn a_cluster_exported_per_kind_with_version_2_flow_logs() {
     assert_eq!(
         zones(&s),
         vec![
-            ("ap-northeast-2a".into(), 3, "c6i.large".into(), 0),
-            ("ap-northeast-2c".into(), 2, "c6i.large".into(), 0),
+            ("ap-northeast-2a".into(), vec![(3, "c6i.large".into(), 0)]),
+            ("ap-northeast-2c".into(), vec![(2, "c6i.large".into(), 0)]),
+        ]
+    );
+    // current: writer has no topology setting, auth trafficDistribution PreferClose.
+    assert_eq!(
+        current(&s),
+        vec![
+            ("ledger/writer".into(), "clusterip", None),
+            ("payments/auth".into(), "prefer-close", Some("PreferClose"))
         ]
     );
     // gateway: 10.20.1.5, 10.20.1.6 (2a), 10.20.3.5 (2c).

@@ -240,18 +240,6 @@ fn note(n: &ImportNote) -> String {
         } => format!(
             "{nodes} node(s) without a zone label (and {ready_pods} Ready pod(s) on them) counted in {zone}"
         ),
-        ImportNote::MixedZone { zone, groups } => format!(
-            "zone {zone} mixes node groups ({}): written as one group with the mean CPU",
-            groups.join("; ")
-        ),
-        ImportNote::RoutingDiffers { kinds } => format!(
-            "called Services route differently today ({}): `current` uses the most common kind",
-            kinds
-                .iter()
-                .map(|(s, k)| format!("{s}: {k}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
         ImportNote::RegionFromZone(z) => {
             format!("no region label on the nodes: region taken from zone {z} (use --region)")
         }

@@ -101,18 +101,6 @@ pub enum ImportNote {
         /// Ready pods of scenario services on them.
         ready_pods: u32,
     },
-    /// A zone mixes node groups the scenario format cannot yet hold apart.
-    MixedZone {
-        /// The zone.
-        zone: String,
-        /// Its groups as `count x type`.
-        groups: Vec<String>,
-    },
-    /// The called services use different routing today; `current` is approximated.
-    RoutingDiffers {
-        /// `service -> kind` of each called service.
-        kinds: Vec<(String, String)>,
-    },
     /// The region was taken from a zone name.
     RegionFromZone(String),
     /// No traffic source gave any edge.
@@ -256,19 +244,17 @@ fn describe_group(g: &ObservedGroup) -> String {
     )
 }
 
-/// The scenario zone of one observed zone: its node groups (and, for the first zone, the
-/// unlabeled ones). The one place where observed node groups become the format's nodes.
-///
-/// The format holds one group per zone: with several groups the zone gets their total count,
-/// the instance type of the largest group and the mean allocatable CPU (so the zone's total
-/// CPU, which Topology Aware Routing allocates by, is kept), with a note.
+/// The scenario zone of one observed zone: one node group per observed group (same instance
+/// type and allocatable CPU), each with its count, type, CPU and attributes; for the first zone
+/// also the groups of nodes without a zone label, as `unlabeled` (or `not_ready`) nodes. The one
+/// place where observed node groups become the format's nodes.
 pub fn zone_nodes(
     name: &str,
     groups: &[&ObservedGroup],
     unlabeled: &[&ObservedGroup],
-) -> (Zone, Vec<String>, Option<ImportNote>) {
+) -> (Zone, Vec<String>) {
     let mut comment = vec![format!(
-        "zone {name}: nodes labelled {} = {name}",
+        "zone {name}: nodes labelled {} = {name}, grouped by instance type and allocatable CPU",
         super::inventory::ZONE_LABEL
     )];
     let all: Vec<(&ObservedGroup, bool)> = groups
@@ -276,6 +262,7 @@ pub fn zone_nodes(
         .map(|g| (*g, false))
         .chain(unlabeled.iter().map(|g| (*g, true)))
         .collect();
+    let mut out: Vec<NodeGroup> = Vec::new();
     for (g, unl) in &all {
         comment.push(format!(
             "  {}{}",
@@ -286,56 +273,31 @@ pub fn zone_nodes(
                 ""
             }
         ));
+        out.push(NodeGroup {
+            count: g.count,
+            instance_type: g.instance_type.clone().unwrap_or_else(|| "unknown".into()),
+            allocatable_cpu: g.allocatable_cpu_millis.map(millis_to_cores),
+            attributes: attributes(g, *unl),
+        });
     }
-    let count: u32 = all.iter().map(|(g, _)| g.count).sum();
-    let mut attrs = NodeAttributes::default();
-    for (g, unl) in &all {
-        let a = attributes(g, *unl);
-        attrs.not_ready += a.not_ready;
-        attrs.control_plane += a.control_plane;
-        attrs.unlabeled += a.unlabeled;
-    }
-    let largest = all
-        .iter()
-        .map(|(g, _)| *g)
-        .max_by_key(|g| (g.count, std::cmp::Reverse(g.instance_type.clone())));
-    let instance_type = largest
-        .and_then(|g| g.instance_type.clone())
-        .unwrap_or_else(|| "unknown".into());
-    let cpu_known = all.iter().all(|(g, _)| g.allocatable_cpu_millis.is_some());
-    let total_millis: u64 = all
-        .iter()
-        .map(|(g, _)| g.allocatable_cpu_millis.unwrap_or(0) * u64::from(g.count))
-        .sum();
-    let allocatable_cpu = (cpu_known && count > 0).then(|| {
-        (Decimal::from(total_millis) / Decimal::from(count) / Decimal::from(1000))
-            .round_dp(3)
-            .normalize()
-    });
-    let distinct: BTreeSet<(Option<&str>, Option<u64>)> = all
-        .iter()
-        .map(|(g, _)| (g.instance_type.as_deref(), g.allocatable_cpu_millis))
-        .collect();
-    let note = (distinct.len() > 1).then(|| {
+    if all.iter().any(|(g, _)| g.instance_type.is_none()) {
         comment.push(format!(
-            "  several node groups: written as {count} x {instance_type} with the mean allocatable CPU \
-             (same zone total); until the format holds several groups per zone"
+            "  `unknown`: nodes without the {} label",
+            super::inventory::INSTANCE_TYPE_LABEL
         ));
-        ImportNote::MixedZone {
-            zone: name.to_string(),
-            groups: all.iter().map(|(g, _)| describe_group(g)).collect(),
-        }
-    });
+    }
+    let mut it = out.into_iter();
     let zone = Zone {
         name: name.to_string(),
-        nodes: NodeGroup {
-            count,
-            instance_type,
-            allocatable_cpu,
-            attributes: attrs,
-        },
+        nodes: it.next().unwrap_or(NodeGroup {
+            count: 0,
+            instance_type: "unknown".into(),
+            allocatable_cpu: None,
+            attributes: NodeAttributes::default(),
+        }),
+        more_nodes: it.collect(),
     };
-    (zone, comment, note)
+    (zone, comment)
 }
 
 /// The option kind (and Service `trafficDistribution`) for one observed routing.
@@ -432,52 +394,49 @@ fn describe_routing(s: &ObservedService) -> Vec<String> {
     out
 }
 
-/// The `current` option: the kind every called service uses when they agree; otherwise the
-/// kind most called services use (ties: the first by name), with a note naming each
-/// service's kind. `called` are the observed services in the scenario's traffic (all scenario
-/// services when there is no traffic).
-pub fn current_option(
-    called: &[&ObservedService],
-) -> (OptionSpec, Vec<String>, Option<ImportNote>) {
-    let kinds: Vec<(String, (OptionKind, Option<TrafficDistribution>))> = called
+/// The `current` option: the kind every called service uses when they agree; otherwise a
+/// `per-service` option naming each called service's routing (Services not called default to
+/// ClusterIP, the Kubernetes default). `called` are the observed services in the scenario's
+/// traffic (all scenario services when there is no traffic).
+pub fn current_option(called: &[&ObservedService]) -> (OptionSpec, Vec<String>) {
+    let kinds: Vec<(String, ServiceRouting)> = called
         .iter()
-        .map(|s| (s.name.clone(), kind_of(&s.routing.routing)))
+        .map(|s| {
+            let (kind, td) = kind_of(&s.routing.routing);
+            let mut r = ServiceRouting::new(kind);
+            r.traffic_distribution = td;
+            (s.name.clone(), r)
+        })
         .collect();
     let mut comment = vec!["current: the routing each called Service uses today".to_string()];
-    for (name, (k, td)) in &kinds {
-        let td = td.map(|t| format!(" ({})", t.as_str())).unwrap_or_default();
-        comment.push(format!("  {name}: {}{td}", k.as_str()));
+    for (name, r) in &kinds {
+        let td = r
+            .traffic_distribution
+            .map(|t| format!(" ({})", t.as_str()))
+            .unwrap_or_default();
+        comment.push(format!("  {name}: {}{td}", r.kind.as_str()));
     }
-    let mut tally: Vec<((OptionKind, Option<TrafficDistribution>), usize)> = Vec::new();
-    for (_, k) in &kinds {
-        match tally.iter_mut().find(|(t, _)| t == k) {
-            Some((_, n)) => *n += 1,
-            None => tally.push((k.clone(), 1)),
+    let all_same = kinds.windows(2).all(|w| w[0].1 == w[1].1);
+    let mut spec = match kinds.first() {
+        Some((_, first)) if all_same => {
+            let mut o = OptionSpec::new("current", first.kind.clone());
+            o.traffic_distribution = first.traffic_distribution;
+            o
         }
-    }
-    let best = tally
-        .iter()
-        .enumerate()
-        .max_by_key(|(i, (_, n))| (*n, std::cmp::Reverse(*i)))
-        .map(|(_, (k, _))| k.clone())
-        .unwrap_or((OptionKind::ClusterIp, None));
-    let note = (tally.len() > 1).then(|| {
-        comment.push(format!(
-            "  services differ: written as {}, the kind most of them use, until the format \
-             routes per service",
-            best.0.as_str()
-        ));
-        ImportNote::RoutingDiffers {
-            kinds: kinds
-                .iter()
-                .map(|(n, (k, _))| (n.clone(), k.as_str().to_string()))
-                .collect(),
+        None => OptionSpec::new("current", OptionKind::ClusterIp),
+        Some(_) => {
+            comment.push("  they differ: routed per called Service (kind: per-service)".into());
+            OptionSpec::new(
+                "current",
+                OptionKind::PerService(PerServiceRouting {
+                    default: Box::new(ServiceRouting::new(OptionKind::ClusterIp)),
+                    services: kinds,
+                }),
+            )
         }
-    });
-    let mut spec = OptionSpec::new("current", best.0);
-    spec.traffic_distribution = best.1;
+    };
     spec.description = Some("the routing the cluster uses today (ewsim import)".into());
-    (spec, comment, note)
+    (spec, comment)
 }
 
 /// The standard alternatives compared with `current`: ClusterIP, Topology Aware Routing,
@@ -618,10 +577,9 @@ pub fn assemble(
             .filter(|g| g.zone.as_deref() == Some(z))
             .collect();
         let extra: &[&ObservedGroup] = if i == 0 { &unlabeled } else { &[] };
-        let (zone, comment, note) = zone_nodes(z, &groups, extra);
+        let (zone, comment) = zone_nodes(z, &groups, extra);
         zones.push(zone);
         sources.zones.push(comment);
-        summary.notes.extend(note);
     }
     summary.nodes = cluster.node_groups.iter().map(|g| g.count).sum();
     let first_zone = cluster.zones[0].clone();
@@ -755,8 +713,7 @@ pub fn assemble(
             .filter_map(|n| in_scenario.get(*n).copied())
             .collect()
     };
-    let (current, comment, note) = current_option(&called);
-    summary.notes.extend(note);
+    let (current, comment) = current_option(&called);
     let rates = !edges.is_empty() && edges.iter().all(has_rate);
     let alts = alternatives(&current, rates);
     sources.options.push(comment);
