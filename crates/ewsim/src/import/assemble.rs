@@ -409,23 +409,28 @@ pub fn current_option(called: &[&ObservedService]) -> (OptionSpec, Vec<String>) 
         })
         .collect();
     let mut comment = vec!["current: the routing each called Service uses today".to_string()];
-    for (name, r) in &kinds {
-        let td = r
-            .traffic_distribution
-            .map(|t| format!(" ({})", t.as_str()))
-            .unwrap_or_default();
-        comment.push(format!("  {name}: {}{td}", r.kind.as_str()));
-    }
     let all_same = kinds.windows(2).all(|w| w[0].1 == w[1].1);
     let mut spec = match kinds.first() {
         Some((_, first)) if all_same => {
+            comment.push(format!(
+                "  all {} called Services: {}{}",
+                kinds.len(),
+                first.kind.as_str(),
+                first
+                    .traffic_distribution
+                    .map(|t| format!(" ({})", t.as_str()))
+                    .unwrap_or_default()
+            ));
             let mut o = OptionSpec::new("current", first.kind.clone());
             o.traffic_distribution = first.traffic_distribution;
             o
         }
         None => OptionSpec::new("current", OptionKind::ClusterIp),
         Some(_) => {
-            comment.push("  they differ: routed per called Service (kind: per-service)".into());
+            comment.push(
+                "  they differ: each called Service's routing under by_service (kind: per-service)"
+                    .into(),
+            );
             OptionSpec::new(
                 "current",
                 OptionKind::PerService(PerServiceRouting {
@@ -727,7 +732,7 @@ pub fn assemble(
 
     // Header.
     let h = &mut sources.header;
-    h.push(format!("Scenario written by `ewsim import` from:"));
+    h.push("Scenario written by `ewsim import` from:".to_string());
     for (k, d) in &settings.inputs {
         h.push(format!("  {d} ({})", k.describe()));
     }

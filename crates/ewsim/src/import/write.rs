@@ -7,8 +7,27 @@ use super::assemble::{Imported, Sources};
 use crate::error::InputError;
 use crate::loader::{LoadedScenario, parse_scenario, scenario_yaml};
 
+/// Comment lines in a row that the YAML parser buffers at most is 96 events (two per line), so
+/// a longer block is folded: lines from the 40th on are joined with `; ` into lines of about
+/// 160 characters.
+const MAX_COMMENT_LINES: usize = 40;
+
 fn comment_lines(out: &mut String, indent: &str, lines: &[String]) {
-    for l in lines {
+    let mut folded: Vec<String> = lines.iter().take(MAX_COMMENT_LINES).cloned().collect();
+    let mut current = String::new();
+    for l in lines.iter().skip(MAX_COMMENT_LINES) {
+        if !current.is_empty() && current.len() + l.len() > 160 {
+            folded.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push_str("; ");
+        }
+        current.push_str(l.trim());
+    }
+    if !current.is_empty() {
+        folded.push(current);
+    }
+    for l in &folded {
         out.push_str(indent);
         out.push_str("# ");
         out.push_str(l);
