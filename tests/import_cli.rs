@@ -63,8 +63,11 @@ fn import_and_run(args: &[&str], out: &PathBuf) -> (Scenario, String, String) {
     (loaded.scenario, text, stderr)
 }
 
-/// Per zone, its node groups as (count, type, not Ready).
-fn zones(s: &Scenario) -> Vec<(String, Vec<(u32, String, u32)>)> {
+/// A node group as (count, type, not Ready).
+type Group = (u32, String, u32);
+
+/// Per zone, its node groups.
+fn zones(s: &Scenario) -> Vec<(String, Vec<Group>)> {
     s.clusters[0]
         .zones
         .iter()
@@ -215,7 +218,7 @@ fn a_cluster_exported_per_kind_with_version_2_flow_logs() {
     }
     let flows = fixture("cluster-unseen/flows-v2.log");
     args.extend_from_slice(&["--flow-logs", &flows]);
-    let (s, text, stderr) = import_and_run(&args, &out);
+    let (s, _text, stderr) = import_and_run(&args, &out);
     assert_eq!(s.region, "ap-northeast-2");
     // 3 nodes in 2a, 2 in 2c, all c6i.large and Ready.
     assert_eq!(
