@@ -672,3 +672,42 @@ fn bad_exports() {
             .starts_with("bad/service-wrong-type.yaml:11:")
     );
 }
+
+/// `tests/fixtures/cluster-run/export.yaml`: shop/api (topology-mode Auto) has 3 Ready
+/// endpoints (10.1.1.102 and 10.1.1.112 in 1a, 10.1.3.102 in 1c; 10.1.2.102 in 1b is not
+/// Ready). Ready, non-control-plane nodes' CPU: 1a 2 x 1930m, 1b 1 x 1930m (ip-10-1-2-11 is
+/// not Ready), 1c 1 x 1930m -> ratios 0.5 / 0.25 / 0.25. The controller's minimum allocation is
+/// sum ceil(ratio x 3 / 1.2) = ceil(1.25) + ceil(0.625) + ceil(0.625) = 2 + 1 + 1 = 4 > 3
+/// endpoints, so it removes the hints (MinAllocationExceedsOverloadThreshold). The slice still
+/// carries 1a -> 1a, 1a -> 1b, 1c -> 1c: the allocation of four Ready nodes (ratios 0.4 / 0.4 /
+/// 0.2: 1 + 1 + 1 = 3, one endpoint per zone), kept from before ip-10-1-2-11 went not Ready.
+#[test]
+fn observed_hints_compared_with_computed() {
+    use ewsim::import::hints::{DifferenceCause, HintMatch, compare_hints};
+    use ewsim::topology::{AppliedHints, HintsRemovedReason};
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/cluster-run/export.yaml");
+    let text = std::fs::read_to_string(p).unwrap();
+    let inv = read_inventory(&[("export.yaml", &text)]).unwrap();
+    let all = compare_hints(&inv);
+    let names: Vec<&str> = all.iter().map(|s| s.service.as_str()).collect();
+    assert_eq!(names, vec!["shop/api", "shop/db", "shop/frontend"]);
+    let api = &all[0];
+    assert_eq!(
+        api.applied,
+        AppliedHints::TopologyAwareRouting(Err(
+            HintsRemovedReason::MinAllocationExceedsOverloadThreshold {
+                endpoints: 3,
+                zones: 3
+            }
+        ))
+    );
+    assert_eq!(api.matches, HintMatch::OnlyInCluster);
+    assert!(api.causes.contains(&DifferenceCause::EarlierAllocation));
+    // Zone 1b: observed, one endpoint of 1a (10.1.1.112); computed, none.
+    let b = api.zones.iter().find(|z| z.zone == "us-east-1b").unwrap();
+    assert_eq!(b.observed, zones(&[("us-east-1a", 1)]));
+    assert!(b.computed.is_empty());
+    // No other Service has hints on either side.
+    assert!(all[1..].iter().all(|s| s.matches == HintMatch::Same));
+}

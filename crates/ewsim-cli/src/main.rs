@@ -5,7 +5,9 @@ mod calc;
 mod diff;
 mod emit;
 mod failure;
+mod import;
 mod manual;
+mod observed_hints;
 mod output;
 mod pricing_import;
 mod progress;
@@ -59,6 +61,10 @@ enum Command {
     Schema(schema::SchemaArgs),
     /// Check a scenario without running it and list every problem at once.
     Validate(validate::ValidateArgs),
+    /// Write a scenario from a real cluster: a kubectl export and observed traffic (VPC Flow
+    /// Logs, Istio metrics from Prometheus, an edges CSV), every value commented with its source.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::ImportArgs),
     /// Price tables: `pricing import` builds one for any region from AWS Price List offer files.
     #[command(after_help = EXIT_CODES)]
     Pricing(pricing_import::PricingArgs),
@@ -71,7 +77,12 @@ enum Command {
 #[derive(clap::Args)]
 struct ExplainArgs {
     /// Scenario file (YAML, `version: 1`); `-` reads standard input.
-    file: PathBuf,
+    #[arg(required_unless_present = "observed")]
+    file: Option<PathBuf>,
+    /// Instead of a scenario: a kubectl export (repeatable; `-` = stdin); compares the hints
+    /// ewsim computes for each Service with those in its EndpointSlices, zone by zone.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["file", "option", "pricing"])]
+    observed: Vec<String>,
     /// Only this option (by name).
     #[arg(long, value_name = "NAME")]
     option: Option<String>,
@@ -103,7 +114,10 @@ fn run(args: &RunArgs) -> Result<(), Failure> {
 }
 
 fn explain(args: &ExplainArgs) -> Result<(), Failure> {
-    let (_, report) = evaluate_file(&args.file, args.pricing.as_deref())?;
+    let Some(file) = &args.file else {
+        return observed_hints::run(&args.observed);
+    };
+    let (_, report) = evaluate_file(file, args.pricing.as_deref())?;
     let text = render::explain::explain(&report, args.option.as_deref())
         .map_err(|e| Failure::Input(format!("error: {e}")))?;
     write_output(None, &Format::Table.inert(text))
@@ -213,7 +227,7 @@ fn price_table(
 /// Folders searched for imported price tables (`<region>.yaml`, as `ewsim pricing import`
 /// writes them) before the built-in ones: `EWSIM_PRICING_DIR` (a path list), then
 /// `$XDG_CONFIG_HOME/ewsim/pricing` (default `~/.config/ewsim/pricing`).
-fn pricing_dirs() -> Vec<PathBuf> {
+pub(crate) fn pricing_dirs() -> Vec<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("EWSIM_PRICING_DIR")
         .map(|v| std::env::split_paths(&v).collect())
         .unwrap_or_default();
@@ -240,6 +254,7 @@ fn main() -> ExitCode {
         Command::Pricing(args) => pricing_import::run(args),
         Command::Completions(args) => manual::completions(args, Cli::command()),
         Command::Man(args) => manual::man(args, Cli::command()),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(()) | Err(Failure::Closed) => ExitCode::SUCCESS,

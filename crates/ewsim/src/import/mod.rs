@@ -1,6 +1,6 @@
-//! `ewsim import`, the reading half: files users export with ordinary tools turned into a typed
-//! observed cluster and observed traffic. Nothing here writes scenario YAML; a later stage turns
-//! [`ObservedCluster`] and the traffic readers' edges into a scenario.
+//! `ewsim import`: files users export with ordinary tools turned into a typed observed cluster
+//! and observed traffic (the readers), then into a scenario whose every value states its source
+//! (the assembly).
 //!
 //! Sources and what was checked for each (the readers' own modules carry the details):
 //! - `kubectl get nodes,pods,services,endpointslices,ingresses -A -o json|yaml` ([`kubectl`]):
@@ -14,19 +14,26 @@
 //! - VPC Flow Logs ([`flowlogs`]), Prometheus query responses with Istio metrics
 //!   ([`prometheus`]), an edges CSV ([`edges_csv`]) and window scaling ([`window`]).
 //!
+//! - the assembly ([`assemble`]): observed cluster + traffic ([`traffic`]) -> a scenario with
+//!   the source of every value, written with comments by [`write`].
+//!
 //! Every reader takes text or an `impl BufRead` plus the document name the caller gives, and
 //! returns an [`ImportError`] carrying that name and a location; none reads files or panics on
 //! input.
 
 mod addresses;
+pub mod assemble;
 pub mod edges_csv;
 pub mod flowlogs;
+pub mod hints;
 pub mod inventory;
 pub mod kubectl;
 pub mod observed;
 pub mod prometheus;
 pub mod routing;
+pub mod traffic;
 pub mod window;
+pub mod write;
 
 pub use inventory::Inventory;
 pub use observed::ObservedCluster;

@@ -14,6 +14,7 @@
 mod flows;
 mod stages;
 mod upstream;
+pub(crate) use upstream::hints_state;
 
 pub use flows::{HopFlow, HopFlows};
 

@@ -283,7 +283,7 @@ pub(super) fn upstream_spec_for(option: &OptionSpec, service: &str) -> ServiceSp
 
 /// One line describing the hints the controller left on a Service (upstream reason names and
 /// messages when Topology Aware Routing removed them).
-fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
+pub(crate) fn hints_state(applied: &AppliedHints, spec: &ServiceSpec) -> String {
     match applied {
         AppliedHints::TopologyAwareRouting(Ok(per_zone)) => {
             let zones: Vec<String> = per_zone.iter().map(|(z, n)| format!("{z}: {n}")).collect();
