@@ -181,7 +181,6 @@ pub fn scenario_text(file: &Path) -> Result<(String, String), Failure> {
     Ok((text, "<stdin>".to_string()))
 }
 
-
 /// The price file a scenario is priced with: `--pricing FILE` when given, else the scenario's
 /// own `pricing:` path (relative to the scenario file `scenario`), else none.
 fn chosen_pricing(

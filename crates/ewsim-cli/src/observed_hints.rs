@@ -103,5 +103,8 @@ pub fn run(files: &[String]) -> Result<(), Failure> {
             .map_err(|e| crate::import::located(&e))?;
     }
     let inv = reader.finish().map_err(|e| crate::import::located(&e))?;
-    write_output(None, &crate::render::Format::Table.inert(render(&compare_hints(&inv))))
+    write_output(
+        None,
+        &crate::render::Format::Table.inert(render(&compare_hints(&inv))),
+    )
 }

@@ -58,15 +58,17 @@ impl Renderer for Markdown {
     }
 }
 
-/// Text made safe for a Markdown table cell or list item: `|` and backslashes escaped with a backslash,
-/// line breaks and other control characters as spaces, so that no value can end a cell or a row.
+/// Text made safe for a Markdown table cell or list item: `|` and backslashes escaped with a
+/// backslash, line breaks and tabs as spaces, so that no value can end a cell or a row; other
+/// control characters are left for [`super::Format::inert`], which writes them as `\x1b`-style
+/// escapes.
 pub(super) fn cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
             '|' => out.push_str("\\|"),
             '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
             c => out.push(c),
         }
     }
