@@ -27,7 +27,6 @@ pub mod traffic;
 pub mod uncertainty;
 pub mod units;
 pub mod validate;
-mod validate_ext;
 #[cfg(test)]
 mod workspace_files;
 mod yaml;

@@ -1,5 +1,7 @@
 //! Semantic checks of a scenario against itself and its price table; every problem at once.
 
+mod imported;
+
 use crate::error::Diagnostic;
 use crate::pricing::PriceTable;
 use crate::scenario::{OptionKind, Replicas, Scenario, TrafficVolume};
@@ -398,8 +400,8 @@ fn validate_with_ranges(s: &Scenario, table: &PriceTable, has_ranges: bool) -> V
                 ));
             }
             node_attribute_problems(&mut d, &zp, z);
-            crate::validate_ext::more_node_groups(&mut d, &zp, z, table);
-            crate::validate_ext::instance_type_priced(
+            imported::more_node_groups(&mut d, &zp, z, table);
+            imported::instance_type_priced(
                 &mut d,
                 format!("{zp}.nodes.type"),
                 &z.nodes.instance_type,
@@ -437,7 +439,7 @@ fn validate_with_ranges(s: &Scenario, table: &PriceTable, has_ranges: bool) -> V
             for (zone, k) in list {
                 if let Some(z) = cluster.zones.iter().find(|z| z.name == *zone)
                     && *k > 0
-                    && crate::validate_ext::zone_runs_no_pods(z)
+                    && imported::zone_runs_no_pods(z)
                 {
                     d.push(
                         Diagnostic::at(
@@ -531,7 +533,7 @@ fn validate_with_ranges(s: &Scenario, table: &PriceTable, has_ranges: bool) -> V
                 }
             }
             OptionKind::PerService(r) => {
-                crate::validate_ext::per_service_option(&mut d, &p, o, r, s)
+                imported::per_service_option(&mut d, &p, o, r, s)
             }
             _ => {}
         }

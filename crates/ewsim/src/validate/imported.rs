@@ -1,4 +1,4 @@
-//! Semantic checks of the formats `ewsim import` writes, kept apart from `validate.rs` (which
+//! Semantic checks of the formats `ewsim import` writes, kept apart from the core checks (which
 //! calls in here): zones with several node groups and `per-service` options.
 
 use crate::error::Diagnostic;
