@@ -1935,6 +1935,29 @@ fn latency_reports() {
             })],
             ..BASE
         },
+        // tar-fallback with a call graph of one call: ITP Local drops the requests of the 2 of 6
+        // frontend pods on nodes without a backend, 2/6 = 33.33%; the other options drop none.
+        Case {
+            name: "call graph: the entry-point table shows each option's dropped share",
+            args: "run {dir}/s.yaml --samples 2000",
+            files: &[("s.yaml", TAR_CALL_GRAPH)],
+            expect: &[
+                Line("entry point", &["option", "dropped", "p50 ms"]),
+                Check(|out| {
+                    entry_dropped(out, ' ', [("clusterip", "0%"), ("itp-local", "33.33%")])
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "call graph: the Markdown entry-point table has the dropped column",
+            args: "run {dir}/s.yaml --samples 2000 --format markdown",
+            files: &[("s.yaml", TAR_CALL_GRAPH)],
+            expect: &[Check(|out| {
+                entry_dropped(out, '|', [("clusterip", "0%"), ("itp-local", "33.33%")])
+            })],
+            ..BASE
+        },
         Case {
             name: "call graph: end-to-end percentiles per entry point, ordered by the options' paths",
             args: "run scenarios/online-boutique.yaml --format json --samples 16384",
@@ -1961,6 +1984,40 @@ fn latency_reports() {
         },
     ];
     run_table("latency", CASES);
+}
+
+/// scenarios/tar-fallback.yaml with a call graph of one entry point, `page`: frontend calls
+/// backend once. ITP Local drops the requests of 2 of the 6 frontend pods (the scenario's header).
+const TAR_CALL_GRAPH: Fixture = Edit(
+    "scenarios/tar-fallback.yaml",
+    &[(
+        "\noptions:\n",
+        "\ncall_graph:\n  entry_points:\n    - {name: page, service: frontend, stages: [[{to: backend}]]}\noptions:\n",
+    )],
+);
+
+/// The `page` entry point's rows (cells split at `sep`): each option named has this dropped cell
+/// right after its name.
+fn entry_dropped(out: &str, sep: char, want: [(&str, &str); 2]) -> Result<(), String> {
+    for (option, dropped) in want {
+        let row = out
+            .lines()
+            .map(|l| {
+                l.split(sep)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .find(|c| c.len() > 2 && c[0] == "page" && c[1] == option)
+            .ok_or(format!("no row for page / {option}"))?;
+        if row[2] != dropped {
+            return Err(format!(
+                "page / {option}: dropped {:?}, expected {dropped}",
+                row[2]
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// online-boutique: entry points home, product, checkout; at every percentile same-zone routing
