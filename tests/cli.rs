@@ -1996,6 +1996,58 @@ const TAR_CALL_GRAPH: Fixture = Edit(
     )],
 );
 
+/// CSV carries each entry point's end-to-end percentiles in four columns after `notes`, the
+/// same figures (to 3 decimals) as the JSON report of the same run.
+#[test]
+fn csv_entry_point_latency_matches_json() {
+    let dir = scratch("csv-entry-points");
+    let Edit(base, edits) = TAR_CALL_GRAPH else {
+        unreachable!()
+    };
+    let mut text = repo_file(base);
+    for (from, to) in edits {
+        text = text.replace(from, to);
+    }
+    let file = write(&dir, "s.yaml", &text);
+    let run = |format: &str| {
+        stdout(&ewsim(&[
+            "run",
+            &file,
+            "--samples",
+            "2000",
+            "--format",
+            format,
+        ]))
+    };
+    let csv = run("csv");
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.ends_with(
+            ",notes,entry_page_p50_ms,entry_page_p90_ms,entry_page_p99_ms,entry_page_p999_ms"
+        ),
+        "{header}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).expect("JSON");
+    let page = &json["latency"]["entry_points"][0]["options"];
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 4);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(page[i]["option"].as_str(), Some(row["option"].as_str()));
+        for q in ["p50_ms", "p90_ms", "p99_ms", "p999_ms"] {
+            let want = format!("{:.3}", page[i][q].as_f64().expect("simulated"));
+            assert_eq!(
+                row[&format!("entry_page_{q}")],
+                want,
+                "{} {q}",
+                row["option"]
+            );
+        }
+    }
+    // Without latency there is no entry-point column.
+    let cost = stdout(&ewsim(&["run", &file, "--no-latency", "--format", "csv"]));
+    assert!(cost.lines().next().unwrap_or_default().ends_with(",notes"));
+}
+
 /// The `page` entry point's rows (cells split at `sep`): each option named has this dropped cell
 /// right after its name.
 fn entry_dropped(out: &str, sep: char, want: [(&str, &str); 2]) -> Result<(), String> {
