@@ -1986,6 +1986,117 @@ fn latency_reports() {
     run_table("latency", CASES);
 }
 
+/// `ewsim sweep` with `COLUMNS` set to `columns`; standard output.
+fn sweep_with_columns(columns: &str, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .arg("sweep")
+        .args(args)
+        .env("COLUMNS", columns)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim");
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+/// eks-10tb has 17 options: one column each needs well over 100 columns, so at `COLUMNS=100` the
+/// sweep table has one row per step and option, at `COLUMNS=1000` one column per option. At 2 TB
+/// ClusterIP costs 2,048 x 2/3 x $0.01 x 2 = $27.31; at 1 TB ITP Local ($0, the first of the
+/// $0 options) is the cheapest.
+#[test]
+fn sweep_table_turns_long_when_too_wide() {
+    let args = [
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=1TB..3TB",
+        "--steps",
+        "3",
+        "--no-latency",
+    ];
+    let cells = |l: &str| {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let narrow = sweep_with_columns("100", &args);
+    assert!(
+        narrow.contains("one column per option would exceed 100 columns"),
+        "{narrow}"
+    );
+    let rows: Vec<Vec<String>> = narrow.lines().map(cells).collect();
+    assert!(rows.contains(&vec![
+        "traffic".into(),
+        "option".into(),
+        "USD/month".into(),
+        "cheapest".into()
+    ]));
+    assert!(rows.contains(&vec!["2 TB".into(), "clusterip".into(), "27.31".into()]));
+    assert!(rows.contains(&vec![
+        "1 TB".into(),
+        "itp-local".into(),
+        "0.00".into(),
+        "yes".into()
+    ]));
+    let per_option = rows
+        .iter()
+        .filter(|r| r.len() >= 3 && r[0].ends_with(" TB"))
+        .count();
+    assert_eq!(per_option, 3 * 17);
+    // The table's rows fit (the header's prices line is as long as it always was).
+    let table = narrow
+        .lines()
+        .filter(|l| l.contains(" TB  ") || l.starts_with("traffic  "));
+    assert!(table.clone().count() > 3 * 17);
+    assert!(
+        table.into_iter().all(|l| l.chars().count() <= 100),
+        "{narrow}"
+    );
+
+    let wide = sweep_with_columns("1000", &args);
+    assert!(wide.contains("monthly cost (USD) per option"), "{wide}");
+    let two = wide
+        .lines()
+        .map(cells)
+        .find(|r| r.first().map(String::as_str) == Some("2 TB"));
+    let two = two.expect("a 2 TB row");
+    // traffic, cheapest, then the 17 options in scenario order: ClusterIP first.
+    assert_eq!(two.len(), 2 + 17);
+    assert_eq!(two[2], "27.31");
+}
+
+/// The table prints a stepped volume with at most 2 decimals below 100 and whole from 100; CSV
+/// keeps 6 decimals. 10 GB to 200 GB in 8 steps: 10 + 190 k / 7 GB, so step 1 is 37.142857 GB
+/// and step 4 is 118.571429 GB.
+#[test]
+fn sweep_table_rounds_stepped_volumes() {
+    let args = [
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=10GB..200GB",
+        "--steps",
+        "8",
+        "--no-latency",
+        "--options",
+        "clusterip",
+    ];
+    let table = sweep_with_columns("100", &args);
+    let firsts: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains(" GB  "))
+        .map(|l| l.split("  ").next().unwrap_or_default().trim())
+        .collect();
+    assert!(firsts.contains(&"37.14 GB"), "{table}");
+    assert!(firsts.contains(&"119 GB"), "{table}");
+    assert!(!table.contains("37.142857"), "{table}");
+    let mut csv_args = args.to_vec();
+    csv_args.extend(["--format", "csv"]);
+    let csv = sweep_with_columns("100", &csv_args);
+    assert!(csv.contains("traffic,37.142857,GB,clusterip,"), "{csv}");
+    assert!(csv.contains("traffic,118.571429,GB,clusterip,"), "{csv}");
+}
+
 /// scenarios/tar-fallback.yaml with a call graph of one entry point, `page`: frontend calls
 /// backend once. ITP Local drops the requests of 2 of the 6 frontend pods (the scenario's header).
 const TAR_CALL_GRAPH: Fixture = Edit(

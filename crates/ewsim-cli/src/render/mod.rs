@@ -16,6 +16,7 @@ pub mod recommend;
 pub mod svg;
 pub mod sweep;
 mod table;
+mod width;
 
 pub use diff::DiffDoc;
 pub use recommend::RecommendDoc;
