@@ -2097,6 +2097,53 @@ fn sweep_table_rounds_stepped_volumes() {
     assert!(csv.contains("traffic,118.571429,GB,clusterip,"), "{csv}");
 }
 
+/// The run table prints cross-AZ GB whole from 100 GB and with at most 2 decimals below; CSV keeps
+/// 2 decimals. ClusterIP over 3 balanced zones sends 2/3 of the bytes across: 10 TB = 10,240 GB
+/// gives 6,826.67 GB (table 6827), 100 GB gives 66.67 GB; topology-aware sends none (0).
+#[test]
+fn run_table_rounds_cross_az_gb() {
+    let table = |traffic: &str| {
+        stdout(&ewsim(&[
+            "calc",
+            "--traffic",
+            traffic,
+            "--no-latency",
+            "--options",
+            "clusterip,topology-aware",
+        ]))
+    };
+    let cells = |out: &str, option: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{option} ")))
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    let big = table("10TB");
+    assert_eq!(
+        cells(&big, "clusterip"),
+        ["clusterip", "clusterip", "136.53", "6827", "0%"]
+    );
+    assert_eq!(cells(&big, "topology-aware")[3], "0");
+    let small = table("100GB");
+    assert_eq!(cells(&small, "clusterip")[3], "66.67");
+    let csv = stdout(&ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--no-latency",
+        "--options",
+        "clusterip",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        csv.contains("\nclusterip,clusterip,136.53,6826.67,"),
+        "{csv}"
+    );
+}
+
 /// scenarios/tar-fallback.yaml with a call graph of one entry point, `page`: frontend calls
 /// backend once. ITP Local drops the requests of 2 of the 6 frontend pods (the scenario's header).
 const TAR_CALL_GRAPH: Fixture = Edit(

@@ -431,6 +431,19 @@ fn gb(v: Decimal) -> String {
     }
 }
 
+/// A volume for the text table: at most 2 decimals below 100 (`66.67`, `0`), whole from 100
+/// (`6827`, not `6826.67`); CSV and JSON keep their own precision.
+fn volume(v: Decimal) -> String {
+    qty(
+        v,
+        if v.abs() >= Decimal::ONE_HUNDRED {
+            0
+        } else {
+            2
+        },
+    )
+}
+
 /// A share (0 to 1) as a percentage with at most 2 decimals.
 fn pct(v: Decimal) -> String {
     format!("{}%", qty(v * Decimal::ONE_HUNDRED, 2))

@@ -88,13 +88,7 @@ pub(super) fn table_value(r: &SweepResult, v: Decimal) -> String {
     if p.kind != ewsim::units::Quantity::Volume {
         return p.show(v);
     }
-    let shown = shown(r, v);
-    let dp = if shown.abs() >= Decimal::ONE_HUNDRED {
-        0
-    } else {
-        2
-    };
-    format!("{} {}", super::qty(shown, dp), p.unit)
+    format!("{} {}", super::volume(shown(r, v)), p.unit)
 }
 
 /// An option's p99 at one step (ms, 3 decimals), `-` when it delivers nothing.

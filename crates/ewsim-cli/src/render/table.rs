@@ -155,6 +155,10 @@ fn run(r: &Report, detail: bool) -> String {
             rows[0].truncate(5);
         }
         rows.extend(summary_cells(r, " *"));
+        // Cross-AZ GB as its magnitude warrants (whole from 100 GB).
+        for (row, s) in rows.iter_mut().skip(1).zip(r.cost.summary_rows()) {
+            row[3] = super::volume(s.cross_az_gb_month);
+        }
         out.push_str(&align(&rows, 2));
     }
     let spread = uncertainty_lines(r);
