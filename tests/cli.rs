@@ -1935,6 +1935,29 @@ fn latency_reports() {
             })],
             ..BASE
         },
+        // tar-fallback with a call graph of one call: ITP Local drops the requests of the 2 of 6
+        // frontend pods on nodes without a backend, 2/6 = 33.33%; the other options drop none.
+        Case {
+            name: "call graph: the entry-point table shows each option's dropped share",
+            args: "run {dir}/s.yaml --samples 2000",
+            files: &[("s.yaml", TAR_CALL_GRAPH)],
+            expect: &[
+                Line("entry point", &["option", "dropped", "p50 ms"]),
+                Check(|out| {
+                    entry_dropped(out, ' ', [("clusterip", "0%"), ("itp-local", "33.33%")])
+                }),
+            ],
+            ..BASE
+        },
+        Case {
+            name: "call graph: the Markdown entry-point table has the dropped column",
+            args: "run {dir}/s.yaml --samples 2000 --format markdown",
+            files: &[("s.yaml", TAR_CALL_GRAPH)],
+            expect: &[Check(|out| {
+                entry_dropped(out, '|', [("clusterip", "0%"), ("itp-local", "33.33%")])
+            })],
+            ..BASE
+        },
         Case {
             name: "call graph: end-to-end percentiles per entry point, ordered by the options' paths",
             args: "run scenarios/online-boutique.yaml --format json --samples 16384",
@@ -1961,6 +1984,250 @@ fn latency_reports() {
         },
     ];
     run_table("latency", CASES);
+}
+
+/// `ewsim sweep` with `COLUMNS` set to `columns`; standard output.
+fn sweep_with_columns(columns: &str, args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_ewsim"))
+        .arg("sweep")
+        .args(args)
+        .env("COLUMNS", columns)
+        .current_dir(root())
+        .output()
+        .expect("runs ewsim");
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+}
+
+/// eks-10tb has 17 options: one column each needs well over 100 columns, so at `COLUMNS=100` the
+/// sweep table has one row per step and option, at `COLUMNS=1000` one column per option. At 2 TB
+/// ClusterIP costs 2,048 x 2/3 x $0.01 x 2 = $27.31; at 1 TB ITP Local ($0, the first of the
+/// $0 options) is the cheapest.
+#[test]
+fn sweep_table_turns_long_when_too_wide() {
+    let args = [
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=1TB..3TB",
+        "--steps",
+        "3",
+        "--no-latency",
+    ];
+    let cells = |l: &str| {
+        l.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    let narrow = sweep_with_columns("100", &args);
+    assert!(
+        narrow.contains("one column per option would exceed 100 columns"),
+        "{narrow}"
+    );
+    let rows: Vec<Vec<String>> = narrow.lines().map(cells).collect();
+    assert!(rows.contains(&vec![
+        "traffic".into(),
+        "option".into(),
+        "USD/month".into(),
+        "cheapest".into()
+    ]));
+    assert!(rows.contains(&vec!["2 TB".into(), "clusterip".into(), "27.31".into()]));
+    assert!(rows.contains(&vec![
+        "1 TB".into(),
+        "itp-local".into(),
+        "0.00".into(),
+        "yes".into()
+    ]));
+    let per_option = rows
+        .iter()
+        .filter(|r| r.len() >= 3 && r[0].ends_with(" TB"))
+        .count();
+    assert_eq!(per_option, 3 * 17);
+    // The table's rows fit (the header's prices line is as long as it always was).
+    let table = narrow
+        .lines()
+        .filter(|l| l.contains(" TB  ") || l.starts_with("traffic  "));
+    assert!(table.clone().count() > 3 * 17);
+    assert!(
+        table.into_iter().all(|l| l.chars().count() <= 100),
+        "{narrow}"
+    );
+
+    let wide = sweep_with_columns("1000", &args);
+    assert!(wide.contains("monthly cost (USD) per option"), "{wide}");
+    let two = wide
+        .lines()
+        .map(cells)
+        .find(|r| r.first().map(String::as_str) == Some("2 TB"));
+    let two = two.expect("a 2 TB row");
+    // traffic, cheapest, then the 17 options in scenario order: ClusterIP first.
+    assert_eq!(two.len(), 2 + 17);
+    assert_eq!(two[2], "27.31");
+}
+
+/// The table prints a stepped volume with at most 2 decimals below 100 and whole from 100; CSV
+/// keeps 6 decimals. 10 GB to 200 GB in 8 steps: 10 + 190 k / 7 GB, so step 1 is 37.142857 GB
+/// and step 4 is 118.571429 GB.
+#[test]
+fn sweep_table_rounds_stepped_volumes() {
+    let args = [
+        "scenarios/eks-10tb.yaml",
+        "--set",
+        "traffic=10GB..200GB",
+        "--steps",
+        "8",
+        "--no-latency",
+        "--options",
+        "clusterip",
+    ];
+    let table = sweep_with_columns("100", &args);
+    let firsts: Vec<&str> = table
+        .lines()
+        .filter(|l| l.contains(" GB  "))
+        .map(|l| l.split("  ").next().unwrap_or_default().trim())
+        .collect();
+    assert!(firsts.contains(&"37.14 GB"), "{table}");
+    assert!(firsts.contains(&"119 GB"), "{table}");
+    assert!(!table.contains("37.142857"), "{table}");
+    let mut csv_args = args.to_vec();
+    csv_args.extend(["--format", "csv"]);
+    let csv = sweep_with_columns("100", &csv_args);
+    assert!(csv.contains("traffic,37.142857,GB,clusterip,"), "{csv}");
+    assert!(csv.contains("traffic,118.571429,GB,clusterip,"), "{csv}");
+}
+
+/// The run table prints cross-AZ GB whole from 100 GB and with at most 2 decimals below; CSV keeps
+/// 2 decimals. ClusterIP over 3 balanced zones sends 2/3 of the bytes across: 10 TB = 10,240 GB
+/// gives 6,826.67 GB (table 6827), 100 GB gives 66.67 GB; topology-aware sends none (0).
+#[test]
+fn run_table_rounds_cross_az_gb() {
+    let table = |traffic: &str| {
+        stdout(&ewsim(&[
+            "calc",
+            "--traffic",
+            traffic,
+            "--no-latency",
+            "--options",
+            "clusterip,topology-aware",
+        ]))
+    };
+    let cells = |out: &str, option: &str| -> Vec<String> {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{option} ")))
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(String::from)
+            .collect()
+    };
+    let big = table("10TB");
+    assert_eq!(
+        cells(&big, "clusterip"),
+        ["clusterip", "clusterip", "136.53", "6827", "0%"]
+    );
+    assert_eq!(cells(&big, "topology-aware")[3], "0");
+    let small = table("100GB");
+    assert_eq!(cells(&small, "clusterip")[3], "66.67");
+    let csv = stdout(&ewsim(&[
+        "calc",
+        "--traffic",
+        "10TB",
+        "--no-latency",
+        "--options",
+        "clusterip",
+        "--format",
+        "csv",
+    ]));
+    assert!(
+        csv.contains("\nclusterip,clusterip,136.53,6826.67,"),
+        "{csv}"
+    );
+}
+
+/// scenarios/tar-fallback.yaml with a call graph of one entry point, `page`: frontend calls
+/// backend once. ITP Local drops the requests of 2 of the 6 frontend pods (the scenario's header).
+const TAR_CALL_GRAPH: Fixture = Edit(
+    "scenarios/tar-fallback.yaml",
+    &[(
+        "\noptions:\n",
+        "\ncall_graph:\n  entry_points:\n    - {name: page, service: frontend, stages: [[{to: backend}]]}\noptions:\n",
+    )],
+);
+
+/// CSV carries each entry point's end-to-end percentiles in four columns after `notes`, the
+/// same figures (to 3 decimals) as the JSON report of the same run.
+#[test]
+fn csv_entry_point_latency_matches_json() {
+    let dir = scratch("csv-entry-points");
+    let Edit(base, edits) = TAR_CALL_GRAPH else {
+        unreachable!()
+    };
+    let mut text = repo_file(base);
+    for (from, to) in edits {
+        text = text.replace(from, to);
+    }
+    let file = write(&dir, "s.yaml", &text);
+    let run = |format: &str| {
+        stdout(&ewsim(&[
+            "run",
+            &file,
+            "--samples",
+            "2000",
+            "--format",
+            format,
+        ]))
+    };
+    let csv = run("csv");
+    let header = csv.lines().next().unwrap_or_default();
+    assert!(
+        header.ends_with(
+            ",notes,entry_page_p50_ms,entry_page_p90_ms,entry_page_p99_ms,entry_page_p999_ms"
+        ),
+        "{header}"
+    );
+    let json: Value = serde_json::from_str(&run("json")).expect("JSON");
+    let page = &json["latency"]["entry_points"][0]["options"];
+    let rows = csv_rows(&csv);
+    assert_eq!(rows.len(), 4);
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(page[i]["option"].as_str(), Some(row["option"].as_str()));
+        for q in ["p50_ms", "p90_ms", "p99_ms", "p999_ms"] {
+            let want = format!("{:.3}", page[i][q].as_f64().expect("simulated"));
+            assert_eq!(
+                row[&format!("entry_page_{q}")],
+                want,
+                "{} {q}",
+                row["option"]
+            );
+        }
+    }
+    // Without latency there is no entry-point column.
+    let cost = stdout(&ewsim(&["run", &file, "--no-latency", "--format", "csv"]));
+    assert!(cost.lines().next().unwrap_or_default().ends_with(",notes"));
+}
+
+/// The `page` entry point's rows (cells split at `sep`): each option named has this dropped cell
+/// right after its name.
+fn entry_dropped(out: &str, sep: char, want: [(&str, &str); 2]) -> Result<(), String> {
+    for (option, dropped) in want {
+        let row = out
+            .lines()
+            .map(|l| {
+                l.split(sep)
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .collect::<Vec<_>>()
+            })
+            .find(|c| c.len() > 2 && c[0] == "page" && c[1] == option)
+            .ok_or(format!("no row for page / {option}"))?;
+        if row[2] != dropped {
+            return Err(format!(
+                "page / {option}: dropped {:?}, expected {dropped}",
+                row[2]
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// online-boutique: entry points home, product, checkout; at every percentile same-zone routing

@@ -122,7 +122,9 @@ fn run(r: &Report, detail: bool) -> String {
             }
         }
     } else {
-        rows.push(SUMMARY_COLUMNS.iter().map(|s| s.to_string()).collect());
+        let mut header: Vec<String> = SUMMARY_COLUMNS.iter().map(|s| s.to_string()).collect();
+        header.extend(entry_point_columns(r));
+        rows.push(header);
         for (i, s) in r.cost.summary_rows().into_iter().enumerate() {
             let mut row = vec![
                 s.option,
@@ -149,10 +151,44 @@ fn run(r: &Report, detail: bool) -> String {
                     .unwrap_or_default(),
             );
             row.push(option_notes(&r.cost.options[i]));
+            row.extend(entry_point_cells(r, i));
             rows.push(row);
         }
     }
     csv_text(rows)
+}
+
+/// The summary's columns after `notes`: `entry_<name>_p50_ms`, `_p90_ms`, `_p99_ms`,
+/// `_p999_ms` for each call-graph entry point in scenario order (none without a call graph or
+/// with `--no-latency`), so the end-to-end latency the JSON report carries is in CSV too.
+fn entry_point_columns(r: &Report) -> Vec<String> {
+    let Some(l) = &r.latency else {
+        return Vec::new();
+    };
+    l.entry_points
+        .iter()
+        .flat_map(|ep| {
+            ["p50_ms", "p90_ms", "p99_ms", "p999_ms"].map(|q| format!("entry_{}_{q}", ep.name))
+        })
+        .collect()
+}
+
+/// Option `i`'s cells under [`entry_point_columns`]: 3 decimals, empty where a call on the way
+/// delivers nothing.
+fn entry_point_cells(r: &Report, i: usize) -> Vec<String> {
+    let Some(l) = &r.latency else {
+        return Vec::new();
+    };
+    l.entry_points
+        .iter()
+        .flat_map(|ep| {
+            ep.options
+                .get(i)
+                .and_then(Option::as_ref)
+                .map(super::ms4)
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// An option's notes in one cell, `; `-separated, each about the whole option or prefixed with

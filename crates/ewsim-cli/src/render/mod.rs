@@ -16,6 +16,7 @@ pub mod recommend;
 pub mod svg;
 pub mod sweep;
 mod table;
+mod width;
 
 pub use diff::DiffDoc;
 pub use recommend::RecommendDoc;
@@ -191,10 +192,12 @@ fn qty(v: Decimal, dp: u32) -> String {
 /// Latency percentiles (p50, p90, p99, p99.9 in ms) of option `i`, as text with 3 decimals, or
 /// empty strings when latency was not simulated or the option delivers nothing.
 fn percentiles(report: &Report, i: usize) -> [String; 4] {
-    match report.option_latency(i) {
-        Some(r) => [r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}")),
-        None => Default::default(),
-    }
+    report.option_latency(i).map(ms4).unwrap_or_default()
+}
+
+/// p50, p90, p99 and p99.9 (ms) of one result, as text with 3 decimals.
+fn ms4(r: &ewsim::latency::MixtureResult) -> [String; 4] {
+    [r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}"))
 }
 
 /// Cost P10 / P50 / P90 (USD, to the cent) and p99 P10 / P50 / P90 (ms) of option `i` over the
@@ -349,19 +352,25 @@ fn detail_rows(report: &Report, with_description: bool) -> Vec<Vec<String>> {
     rows
 }
 
-/// Rows `entry point, option, p50, p90, p99, p99.9` of the call graph's end-to-end latency.
+/// Rows `entry point, option, dropped, p50, p90, p99, p99.9` of the call graph's end-to-end
+/// latency. `dropped` is the option's dropped share (as in the summary), so that an option whose
+/// percentiles look best because it drops requests says so next to them.
 fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
     let Some(l) = &report.latency else {
         return Vec::new();
     };
+    let dropped: Vec<String> = report
+        .cost
+        .summary_rows()
+        .iter()
+        .map(|s| pct(s.dropped_share))
+        .collect();
     let mut rows = Vec::new();
     for ep in &l.entry_points {
-        for (o, r) in report.cost.options.iter().zip(&ep.options) {
-            let mut row = vec![ep.name.clone(), o.name.clone()];
+        for ((o, r), d) in report.cost.options.iter().zip(&ep.options).zip(&dropped) {
+            let mut row = vec![ep.name.clone(), o.name.clone(), d.clone()];
             match r {
-                Some(r) => {
-                    row.extend([r.p50_ms, r.p90_ms, r.p99_ms, r.p999_ms].map(|v| format!("{v:.3}")))
-                }
+                Some(r) => row.extend(ms4(r)),
                 None => row.extend([
                     "dropped".to_string(),
                     String::new(),
@@ -376,9 +385,10 @@ fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
 }
 
 /// Header of [`entry_point_rows`].
-const ENTRY_HEADER: [&str; 6] = [
+const ENTRY_HEADER: [&str; 7] = [
     "entry point",
     "option",
+    "dropped",
     "p50 ms",
     "p90 ms",
     "p99 ms",
@@ -419,6 +429,19 @@ fn gb(v: Decimal) -> String {
     } else {
         format!("{:.2}", v.round_dp(2))
     }
+}
+
+/// A volume for the text table: at most 2 decimals below 100 (`66.67`, `0`), whole from 100
+/// (`6827`, not `6826.67`); CSV and JSON keep their own precision.
+fn volume(v: Decimal) -> String {
+    qty(
+        v,
+        if v.abs() >= Decimal::ONE_HUNDRED {
+            0
+        } else {
+            2
+        },
+    )
 }
 
 /// A share (0 to 1) as a percentage with at most 2 decimals.

@@ -53,9 +53,47 @@ pub(super) fn step_rows(r: &SweepResult) -> Vec<Vec<String>> {
 /// delivers nothing). `None` when latency was not simulated.
 pub(super) fn p99_rows(r: &SweepResult) -> Option<Vec<Vec<String>>> {
     r.latency?;
-    Some(metric_rows(r, |o| {
-        o.p99_ms.map_or("-".to_string(), |v| format!("{v:.3}"))
-    }))
+    Some(metric_rows(r, p99_cell))
+}
+
+/// Rows for the text table when one column per option is too wide: the swept value, the option,
+/// its monthly cost, its p99 latency (ms; only when simulated, `-` when the option delivers
+/// nothing) and `yes` on the step's cheapest option; one row per step and option.
+pub(super) fn long_rows(r: &SweepResult) -> Vec<Vec<String>> {
+    let mut header = vec![r.spec.parameter.name.clone(), "option".to_string()];
+    header.push("USD/month".to_string());
+    if r.latency.is_some() {
+        header.push("p99 ms".to_string());
+    }
+    header.push("cheapest".to_string());
+    let mut rows = vec![header];
+    for st in &r.steps {
+        for (i, (o, (name, _))) in st.options.iter().zip(&r.options).enumerate() {
+            let mut row = vec![table_value(r, st.value), name.clone(), usd(o.cost_usd)];
+            if r.latency.is_some() {
+                row.push(p99_cell(o));
+            }
+            row.push(if st.cheapest == Some(i) { "yes" } else { "" }.to_string());
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// A swept value as the text table prints it: a volume in its shown unit with at most 2
+/// decimals below 100 and whole from 100 (`3354 GB`, not `3354.2857 GB`); other kinds as the
+/// parameter shows them (CSV and JSON keep the full value).
+pub(super) fn table_value(r: &SweepResult, v: Decimal) -> String {
+    let p = &r.spec.parameter;
+    if p.kind != ewsim::units::Quantity::Volume {
+        return p.show(v);
+    }
+    format!("{} {}", super::volume(shown(r, v)), p.unit)
+}
+
+/// An option's p99 at one step (ms, 3 decimals), `-` when it delivers nothing.
+fn p99_cell(o: &OptionFigures) -> String {
+    o.p99_ms.map_or("-".to_string(), |v| format!("{v:.3}"))
 }
 
 fn metric_rows(r: &SweepResult, cell: impl Fn(&OptionFigures) -> String) -> Vec<Vec<String>> {

@@ -27,13 +27,31 @@ impl Renderer for Table {
     }
 
     fn sweep(&self, r: &SweepResult) -> String {
-        use super::sweep::{break_even_lines, lines, p99_rows, step_rows};
+        use super::sweep::{break_even_lines, lines, long_rows, p99_rows, step_rows, table_value};
         let mut out = lines(r).join("\n");
-        out.push_str("\n\nmonthly cost (USD) per option\n");
-        out.push_str(&align(&step_rows(r), 2));
-        if let Some(rows) = p99_rows(r) {
-            out.push_str("\np99 latency (ms) per option\n");
-            out.push_str(&align(&rows, 2));
+        // The swept value with the table's precision in the first column of every step row.
+        let shown = |mut rows: Vec<Vec<String>>| {
+            for (row, st) in rows.iter_mut().skip(1).zip(&r.steps) {
+                row[0] = table_value(r, st.value);
+            }
+            align(&rows, 2)
+        };
+        let cost = shown(step_rows(r));
+        let p99 = p99_rows(r).map(shown);
+        let width = super::width::output_width();
+        let too_wide = |t: &str| t.lines().any(|l| l.chars().count() > width);
+        if too_wide(&cost) || p99.as_deref().is_some_and(too_wide) {
+            out.push_str(&format!(
+                "\n\nper step and option (one column per option would exceed {width} columns)\n"
+            ));
+            out.push_str(&align(&long_rows(r), 2));
+        } else {
+            out.push_str("\n\nmonthly cost (USD) per option\n");
+            out.push_str(&cost);
+            if let Some(p99) = p99 {
+                out.push_str("\np99 latency (ms) per option\n");
+                out.push_str(&p99);
+            }
         }
         out.push_str("\nbreak-even points:\n");
         for l in break_even_lines(r) {
@@ -137,6 +155,10 @@ fn run(r: &Report, detail: bool) -> String {
             rows[0].truncate(5);
         }
         rows.extend(summary_cells(r, " *"));
+        // Cross-AZ GB as its magnitude warrants (whole from 100 GB).
+        for (row, s) in rows.iter_mut().skip(1).zip(r.cost.summary_rows()) {
+            row[3] = super::volume(s.cross_az_gb_month);
+        }
         out.push_str(&align(&rows, 2));
     }
     let spread = uncertainty_lines(r);
