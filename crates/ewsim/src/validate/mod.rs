@@ -532,9 +532,7 @@ fn validate_with_ranges(s: &Scenario, table: &PriceTable, has_ranges: bool) -> V
                     }
                 }
             }
-            OptionKind::PerService(r) => {
-                imported::per_service_option(&mut d, &p, o, r, s)
-            }
+            OptionKind::PerService(r) => imported::per_service_option(&mut d, &p, o, r, s),
             _ => {}
         }
     }
