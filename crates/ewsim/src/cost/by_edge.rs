@@ -133,6 +133,17 @@ fn settle(out: &mut [EdgeCost], total: Decimal) {
     }
 }
 
+/// `amount x part / whole`: multiplying first keeps shares that are exact decimals exact
+/// (98.304 x 2048 / 12288 = 16.384); dividing first is the fallback for amounts too large to
+/// multiply (the fuzzer found 2^32 requests per second). `None` when even that overflows or
+/// `whole` is zero.
+pub(super) fn part_of(amount: Decimal, part: Decimal, whole: Decimal) -> Option<Decimal> {
+    amount
+        .checked_mul(part)
+        .and_then(|x| x.checked_div(whole))
+        .or_else(|| part.checked_div(whole).and_then(|f| amount.checked_mul(f)))
+}
+
 /// `cost` shared by `weights` (negative weights count as zero): exact shares, the last weighted
 /// entry taking the remainder so that the shares add up to `cost` exactly.
 pub fn shares(cost: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
@@ -150,13 +161,7 @@ pub fn shares(cost: Decimal, weights: &[Decimal]) -> Vec<Decimal> {
         if w[k].is_zero() {
             continue;
         }
-        // Multiplying first keeps shares that are exact decimals exact (98.304 x 2048 / 12288
-        // = 16.384); dividing first is the fallback for amounts too large to multiply.
-        let share = cost
-            .checked_mul(w[k])
-            .and_then(|x| x.checked_div(sum))
-            .or_else(|| w[k].checked_div(sum).and_then(|f| cost.checked_mul(f)))
-            .unwrap_or_default();
+        let share = part_of(cost, w[k], sum).unwrap_or_default();
         out[k] = share;
         given += share;
     }

@@ -91,12 +91,9 @@ pub(super) fn price_lattice(
                 let rph =
                     l.rps.unwrap_or_default() * (Decimal::ONE - r.dropped) * Decimal::from(3600);
                 match (per_service.get(to), billable_of.get(to)) {
-                    // Multiplying first keeps shares exact; dividing first is the fallback for
-                    // request counts too large to multiply (found by the fuzzer: 2^32 rps).
-                    (Some(all), Some(b)) if !all.is_zero() => b
-                        .checked_mul(rph)
-                        .and_then(|x| x.checked_div(*all))
-                        .unwrap_or_else(|| *b * (rph / *all)),
+                    (Some(all), Some(b)) => {
+                        super::by_edge::part_of(*b, rph, *all).unwrap_or_default()
+                    }
                     _ => Decimal::ZERO,
                 }
             })
