@@ -106,17 +106,14 @@ pub fn emit(
         Some(p) => Some(crate::diff::read_report(p)?),
         None => None,
     };
-    let draws = opts.draws.filter(|_| !loaded.uncertain.is_empty());
-    let spinner = crate::progress::Spinner::start(
-        crate::progress::run_work(loaded, opts.latency.map(|l| l.samples), draws),
+    let outcome = crate::progress::with_bar(
         &format!("evaluating {} options", scenario.options.len()),
-    );
-    let outcome = ewsim::run::run(loaded, table, &opts).map_err(|e| match e {
+        |p| ewsim::run::run_with_progress(loaded, table, &opts, p),
+    )
+    .map_err(|e| match e {
         ewsim::Error::Input(i) => crate::input(i, Some(loaded)),
         other => other.into(),
-    });
-    spinner.finish();
-    let outcome = outcome?;
+    })?;
     let report = outcome.report;
     let out = args.output.out.as_deref();
     match (&old, &args.compare_to) {

@@ -1,67 +1,133 @@
-//! A spinner with the elapsed time on standard error while a long evaluation runs, so a run of
-//! many seconds does not look hung. Shown only when standard error is a terminal and the work is
-//! expected to take over about a second; never in pipes, files or CI logs.
+//! A progress bar on standard error while a long evaluation runs, so a run of many seconds does
+//! not look hung. It follows the library's count of completed work ([`ewsim::progress`]) and is
+//! drawn only when standard error is a terminal and the work is expected to take over a second;
+//! never in pipes, files or CI logs.
 
-use indicatif::{ProgressBar, ProgressStyle};
+use ewsim::progress::{Progress, TICKS};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::IsTerminal;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
-/// Simulated request-hops a second the latency engine manages at the least on one core of a
-/// small machine (measured: docs/cli.md "Progress"); work above this shows the spinner.
-const WORK_PER_SECOND: u64 = 4_000_000;
+/// How often the count is read and the bar redrawn.
+const TICK: Duration = Duration::from_millis(100);
 
-/// The spinner of one evaluation (nothing when it is not shown).
-pub struct Spinner(Option<ProgressBar>);
+/// The bar is not drawn before this much time has passed (most runs are over by then).
+const GRACE: Duration = Duration::from_millis(300);
 
-impl Spinner {
-    /// Starts the spinner with `message` when `work` (see [`run_work`]) is expected to take over
-    /// a second and standard error is a terminal.
-    pub fn start(work: u64, message: &str) -> Spinner {
-        if work < WORK_PER_SECOND || !std::io::stderr().is_terminal() {
-            return Spinner(None);
-        }
-        let bar = ProgressBar::new_spinner();
-        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-            bar.set_style(style);
-        }
-        bar.set_message(message.to_string());
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Spinner(Some(bar))
+/// Work expected to take longer than this in all gets a bar.
+const LONG: Duration = Duration::from_secs(1);
+
+/// Runs `work` with a counter; when standard error is a terminal, a bar labelled `message`
+/// shows the count while the work is expected to take over a second in all, and is cleared
+/// before the output is written.
+pub fn with_bar<T: Send>(message: &str, work: impl FnOnce(&Progress) -> T + Send) -> T {
+    let progress = Progress::new();
+    if !std::io::stderr().is_terminal() {
+        return work(&progress);
     }
+    let finished = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| draw(message, &progress, &finished));
+        let result = work(&progress);
+        finished.store(true, Ordering::Relaxed);
+        result
+    })
+}
 
-    /// Removes the spinner (the line is cleared, so the output that follows starts clean).
-    pub fn finish(self) {
-        if let Some(bar) = self.0 {
-            bar.finish_and_clear();
+/// Redraws the bar every [`TICK`] until `finished`, once the work is expected to be long.
+fn draw(message: &str, progress: &Progress, finished: &AtomicBool) {
+    let start = Instant::now();
+    let mut bar: Option<ProgressBar> = None;
+    while !finished.load(Ordering::Relaxed) {
+        std::thread::sleep(TICK);
+        let ticks = progress.ticks();
+        let elapsed = start.elapsed();
+        if bar.is_none() && expected_long(elapsed, ticks) {
+            bar = Some(new_bar(message));
         }
+        if let Some(b) = &bar {
+            b.set_prefix(timing(elapsed, ticks));
+            b.set_position(ticks);
+            if b.is_hidden() {
+                // Configured while hidden, so that the first line drawn is complete.
+                b.set_draw_target(ProgressDrawTarget::stderr());
+            }
+        }
+    }
+    if let Some(b) = bar {
+        b.finish_and_clear();
     }
 }
 
-/// The simulation work of evaluating `loaded` once with `samples` requests per option (`None`:
-/// no latency) and `draws` draws of its ranges, in request-hops: requests x options x (traffic
-/// edges + calls written in the call graph), each draw simulating a twentieth of the requests (at
-/// least 1,000), as the library does.
-pub fn run_work(
-    loaded: &ewsim::loader::LoadedScenario,
-    samples: Option<u64>,
-    draws: Option<usize>,
-) -> u64 {
-    let s = &loaded.scenario;
-    let calls: u64 = s.call_graph.as_ref().map_or(0, |g| {
-        let stages = g
-            .entry_points
-            .iter()
-            .flat_map(|e| &e.stages)
-            .chain(g.services.iter().flat_map(|c| &c.stages));
-        stages.flatten().map(|c| u64::from(c.count)).sum()
-    });
-    let hops = (s.traffic.len().max(1) as u64).saturating_add(calls);
-    let per_request = (s.options.len() as u64).saturating_mul(hops);
-    let Some(samples) = samples else {
-        // Cost only: each draw is a cost evaluation, about a thousand request-hops' worth.
-        return (draws.unwrap_or(0) as u64).saturating_mul(per_request.saturating_mul(1_000));
-    };
-    let draw_samples = (samples / 20).max(1_000);
-    let requests = samples.saturating_add((draws.unwrap_or(0) as u64).saturating_mul(draw_samples));
-    requests.saturating_mul(per_request)
+/// Whether work that has run `elapsed` and done `ticks` of [`TICKS`] is worth a bar: past the
+/// grace period, and either already past a second or heading for over a second in all at the
+/// pace so far.
+fn expected_long(elapsed: Duration, ticks: u64) -> bool {
+    if elapsed < GRACE || ticks >= TICKS {
+        return false;
+    }
+    if elapsed >= LONG || ticks == 0 {
+        return elapsed >= LONG;
+    }
+    let projected = elapsed.as_secs_f64() * TICKS as f64 / ticks as f64;
+    projected > LONG.as_secs_f64()
+}
+
+/// A bar labelled `message`, hidden until it has its first figures.
+fn new_bar(message: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(TICKS), ProgressDrawTarget::hidden());
+    // The bar takes the width the other parts leave, so the line never wraps.
+    if let Ok(style) = ProgressStyle::with_template("{msg} [{wide_bar}] {percent:>3}% {prefix}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(message.to_string());
+    bar
+}
+
+/// "(12 s, about 30 s left)": the time so far and the time left at the pace so far.
+fn timing(elapsed: Duration, ticks: u64) -> String {
+    let secs = elapsed.as_secs_f64();
+    if ticks == 0 {
+        return format!("({secs:.0} s)");
+    }
+    let left = secs * (TICKS - ticks.min(TICKS)) as f64 / ticks as f64;
+    format!("({secs:.0} s, about {:.0} s left)", left.ceil())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bar_only_for_work_heading_past_a_second() {
+        let ms = Duration::from_millis;
+        // Within the grace period: never.
+        assert!(!expected_long(ms(200), 1));
+        // 400 ms for 10 % of the work projects 4 s in all: yes.
+        assert!(expected_long(ms(400), TICKS / 10));
+        // 400 ms for 50 % projects 800 ms: no; 600 ms for 50 % projects 1.2 s: yes.
+        assert!(!expected_long(ms(400), TICKS / 2));
+        assert!(expected_long(ms(600), TICKS / 2));
+        // Nothing counted yet: only once a second has passed.
+        assert!(!expected_long(ms(900), 0));
+        assert!(expected_long(ms(1_000), 0));
+        // Done: no bar, however long it took.
+        assert!(!expected_long(ms(5_000), TICKS));
+    }
+
+    #[test]
+    fn time_left_follows_the_pace_so_far() {
+        // 3 s for a quarter: 3 x 3/4 / (1/4) = 9 s left.
+        assert_eq!(
+            timing(Duration::from_secs(3), TICKS / 4),
+            "(3 s, about 9 s left)"
+        );
+        // 2.4 s for 40 %: 2.4 x 0.6 / 0.4 = 3.6 s, shown rounded up as 4 s.
+        assert_eq!(
+            timing(Duration::from_millis(2_400), TICKS / 10 * 4),
+            "(2 s, about 4 s left)"
+        );
+        assert_eq!(timing(Duration::from_secs(2), 0), "(2 s)");
+    }
 }

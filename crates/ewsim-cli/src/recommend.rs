@@ -105,13 +105,10 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
     if args.no_latency {
         opts = opts.without_latency();
     }
-    let spinner = crate::progress::Spinner::start(
-        crate::progress::run_work(&loaded, opts.latency.map(|l| l.samples), None),
+    let report = crate::progress::with_bar(
         &format!("evaluating {} options", scenario.options.len()),
-    );
-    let outcome = ewsim::run::run(&loaded, &prices, &opts);
-    spinner.finish();
-    let report = outcome
+        |p| ewsim::run::run_with_progress(&loaded, &prices, &opts, p),
+    )
         .map_err(|e| match e {
             ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
             other => other.into(),

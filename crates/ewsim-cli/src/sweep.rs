@@ -60,14 +60,11 @@ pub fn run(args: &SweepArgs) -> Result<(), Failure> {
             args.seed.unwrap_or(loaded.scenario.latency.seed),
         )
     });
-    let work = crate::progress::run_work(&loaded, latency.map(|l| l.0), None);
-    let spinner = crate::progress::Spinner::start(
-        work.saturating_mul(args.steps as u64),
+    let result = crate::progress::with_bar(
         &format!("sweeping {} over {} steps", spec.parameter.name, args.steps),
-    );
-    let result = ewsim::sweep::sweep(&loaded, &table, &spec, latency);
-    spinner.finish();
-    let result = result.map_err(|e| input(e, Some(&loaded)))?;
+        |p| ewsim::sweep::sweep_with_progress(&loaded, &table, &spec, latency, p),
+    )
+    .map_err(|e| input(e, Some(&loaded)))?;
     // The report first: a chart is never left behind without the report it belongs to.
     args.output.write(&format.render(|r| r.sweep(&result)))?;
     match &args.chart {

@@ -13,6 +13,7 @@ pub mod offers;
 pub mod path_latency;
 pub mod placement;
 pub mod pricing;
+pub mod progress;
 pub mod provenance;
 pub mod recommend;
 pub mod report;

@@ -161,6 +161,29 @@ pub fn sampled_hops(s: &Scenario, samples: u64, draws: u64) -> u64 {
         .saturating_mul(largest_dist(s))
 }
 
+/// Hop draws a cost evaluation is worth per traffic edge and option: 10,000 edges x 17 options
+/// price in about the time 17 M hop draws simulate (measured with benches/scale.sh).
+pub(crate) const COST_WORK_PER_EDGE_OPTION: u64 = 100;
+
+/// Hops a simulated request takes, about: client, proxy or load balancer, server, network.
+const HOPS_PER_REQUEST: u64 = 4;
+
+/// Estimated work of evaluating `s` once, in hop draws: `[cost, latency]`, the latency stage
+/// simulating `samples` requests per option (`None`: no latency), each call of the call graph
+/// counted as a request of its own.
+pub(crate) fn evaluation_work(s: &Scenario, samples: Option<u64>) -> [u64; 2] {
+    let options = s.options.len().max(1) as u64;
+    let cost = (s.traffic.len().max(1) as u64)
+        .saturating_mul(options)
+        .saturating_mul(COST_WORK_PER_EDGE_OPTION);
+    let latency = samples.map_or(0, |n| {
+        n.saturating_mul(options)
+            .saturating_mul(HOPS_PER_REQUEST)
+            .saturating_mul(unrolled_calls(s).saturating_add(1))
+    });
+    [cost, latency]
+}
+
 /// The scenario's own budget problems: sizes (nodes, zones, pods, endpoint pairs, unrolled calls,
 /// distribution parts) and its `latency.samples` (with the default number of draws when it has
 /// ranges: `has_ranges`). Part of [`crate::validate::validate`].
@@ -379,5 +402,19 @@ mod tests {
         let d = run_problems(&s, Some(10_000_000), Some(10_000));
         assert_eq!(d.len(), 1);
         assert!(d[0].message.contains("5010000000 hop draws"), "{d:?}");
+    }
+
+    #[test]
+    fn work_estimate_follows_edges_options_samples_and_calls() {
+        let s = crate::loader::parse_scenario(
+            "version: 1\nregion: us-east-1\nzones:\n  - {name: a, nodes: {count: 1, type: m5.large}}\nservices:\n  - {name: web, replicas: 1}\n  - {name: api, replicas: 1}\ntraffic:\n  - {from: web, to: api, volume: 1 TB}\n  - {from: api, to: web, volume: 1 TB}\noptions:\n  - {name: a, kind: clusterip}\n  - {name: b, kind: clusterip}\n  - {name: c, kind: clusterip}\n",
+            "t.yaml",
+        )
+        .expect("valid")
+        .scenario;
+        // Cost: 2 edges x 3 options x 100 = 600. Latency: 1,000 requests x 3 options x 4 hops
+        // x (0 calls + 1) = 12,000.
+        assert_eq!(evaluation_work(&s, Some(1_000)), [600, 12_000]);
+        assert_eq!(evaluation_work(&s, None), [600, 0]);
     }
 }

@@ -8,6 +8,7 @@ use crate::gate::{Breach, Budget};
 use crate::loader::LoadedScenario;
 use crate::path_latency::LatencyRun;
 use crate::pricing::PriceTable;
+use crate::progress::Progress;
 use crate::report::{DrawConfig, Report};
 
 /// What to compute besides cost.
@@ -112,6 +113,18 @@ pub fn run(
     table: &PriceTable,
     opts: &RunOptions,
 ) -> Result<Outcome, Error> {
+    run_with_progress(loaded, table, opts, &Progress::new())
+}
+
+/// [`run`], counting its work into `progress` as it goes (read it from another thread to show
+/// a progress bar); on success the count ends at [`crate::progress::TICKS`]. The results are
+/// the same as [`run`]'s.
+pub fn run_with_progress(
+    loaded: &LoadedScenario,
+    table: &PriceTable,
+    opts: &RunOptions,
+    progress: &Progress,
+) -> Result<Outcome, Error> {
     let s = &loaded.scenario;
     let located = |e: InputError| InputError {
         diagnostics: loaded.source_map.resolve(e.diagnostics),
@@ -128,15 +141,23 @@ pub fn run(
         ))
         .into());
     }
+    let samples = opts.latency.map(|l| l.samples);
+    let draws = opts.draws.filter(|_| !loaded.uncertain.is_empty());
+    // Each draw simulates a twentieth of the point report's requests: the spread over draws,
+    // not the sampling noise of one draw, is what the P10 / P90 show.
+    let draw_samples = samples.map(crate::limits::draw_samples);
+    let [cost_work, latency_work] = crate::limits::evaluation_work(s, samples);
+    let draw_work = crate::limits::evaluation_work(s, draw_samples)
+        .iter()
+        .fold(0u64, |a, &w| a.saturating_add(w))
+        .saturating_mul(draws.unwrap_or(0) as u64);
+    let parts = progress
+        .whole()
+        .split(&[cost_work, latency_work, draw_work]);
     let cost = crate::cost::evaluate(s, table).map_err(located)?;
+    parts[0].complete();
     // The run's own settings against the work budgets, after the scenario's own (located) ones.
-    let budget = crate::limits::run_problems(
-        s,
-        opts.latency.map(|l| l.samples),
-        opts.draws
-            .filter(|_| !loaded.uncertain.is_empty())
-            .map(|n| n as u64),
-    );
+    let budget = crate::limits::run_problems(s, samples, draws.map(|n| n as u64));
     if !budget.is_empty() {
         return Err(InputError {
             diagnostics: budget,
@@ -145,19 +166,30 @@ pub fn run(
     }
     let gated = gated_option(&cost, opts.budget.as_ref())?;
     let mut report = Report::of_cost(cost);
-    if let Some(run) = opts.latency {
-        report.latency = Some(crate::path_latency::simulate(s, &report.cost, run)?);
+    match opts.latency {
+        Some(run) => {
+            report.latency = Some(crate::path_latency::simulate_in(
+                s,
+                &report.cost,
+                run,
+                parts[1],
+            )?)
+        }
+        None => parts[1].complete(),
     }
-    if let Some(draws) = opts.draws.filter(|_| !loaded.uncertain.is_empty()) {
-        // Each draw simulates a twentieth of the point report's requests: the spread over draws,
-        // not the sampling noise of one draw, is what the P10 / P90 show.
-        let config = DrawConfig {
-            draws,
-            seed: opts.latency.map_or(s.latency.seed, |l| l.seed),
-            latency_samples: opts.latency.map(|l| (l.samples / 20).max(1_000)),
-        };
-        report.uncertainty =
-            Some(crate::uncertainty::evaluate_draws(loaded, table, config).map_err(located)?);
+    match draws {
+        Some(draws) => {
+            let config = DrawConfig {
+                draws,
+                seed: opts.latency.map_or(s.latency.seed, |l| l.seed),
+                latency_samples: draw_samples,
+            };
+            report.uncertainty = Some(
+                crate::uncertainty::evaluate_draws_in(loaded, table, config, parts[2])
+                    .map_err(located)?,
+            );
+        }
+        None => parts[2].complete(),
     }
     let verdict = match (gated, &opts.budget) {
         (Some(i), Some(b)) if b.is_set() => Some(Verdict {

@@ -12,7 +12,8 @@
 use crate::error::{Diagnostic, Input, InputError};
 use crate::loader::LoadedScenario;
 use crate::pricing::PriceTable;
-use crate::report::{OptionFigures, Report, evaluate_replaced};
+use crate::progress::{Progress, Share};
+use crate::report::{OptionFigures, Report, evaluate_replaced_in};
 use crate::units::Quantity;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
@@ -389,8 +390,9 @@ fn evaluate_at(
     x: Decimal,
     keep: Option<&[usize]>,
     latency: Option<(u64, u64)>,
+    share: Share<'_>,
 ) -> Result<Report, InputError> {
-    evaluate_replaced(base, table, &spec.overrides_at(x), keep, latency).map_err(|mut e| {
+    evaluate_replaced_in(base, table, &spec.overrides_at(x), keep, latency, share).map_err(|mut e| {
         for d in &mut e.diagnostics {
             d.message = format!(
                 "{} (at {}={})",
@@ -412,6 +414,23 @@ pub fn sweep(
     spec: &SweepSpec,
     latency: Option<(u64, u64)>,
 ) -> Result<SweepResult, InputError> {
+    sweep_with_progress(base, table, spec, latency, &Progress::new())
+}
+
+/// Evaluations of two options the search for one break-even takes, about (bisection to a
+/// relative 1e-7 from a bracket between two steps).
+const BISECTION_EVALUATIONS: u64 = 30;
+
+/// [`sweep`], counting its work into `progress` (the steps, then the break-even search); on
+/// success the count ends at [`crate::progress::TICKS`]. The results are the same as
+/// [`sweep`]'s.
+pub fn sweep_with_progress(
+    base: &LoadedScenario,
+    table: &PriceTable,
+    spec: &SweepSpec,
+    latency: Option<(u64, u64)>,
+    progress: &Progress,
+) -> Result<SweepResult, InputError> {
     let values = spec.values();
     if let Some((n, _)) = latency {
         let mut d = crate::limits::run_problems(&base.scenario, Some(n), None);
@@ -432,9 +451,24 @@ pub fn sweep(
             return Err(InputError { diagnostics: d });
         }
     }
+    // Every step is one evaluation; the break-even search is budgeted as a bisection per pair of
+    // neighbouring options in cost order, each evaluating two options.
+    let s = &base.scenario;
+    let step = crate::limits::evaluation_work(s, latency.map(|l| l.0))
+        .iter()
+        .fold(0u64, |a, &w| a.saturating_add(w));
+    let search = (s.options.len().saturating_sub(1) as u64)
+        .saturating_mul(BISECTION_EVALUATIONS)
+        .saturating_mul(2 * (s.traffic.len().max(1) as u64))
+        .saturating_mul(crate::limits::COST_WORK_PER_EDGE_OPTION);
+    let mut weights = vec![step; values.len()];
+    weights.push(search);
+    let mut shares = progress.whole().split(&weights);
+    let search_share = shares.pop().unwrap_or(Share::NONE);
     let reports: Vec<Result<Report, InputError>> = values
         .par_iter()
-        .map(|x| evaluate_at(base, table, spec, *x, None, latency))
+        .zip(shares)
+        .map(|(x, share)| evaluate_at(base, table, spec, *x, None, latency, share))
         .collect();
     let mut steps = Vec::with_capacity(values.len());
     let mut first = None;
@@ -455,7 +489,7 @@ pub fn sweep(
         .iter()
         .map(|o| (o.name.clone(), o.kind))
         .collect();
-    let break_evens = break_evens(base, table, spec, &steps, &options)?;
+    let break_evens = break_evens(base, table, spec, &steps, &options, search_share)?;
     Ok(SweepResult {
         spec: spec.clone(),
         first,
@@ -488,6 +522,7 @@ fn break_evens(
     spec: &SweepSpec,
     steps: &[SweepStep],
     options: &[(String, &'static str)],
+    share: Share<'_>,
 ) -> Result<Vec<BreakEven>, InputError> {
     // Work in increasing order of the swept value, whatever the direction of the sweep.
     let mut order: Vec<&SweepStep> = steps.iter().collect();
@@ -515,14 +550,22 @@ fn break_evens(
             }
         }
     }
+    if brackets.is_empty() {
+        share.complete();
+    }
+    let shares = share.split_even(brackets.len());
     let found: Vec<Result<BreakEven, InputError>> = brackets
         .par_iter()
-        .map(|&(a, b, lo, hi, sign_lo)| {
+        .zip(shares)
+        .map(|(&(a, b, lo, hi, sign_lo), share)| {
+            let pair = [a, b];
+            let pair = Some(pair.as_slice());
             let at = bisect(lo, hi, spec.parameter.kind, |x| {
-                let r = evaluate_at(base, table, spec, x, Some(&[a, b]), None)?;
+                let r = evaluate_at(base, table, spec, x, pair, None, Share::NONE)?;
                 Ok(sign_of(r.cost.options[0].cost.total - r.cost.options[1].cost.total) == sign_lo)
             })?;
-            let r = evaluate_at(base, table, spec, at, Some(&[a, b]), None)?;
+            let r = evaluate_at(base, table, spec, at, pair, None, Share::NONE)?;
+            share.complete();
             // Below `at` the sign is `sign_lo`: negative means a was cheaper below.
             let (below, above) = if sign_lo < 0 { (a, b) } else { (b, a) };
             let (above_cost, below_cost) = if above == a {

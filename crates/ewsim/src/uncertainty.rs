@@ -14,8 +14,9 @@
 use crate::error::InputError;
 use crate::latency::seed::{fnv1a64, stream_seed};
 use crate::pricing::PriceTable;
+use crate::progress::Share;
 use crate::report::{
-    DrawConfig, OptionFigures, OptionSpread, Spread, UncertaintyReport, evaluate_replaced,
+    DrawConfig, OptionFigures, OptionSpread, Spread, UncertaintyReport, evaluate_replaced_in,
 };
 use crate::units::UncertainInput;
 use rand::rngs::Xoshiro256PlusPlus;
@@ -56,6 +57,16 @@ pub fn evaluate_draws(
     table: &PriceTable,
     config: DrawConfig,
 ) -> Result<UncertaintyReport, InputError> {
+    evaluate_draws_in(base, table, config, Share::NONE)
+}
+
+/// [`evaluate_draws`], `share` split evenly over the draws.
+pub(crate) fn evaluate_draws_in(
+    base: &crate::loader::LoadedScenario,
+    table: &PriceTable,
+    config: DrawConfig,
+    share: Share<'_>,
+) -> Result<UncertaintyReport, InputError> {
     let inputs = &base.uncertain;
     if config.draws as u64 > crate::limits::MAX_DRAWS {
         return Err(InputError::single(crate::error::Diagnostic::input(
@@ -67,12 +78,14 @@ pub fn evaluate_draws(
             ),
         )));
     }
+    let shares = share.split_even(config.draws);
     let per_draw: Vec<Result<DrawFigures, InputError>> = (0..config.draws as u64)
         .into_par_iter()
         .map(|d| {
             let values = draw(inputs, config.seed, d);
             let latency = config.latency_samples.map(|n| (n, config.seed));
-            let report = evaluate_replaced(base, table, &values, None, latency);
+            let report =
+                evaluate_replaced_in(base, table, &values, None, latency, shares[d as usize]);
             report.map(|r| r.option_figures()).map_err(|mut e| {
                 let drawn: Vec<String> = values.iter().map(|(p, v)| format!("{p}={v}")).collect();
                 for diag in &mut e.diagnostics {

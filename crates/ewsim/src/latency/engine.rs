@@ -49,6 +49,8 @@
 //! difference against the first option with the same batch-means interval over chunk means.
 
 use rayon::prelude::*;
+
+use crate::progress::Share;
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
@@ -858,10 +860,20 @@ pub fn compare_options(
     paths: &[CompiledPath],
     cfg: &SimConfig,
 ) -> Result<Comparison, LatencyError> {
+    compare_counted(paths, cfg, Share::NONE)
+}
+
+/// [`compare_options`], handing `share` out as the requests are simulated.
+pub(crate) fn compare_counted(
+    paths: &[CompiledPath],
+    cfg: &SimConfig,
+    share: Share<'_>,
+) -> Result<Comparison, LatencyError> {
     check_config(cfg)?;
     if paths.is_empty() {
         return Err(LatencyError::model("no paths to simulate"));
     }
+    let counter = share.counter(cfg.samples);
     let chunks = cfg.samples.div_ceil(CHUNK_SAMPLES);
     let acc = (0..chunks)
         .into_par_iter()
@@ -870,6 +882,7 @@ pub fn compare_options(
             |mut acc, c| {
                 let n = (cfg.samples - c * CHUNK_SAMPLES).min(CHUNK_SAMPLES);
                 run_chunk(paths, cfg.seed, c, n, &mut acc);
+                counter.advance(n);
                 acc
             },
         )

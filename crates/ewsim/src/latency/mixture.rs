@@ -34,6 +34,7 @@ use super::dist::standard_normal_quantile;
 use super::engine::{CompiledPath, Evaluator, block_sum};
 use super::error::LatencyError;
 use super::hist::{BUCKETS, index_of_us, midpoint_us};
+use crate::progress::Share;
 
 /// Requests per chunk of a shape; every chunk has its own seeded streams.
 pub const SHAPE_CHUNK: u64 = 4096;
@@ -171,15 +172,17 @@ pub fn simulate_shapes(
     if paths.len() != samples.len() {
         return Err(LatencyError::model("one sample count per shape is needed"));
     }
-    simulate_built(&|k| Ok(paths[k].clone()), samples, seed)
+    simulate_built(&|k| Ok(paths[k].clone()), samples, seed, Share::NONE)
 }
 
 /// [`simulate_shapes`] with each shape compiled by `build(k)` only while its requests are
-/// simulated, so that many shapes never sit compiled in memory at once.
-pub fn simulate_built(
+/// simulated, so that many shapes never sit compiled in memory at once; `share` is handed out
+/// as the requests are simulated.
+pub(crate) fn simulate_built(
     build: &(dyn Fn(usize) -> Result<CompiledPath, LatencyError> + Sync),
     samples: &[u64],
     seed: u64,
+    share: Share<'_>,
 ) -> Result<Vec<ShapeSamples>, LatencyError> {
     let items: Vec<(usize, u64, usize)> = samples
         .iter()
@@ -190,6 +193,7 @@ pub fn simulate_built(
                 .map(move |c| (k, c, (n - c * SHAPE_CHUNK).min(SHAPE_CHUNK) as usize))
         })
         .collect();
+    let counter = share.counter(items.iter().map(|&(_, _, n)| n as u64).sum());
     let mut runs: Vec<Vec<(u32, u64)>> = vec![Vec::new(); samples.len()];
     let mut sums = vec![0.0f64; samples.len()];
     for wave in items.chunks(WAVE) {
@@ -206,7 +210,11 @@ pub fn simulate_built(
             .par_iter()
             .map_init(
                 || vec![0u64; BUCKETS],
-                |dense, &(k, c, n)| chunk_runs(&paths[k - first], seed, k, c, n, dense),
+                |dense, &(k, c, n)| {
+                    let runs = chunk_runs(&paths[k - first], seed, k, c, n, dense);
+                    counter.advance(n as u64);
+                    runs
+                },
             )
             .collect();
         // Merged in item order (shape, then chunk): integer counts, and sums in chunk order.

@@ -36,10 +36,12 @@ pub use shapes::PROXY_RATE_STEP;
 use std::collections::HashMap;
 
 use crate::cost::CostReport;
+use crate::latency::engine::compare_counted;
 use crate::latency::{
     Catalogue, CompiledPath, LatencyError, MixtureResult, PathModel, SimConfig, SimResult, Step,
-    allocate, compare_options, mixture, mixture::simulate_built,
+    allocate, mixture, mixture::simulate_built,
 };
+use crate::progress::Share;
 use crate::scenario::Scenario;
 use model::{Ctx, call_step, calls_step};
 use shapes::Shapes;
@@ -118,6 +120,25 @@ pub fn simulate(
     report: &CostReport,
     run: LatencyRun,
 ) -> Result<LatencyReport, LatencyError> {
+    simulate_in(s, report, run, Share::NONE)
+}
+
+/// The call trees of one entry point, one per option whose calls all deliver.
+struct EntryTrees {
+    name: String,
+    trees: Vec<CompiledPath>,
+    /// The option of each tree.
+    index: Vec<usize>,
+}
+
+/// [`simulate`], handing `share` out as requests are simulated: the shapes' part and each entry
+/// point's part in proportion to their work (requests x hops, requests x random streams).
+pub(crate) fn simulate_in(
+    s: &Scenario,
+    report: &CostReport,
+    run: LatencyRun,
+    share: Share<'_>,
+) -> Result<LatencyReport, LatencyError> {
     if run.samples > crate::limits::MAX_SAMPLES {
         return Err(LatencyError::model(format!(
             "{} samples is over the limit of {}",
@@ -153,7 +174,24 @@ pub fn simulate(
         );
     }
     let alloc = allocate(shapes.keys.len(), &budgets);
-    let simulated = simulate_built(&build, &alloc, run.seed)?;
+    // The entry points' trees are built before anything is simulated, so that the work of every
+    // part is known when the share is split.
+    let entries = match graph {
+        Some(graph) => entry_trees(s, report, &ctx, &shapes, graph)?,
+        None => Vec::new(),
+    };
+    let shape_work = alloc
+        .iter()
+        .zip(&shapes.keys)
+        .map(|(&n, k)| n.max(1).saturating_mul(u64::from(k.path.len) + 1))
+        .fold(0u64, u64::saturating_add);
+    let mut work = vec![shape_work];
+    work.extend(entries.iter().map(|e| {
+        let streams: u64 = e.trees.iter().map(|t| t.stream_count() as u64).sum();
+        run.samples.saturating_mul(streams)
+    }));
+    let parts = share.split(&work);
+    let simulated = simulate_built(&build, &alloc, run.seed, parts[0])?;
     const CONFIDENCE: f64 = 0.95;
     let options: Vec<Option<MixtureResult>> = shapes
         .options
@@ -173,51 +211,22 @@ pub fn simulate(
             });
         }
     }
-    let mut entry_points = Vec::new();
-    if let Some(graph) = graph {
-        let edge_of: HashMap<(&str, &str), usize> = s
-            .traffic
-            .iter()
-            .enumerate()
-            .map(|(k, e)| ((e.from.as_str(), e.to.as_str()), k))
-            .collect();
-        let cfg = SimConfig::new(run.samples, run.seed);
-        let steps: Vec<Step> = shapes
-            .keys
-            .iter()
-            .map(|k| ctx.shape(k))
-            .collect::<Result<_, _>>()?;
-        for ep in &graph.entry_points {
-            let mut trees = Vec::new();
-            let mut index = Vec::new();
-            for (i, per) in shapes.edges.iter().enumerate() {
-                let call = |k: usize| per.get(k).and_then(|p| call_step(&steps, p));
-                let Some(step) = calls_step(s, &edge_of, &call, &ep.service, &ep.stages) else {
-                    continue;
-                };
-                let mut root = Vec::new();
-                if let Some(server) = &settings.server {
-                    root.push(Step::hop("server.entry", server.clone()));
-                }
-                root.push(step);
-                let name = format!("{}:{}", report.options[i].name, ep.name);
-                trees.push(PathModel::new(name, Step::seq(root)).compile()?);
-                index.push(i);
+    let cfg = SimConfig::new(run.samples, run.seed);
+    let mut entry_points = Vec::with_capacity(entries.len());
+    for (entry, part) in entries.into_iter().zip(&parts[1..]) {
+        let mut options = vec![None; report.options.len()];
+        if entry.trees.is_empty() {
+            part.complete();
+        } else {
+            let results = compare_counted(&entry.trees, &cfg, *part)?.results;
+            for (i, r) in entry.index.into_iter().zip(results) {
+                options[i] = Some(figures(&r));
             }
-            let mut options = vec![None; report.options.len()];
-            if !trees.is_empty() {
-                for (i, r) in index
-                    .into_iter()
-                    .zip(compare_options(&trees, &cfg)?.results)
-                {
-                    options[i] = Some(figures(&r));
-                }
-            }
-            entry_points.push(EntryLatency {
-                name: ep.name.clone(),
-                options,
-            });
         }
+        entry_points.push(EntryLatency {
+            name: entry.name,
+            options,
+        });
     }
     Ok(LatencyReport {
         options,
@@ -229,6 +238,52 @@ pub fn simulate(
         edges,
         edge_samples: run.per_edge.then_some(per_edge),
     })
+}
+
+/// Every entry point's call trees, one per option whose calls all deliver.
+fn entry_trees(
+    s: &Scenario,
+    report: &CostReport,
+    ctx: &Ctx,
+    shapes: &Shapes,
+    graph: &crate::scenario::CallGraph,
+) -> Result<Vec<EntryTrees>, LatencyError> {
+    let edge_of: HashMap<(&str, &str), usize> = s
+        .traffic
+        .iter()
+        .enumerate()
+        .map(|(k, e)| ((e.from.as_str(), e.to.as_str()), k))
+        .collect();
+    let steps: Vec<Step> = shapes
+        .keys
+        .iter()
+        .map(|k| ctx.shape(k))
+        .collect::<Result<_, _>>()?;
+    let mut entries = Vec::with_capacity(graph.entry_points.len());
+    for ep in &graph.entry_points {
+        let mut trees = Vec::new();
+        let mut index = Vec::new();
+        for (i, per) in shapes.edges.iter().enumerate() {
+            let call = |k: usize| per.get(k).and_then(|p| call_step(&steps, p));
+            let Some(step) = calls_step(s, &edge_of, &call, &ep.service, &ep.stages) else {
+                continue;
+            };
+            let mut root = Vec::new();
+            if let Some(server) = &s.latency.server {
+                root.push(Step::hop("server.entry", server.clone()));
+            }
+            root.push(step);
+            let name = format!("{}:{}", report.options[i].name, ep.name);
+            trees.push(PathModel::new(name, Step::seq(root)).compile()?);
+            index.push(i);
+        }
+        entries.push(EntryTrees {
+            name: ep.name.clone(),
+            trees,
+            index,
+        });
+    }
+    Ok(entries)
 }
 
 /// The figures of a tree simulation (entry points) in the report's result type.

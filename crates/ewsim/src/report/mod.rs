@@ -8,6 +8,7 @@ use crate::cost::CostReport;
 use crate::error::{Diagnostic, InputError};
 use crate::path_latency::LatencyReport;
 use crate::pricing::PriceTable;
+use crate::progress::Share;
 use crate::units::UncertainInput;
 use rust_decimal::Decimal;
 
@@ -77,6 +78,18 @@ pub fn evaluate_replaced(
     keep: Option<&[usize]>,
     latency: Option<(u64, u64)>,
 ) -> Result<Report, InputError> {
+    evaluate_replaced_in(base, table, values, keep, latency, Share::NONE)
+}
+
+/// [`evaluate_replaced`], completing `share` as the cost and latency stages finish.
+pub(crate) fn evaluate_replaced_in(
+    base: &crate::loader::LoadedScenario,
+    table: &PriceTable,
+    values: &std::collections::BTreeMap<String, Decimal>,
+    keep: Option<&[usize]>,
+    latency: Option<(u64, u64)>,
+    share: Share<'_>,
+) -> Result<Report, InputError> {
     let mut loaded =
         crate::loader::parse_scenario_with(&base.text, base.source_map.file(), values)?;
     loaded.select_like(base)?;
@@ -88,20 +101,25 @@ pub fn evaluate_replaced(
             .collect();
     }
     let s = &loaded.scenario;
+    let parts = share.split(&crate::limits::evaluation_work(s, latency.map(|l| l.0)));
     let cost = crate::cost::evaluate(s, table).map_err(|e| InputError {
         diagnostics: loaded.source_map.resolve(e.diagnostics),
     })?;
+    parts[0].complete();
     let mut report = Report::of_cost(cost);
-    if let Some((samples, seed)) = latency {
-        let run = crate::path_latency::LatencyRun {
-            samples,
-            seed,
-            per_edge: false,
-        };
-        report.latency = Some(
-            crate::path_latency::simulate(s, &report.cost, run)
-                .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?,
-        );
+    match latency {
+        Some((samples, seed)) => {
+            let run = crate::path_latency::LatencyRun {
+                samples,
+                seed,
+                per_edge: false,
+            };
+            report.latency = Some(
+                crate::path_latency::simulate_in(s, &report.cost, run, parts[1])
+                    .map_err(|e| InputError::single(Diagnostic::at("latency", e.to_string())))?,
+            );
+        }
+        None => parts[1].complete(),
     }
     Ok(report)
 }
