@@ -1447,7 +1447,15 @@ fn progress_shows_on_a_terminal_only() {
     let percents: Vec<u32> = screen
         .split('\r')
         .filter_map(|line| line.split_once("evaluating 17 options ["))
-        .filter_map(|(_, bar)| bar.split_once("] ")?.1.split_once('%')?.0.trim().parse().ok())
+        .filter_map(|(_, bar)| {
+            bar.split_once("] ")?
+                .1
+                .split_once('%')?
+                .0
+                .trim()
+                .parse()
+                .ok()
+        })
         .collect();
     assert!(percents.len() >= 2, "bar lines: {screen:?}");
     assert!(
@@ -1948,6 +1956,19 @@ fn latency_reports() {
             ],
             ..BASE
         },
+        // Three zones of one node each (so zones and nodes coincide): web everywhere, api in a
+        // and b, db in a. A page calls api twice, api calls db. ITP Local: pages in a complete,
+        // in b api's db call is dropped, in c the api calls are: 2 of 3 pages fail, 66.67%
+        // (the edges alone drop 1/3 and 1/2).
+        Case {
+            name: "call graph: a page fails when any call on the way is dropped",
+            args: "run {dir}/s.yaml --samples 2000",
+            files: &[("s.yaml", Text(CHAIN_CALL_GRAPH))],
+            expect: &[Check(|out| {
+                entry_dropped(out, ' ', [("clusterip", "0%"), ("itp-local", "66.67%")])
+            })],
+            ..BASE
+        },
         Case {
             name: "call graph: the Markdown entry-point table has the dropped column",
             args: "run {dir}/s.yaml --samples 2000 --format markdown",
@@ -2153,8 +2174,33 @@ const TAR_CALL_GRAPH: Fixture = Edit(
     )],
 );
 
-/// CSV carries each entry point's end-to-end percentiles in four columns after `notes`, the
-/// same figures (to 3 decimals) as the JSON report of the same run.
+/// See the case "call graph: a page fails when any call on the way is dropped".
+const CHAIN_CALL_GRAPH: &str = "version: 1
+region: us-east-1
+zones:
+  - {name: a, nodes: {count: 1, type: m5.large}}
+  - {name: b, nodes: {count: 1, type: m5.large}}
+  - {name: c, nodes: {count: 1, type: m5.large}}
+services:
+  - {name: web, replicas: 3}
+  - {name: api, replicas: 2}
+  - {name: db, replicas: 1}
+traffic:
+  - {from: web, to: api, volume: 1 TB}
+  - {from: api, to: db, volume: 1 TB}
+options:
+  - {name: clusterip, kind: clusterip}
+  - {name: itp-local, kind: itp-local}
+call_graph:
+  entry_points:
+    - {name: page, service: web, stages: [[{to: api, calls: 2}]]}
+  services:
+    - {service: api, stages: [[{to: db}]]}
+";
+
+/// CSV carries each entry point's end-to-end percentiles and dropped share in five columns after
+/// `notes`, the same figures (latency to 3 decimals, shares to 6) as the JSON report of the same
+/// run.
 #[test]
 fn csv_entry_point_latency_matches_json() {
     let dir = scratch("csv-entry-points");
@@ -2180,7 +2226,8 @@ fn csv_entry_point_latency_matches_json() {
     let header = csv.lines().next().unwrap_or_default();
     assert!(
         header.ends_with(
-            ",notes,entry_page_p50_ms,entry_page_p90_ms,entry_page_p99_ms,entry_page_p999_ms"
+            ",notes,entry_page_p50_ms,entry_page_p90_ms,entry_page_p99_ms,entry_page_p999_ms,\
+             entry_page_dropped_share"
         ),
         "{header}"
     );
@@ -2199,7 +2246,15 @@ fn csv_entry_point_latency_matches_json() {
                 row["option"]
             );
         }
+        let dropped = page[i]["dropped_share"]
+            .as_f64()
+            .expect("entry point dropped share");
+        let cell = num(&row["entry_page_dropped_share"]);
+        assert!((cell - dropped).abs() < 5e-7, "{cell} vs {dropped}");
     }
+    // ITP Local drops the page requests of 2 of the 6 frontend pods.
+    assert_eq!(rows[3]["option"], "itp-local");
+    assert_eq!(rows[3]["entry_page_dropped_share"], "0.333333");
     // Without latency there is no entry-point column.
     let cost = stdout(&ewsim(&["run", &file, "--no-latency", "--format", "csv"]));
     assert!(cost.lines().next().unwrap_or_default().ends_with(",notes"));

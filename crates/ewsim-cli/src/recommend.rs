@@ -109,11 +109,11 @@ pub fn recommend(args: &RecommendArgs) -> Result<(), Failure> {
         &format!("evaluating {} options", scenario.options.len()),
         |p| ewsim::run::run_with_progress(&loaded, &prices, &opts, p),
     )
-        .map_err(|e| match e {
-            ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
-            other => other.into(),
-        })?
-        .report;
+    .map_err(|e| match e {
+        ewsim::Error::Input(i) => crate::input(i, Some(&loaded)),
+        other => other.into(),
+    })?
+    .report;
     let rec = ewsim::recommend::recommend(scenario, &report, &table, &requirements);
     let text = format.render(|r| {
         r.recommend(&RecommendDoc {

@@ -392,17 +392,19 @@ fn evaluate_at(
     latency: Option<(u64, u64)>,
     share: Share<'_>,
 ) -> Result<Report, InputError> {
-    evaluate_replaced_in(base, table, &spec.overrides_at(x), keep, latency, share).map_err(|mut e| {
-        for d in &mut e.diagnostics {
-            d.message = format!(
-                "{} (at {}={})",
-                d.message,
-                spec.parameter.name,
-                spec.parameter.show(x)
-            );
-        }
-        e
-    })
+    evaluate_replaced_in(base, table, &spec.overrides_at(x), keep, latency, share).map_err(
+        |mut e| {
+            for d in &mut e.diagnostics {
+                d.message = format!(
+                    "{} (at {}={})",
+                    d.message,
+                    spec.parameter.name,
+                    spec.parameter.show(x)
+                );
+            }
+            e
+        },
+    )
 }
 
 /// Runs a sweep over a loaded scenario with `table`. `latency` is

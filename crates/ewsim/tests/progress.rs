@@ -71,7 +71,11 @@ fn a_run_with_latency_and_draws_counts_to_the_end_and_changes_nothing() {
     let plain = run(&loaded, &table, &opts).expect("runs");
     assert_eq!(outcome.report, plain.report);
     let latency = outcome.report.latency.as_ref().expect("latency simulated");
-    assert_eq!(latency.entry_points.len(), 1, "the entry point was simulated");
+    assert_eq!(
+        latency.entry_points.len(),
+        1,
+        "the entry point was simulated"
+    );
     assert!(outcome.report.uncertainty.is_some(), "the draws ran");
 }
 
@@ -89,9 +93,8 @@ fn cost_only_runs_and_sweeps_count_to_the_end() {
     // bytes: a break-even is searched.
     let spec = SweepSpec::parse("traffic=0.1TB..40TB", 8, Scale::Log, &loaded).expect("spec");
     for latency in [None, Some((2_000, 7))] {
-        let (result, readings, end) = watched(|p| {
-            sweep_with_progress(&loaded, &table, &spec, latency, p).expect("sweeps")
-        });
+        let (result, readings, end) =
+            watched(|p| sweep_with_progress(&loaded, &table, &spec, latency, p).expect("sweeps"));
         assert_eq!(end, TICKS, "latency {latency:?}");
         assert!(readings.windows(2).all(|w| w[0] <= w[1]));
         let plain = sweep(&loaded, &table, &spec, latency).expect("sweeps");

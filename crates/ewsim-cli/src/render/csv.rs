@@ -159,8 +159,9 @@ fn run(r: &Report, detail: bool) -> String {
 }
 
 /// The summary's columns after `notes`: `entry_<name>_p50_ms`, `_p90_ms`, `_p99_ms`,
-/// `_p999_ms` for each call-graph entry point in scenario order (none without a call graph or
-/// with `--no-latency`), so the end-to-end latency the JSON report carries is in CSV too.
+/// `_p999_ms` and `_dropped_share` for each call-graph entry point in scenario order (none
+/// without a call graph or with `--no-latency`), so the end-to-end latency the JSON report
+/// carries is in CSV too, next to the share of the entry point's requests that fail.
 fn entry_point_columns(r: &Report) -> Vec<String> {
     let Some(l) = &r.latency else {
         return Vec::new();
@@ -168,13 +169,14 @@ fn entry_point_columns(r: &Report) -> Vec<String> {
     l.entry_points
         .iter()
         .flat_map(|ep| {
-            ["p50_ms", "p90_ms", "p99_ms", "p999_ms"].map(|q| format!("entry_{}_{q}", ep.name))
+            ["p50_ms", "p90_ms", "p99_ms", "p999_ms", "dropped_share"]
+                .map(|q| format!("entry_{}_{q}", ep.name))
         })
         .collect()
 }
 
-/// Option `i`'s cells under [`entry_point_columns`]: 3 decimals, empty where a call on the way
-/// delivers nothing.
+/// Option `i`'s cells under [`entry_point_columns`]: latency to 3 decimals, empty where a call
+/// on the way delivers nothing; the dropped share to 6 decimals.
 fn entry_point_cells(r: &Report, i: usize) -> Vec<String> {
     let Some(l) = &r.latency else {
         return Vec::new();
@@ -182,11 +184,16 @@ fn entry_point_cells(r: &Report, i: usize) -> Vec<String> {
     l.entry_points
         .iter()
         .flat_map(|ep| {
-            ep.options
+            let mut cells: Vec<String> = ep
+                .options
                 .get(i)
                 .and_then(Option::as_ref)
                 .map(super::ms4)
                 .unwrap_or_default()
+                .into();
+            let dropped = super::entry_dropped(r, &ep.name).and_then(|d| d.get(i));
+            cells.push(dropped.map_or_else(String::new, |d| qty(*d, 6)));
+            cells
         })
         .collect()
 }

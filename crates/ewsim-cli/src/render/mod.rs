@@ -353,22 +353,21 @@ fn detail_rows(report: &Report, with_description: bool) -> Vec<Vec<String>> {
 }
 
 /// Rows `entry point, option, dropped, p50, p90, p99, p99.9` of the call graph's end-to-end
-/// latency. `dropped` is the option's dropped share (as in the summary), so that an option whose
-/// percentiles look best because it drops requests says so next to them.
+/// latency. `dropped` is the share of the entry point's requests with a dropped call on the way
+/// (the library's `cost::EntryDropped`), so that an option whose percentiles look best because it
+/// drops requests says so next to them.
 fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
     let Some(l) = &report.latency else {
         return Vec::new();
     };
-    let dropped: Vec<String> = report
-        .cost
-        .summary_rows()
-        .iter()
-        .map(|s| pct(s.dropped_share))
-        .collect();
     let mut rows = Vec::new();
     for ep in &l.entry_points {
-        for ((o, r), d) in report.cost.options.iter().zip(&ep.options).zip(&dropped) {
-            let mut row = vec![ep.name.clone(), o.name.clone(), d.clone()];
+        let dropped = entry_dropped(report, &ep.name);
+        for (i, (o, r)) in report.cost.options.iter().zip(&ep.options).enumerate() {
+            let d = dropped
+                .and_then(|d| d.get(i))
+                .map_or_else(String::new, |d| pct(*d));
+            let mut row = vec![ep.name.clone(), o.name.clone(), d];
             match r {
                 Some(r) => row.extend(ms4(r)),
                 None => row.extend([
@@ -382,6 +381,16 @@ fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
         }
     }
     rows
+}
+
+/// The dropped share per option of the entry point named `name`.
+fn entry_dropped<'a>(report: &'a Report, name: &str) -> Option<&'a [Decimal]> {
+    report
+        .cost
+        .entry_points
+        .iter()
+        .find(|e| e.name == name)
+        .map(|e| e.dropped.as_slice())
 }
 
 /// Header of [`entry_point_rows`].

@@ -37,6 +37,9 @@ pub struct CostReport {
     pub states: Vec<crate::states::StateReport>,
     /// Zones and nodes the hops' zone indices refer to.
     pub topology: Topology,
+    /// Per call-graph entry point, the share of its requests with a dropped call, per option
+    /// (empty without a call graph).
+    pub entry_points: Vec<super::entry_points::EntryDropped>,
 }
 
 /// The evaluation of one option.
@@ -199,10 +202,13 @@ pub fn evaluate(s: &Scenario, table: &PriceTable) -> Result<CostReport, InputErr
         price_table_as_of: table.as_of.clone(),
         currency: table.currency.clone(),
         billing: s.billing.clone(),
-        options,
         zone_names,
         states: crate::states::state_reports(s, &topo, &loads, &state_routes),
         topology: topo,
+        entry_points: s.call_graph.as_ref().map_or_else(Vec::new, |g| {
+            super::entry_points::entry_points_dropped(g, &options)
+        }),
+        options,
     })
 }
 

@@ -12,6 +12,7 @@
 mod bill;
 pub mod by_edge;
 mod dns;
+mod entry_points;
 mod evaluate;
 mod lattice;
 mod load_balancers;
@@ -22,6 +23,7 @@ mod transfer;
 
 pub use bill::{Basis, LineItem};
 pub use by_edge::EdgeCost;
+pub use entry_points::EntryDropped;
 pub use evaluate::{Category, CostReport, EdgeReport, OptionReport, SummaryRow, cents, evaluate};
 pub use lattice::lattice_billable_requests;
 pub use load_balancers::{CapacityUnitsPerHour, LbLoad, alb_lcu_per_hour, nlb_nlcu_per_hour};

@@ -291,6 +291,10 @@ pub struct Block {
 #[serde(default)]
 #[non_exhaustive]
 pub struct BlockOption {
+    /// For an entry point: the share of its requests with a dropped call on the way
+    /// ([`crate::cost::EntryDropped`]); absent for traffic edges (their option entry has it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dropped_share: Option<f64>,
     /// Option name.
     pub option: String,
     /// Median (ms).
@@ -511,23 +515,32 @@ fn spread<T, U>(s: &super::Spread<T>, f: impl Fn(&T) -> U) -> Spread<U> {
     }
 }
 
-fn blocks(r: &Report, list: &[EntryLatency]) -> Vec<Block> {
+/// The JSON blocks of per-edge (`entry_points: false`) or per-entry-point latency; entry points
+/// carry their dropped shares.
+fn blocks(r: &Report, list: &[EntryLatency], entry_points: bool) -> Vec<Block> {
     list.iter()
-        .map(|ep| Block {
-            name: ep.name.clone(),
-            options: r
-                .cost
-                .options
-                .iter()
-                .zip(&ep.options)
-                .map(|(o, x)| BlockOption {
-                    option: o.name.clone(),
-                    p50_ms: x.as_ref().map(|x| x.p50_ms),
-                    p90_ms: x.as_ref().map(|x| x.p90_ms),
-                    p999_ms: x.as_ref().map(|x| x.p999_ms),
-                    p99_ms: x.as_ref().map(|x| x.p99_ms),
-                })
-                .collect(),
+        .map(|ep| {
+            let dropped = entry_points
+                .then(|| r.cost.entry_points.iter().find(|e| e.name == ep.name))
+                .flatten();
+            Block {
+                name: ep.name.clone(),
+                options: r
+                    .cost
+                    .options
+                    .iter()
+                    .zip(&ep.options)
+                    .enumerate()
+                    .map(|(i, (o, x))| BlockOption {
+                        dropped_share: dropped.and_then(|d| d.dropped.get(i)).map(|d| num(*d)),
+                        option: o.name.clone(),
+                        p50_ms: x.as_ref().map(|x| x.p50_ms),
+                        p90_ms: x.as_ref().map(|x| x.p90_ms),
+                        p999_ms: x.as_ref().map(|x| x.p999_ms),
+                        p99_ms: x.as_ref().map(|x| x.p99_ms),
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }
@@ -543,8 +556,8 @@ impl<E> Document<E> {
                 inter_az: c.billing.inter_az.as_str().to_owned(),
             },
             latency: r.latency.as_ref().map(|l| Latency {
-                edges: blocks(r, &l.edges),
-                entry_points: blocks(r, &l.entry_points),
+                edges: blocks(r, &l.edges, false),
+                entry_points: blocks(r, &l.entry_points, true),
                 rng: l.rng.clone(),
                 samples: l.samples,
                 seed: l.seed,
