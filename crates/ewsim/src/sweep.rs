@@ -46,14 +46,10 @@ pub struct Parameter {
 }
 
 impl Parameter {
-    /// A canonical value in the shown unit, to at most 4 decimals.
+    /// A canonical value in the shown unit with the precision its magnitude warrants
+    /// ([`crate::units::readable`]: `3354 GB`, `2.19 TB`, `0.0225`).
     pub fn show(&self, v: Decimal) -> String {
-        let shown = (v / self.unit_factor).round_dp(4).normalize();
-        if self.unit.is_empty() {
-            shown.to_string()
-        } else {
-            format!("{shown} {}", self.unit)
-        }
+        crate::units::show_in(v, &self.unit, self.unit_factor)
     }
 }
 
@@ -122,12 +118,7 @@ impl SweepSpec {
             return Err(format!("`{range}`: log steps need both ends above zero"));
         }
         // Show values in the unit the ends were written in (`1TB` -> TB), else the canonical one.
-        let written = unit_of(from_text);
-        let (unit, unit_factor) = match kind.parse(&format!("1 {written}")) {
-            Ok(f) if !written.is_empty() && !f.is_zero() => (written, f),
-            _ if kind == Quantity::Share => (String::new(), Decimal::ONE),
-            _ => (kind.unit().to_string(), Decimal::ONE),
-        };
+        let (unit, unit_factor) = crate::units::written_unit(kind, from_text);
         Ok(SweepSpec {
             parameter: Parameter {
                 name: path.to_string(),
@@ -183,15 +174,6 @@ impl SweepSpec {
             .map(|(p, w)| (p.clone(), x * *w))
             .collect()
     }
-}
-
-/// The unit letters after the number in `1TB` / `1 TB` (empty for a bare number).
-fn unit_of(text: &str) -> String {
-    let t = text.trim();
-    let end = t
-        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_')))
-        .unwrap_or(t.len());
-    t[end..].trim().to_string()
 }
 
 /// Resolves a user's path to its kind and the weighted scenario paths it sets.

@@ -25,6 +25,7 @@ pub use table::align;
 use clap::ValueEnum;
 use ewsim::Report;
 use ewsim::sweep::SweepResult;
+use ewsim::units::readable;
 use rust_decimal::Decimal;
 use std::io::{self, Write};
 
@@ -229,9 +230,8 @@ fn uncertainty_lines(report: &Report) -> Vec<String> {
         }
     )];
     for i in &u.inputs {
-        let unit = i.kind.unit();
         out.push(format!(
-            "  {} = {} ({} {}, median {}{})",
+            "  {} = {} ({} {}, median {})",
             i.path,
             i.text,
             i.dist.as_str(),
@@ -239,12 +239,7 @@ fn uncertainty_lines(report: &Report) -> Vec<String> {
                 ewsim::units::RangeDist::Uniform => "between the ends",
                 _ => "with the ends at P5 and P95",
             },
-            qty(i.median(), 4),
-            if unit.is_empty() || unit == "share" {
-                String::new()
-            } else {
-                format!(" {unit}")
-            }
+            i.show(i.median()),
         ));
     }
     out
@@ -312,7 +307,7 @@ fn summary_cells(report: &Report, marker: &str) -> Vec<Vec<String>> {
                 format!("{}{}", s.option, if s.assumed { marker } else { "" }),
                 s.kind.to_string(),
                 usd(s.monthly_cost_usd),
-                qty(s.cross_az_gb_month, 2),
+                readable(s.cross_az_gb_month),
                 format!("{}%", qty(s.dropped_share * Decimal::from(100), 2)),
             ];
             if report.latency.is_some() {
@@ -431,28 +426,6 @@ const EDGE_HEADER: [&str; 11] = [
     "share",
 ];
 
-/// A volume in GB as its magnitude warrants: whole GB from 100 GB, 2 decimals below.
-fn gb(v: Decimal) -> String {
-    if v.abs() >= Decimal::ONE_HUNDRED {
-        format!("{:.0}", v.round())
-    } else {
-        format!("{:.2}", v.round_dp(2))
-    }
-}
-
-/// A volume for the text table: at most 2 decimals below 100 (`66.67`, `0`), whole from 100
-/// (`6827`, not `6826.67`); CSV and JSON keep their own precision.
-fn volume(v: Decimal) -> String {
-    qty(
-        v,
-        if v.abs() >= Decimal::ONE_HUNDRED {
-            0
-        } else {
-            2
-        },
-    )
-}
-
 /// A share (0 to 1) as a percentage with at most 2 decimals.
 fn pct(v: Decimal) -> String {
     format!("{}%", qty(v * Decimal::ONE_HUNDRED, 2))
@@ -469,8 +442,8 @@ fn edge_rows(report: &Report) -> Vec<Vec<String>> {
             let mut row = vec![
                 o.name.clone(),
                 e.label(),
-                gb(c.gb_month),
-                gb(c.cross_az_gb),
+                readable(c.gb_month),
+                readable(c.cross_az_gb),
                 pct(c.dropped_share),
             ];
             row.extend(c.by_basis.iter().map(|v| usd(*v)));

@@ -69,7 +69,11 @@ pub(super) fn long_rows(r: &SweepResult) -> Vec<Vec<String>> {
     let mut rows = vec![header];
     for st in &r.steps {
         for (i, (o, (name, _))) in st.options.iter().zip(&r.options).enumerate() {
-            let mut row = vec![table_value(r, st.value), name.clone(), usd(o.cost_usd)];
+            let mut row = vec![
+                r.spec.parameter.show(st.value),
+                name.clone(),
+                usd(o.cost_usd),
+            ];
             if r.latency.is_some() {
                 row.push(p99_cell(o));
             }
@@ -78,17 +82,6 @@ pub(super) fn long_rows(r: &SweepResult) -> Vec<Vec<String>> {
         }
     }
     rows
-}
-
-/// A swept value as the text table prints it: a volume in its shown unit with at most 2
-/// decimals below 100 and whole from 100 (`3354 GB`, not `3354.2857 GB`); other kinds as the
-/// parameter shows them (CSV and JSON keep the full value).
-pub(super) fn table_value(r: &SweepResult, v: Decimal) -> String {
-    let p = &r.spec.parameter;
-    if p.kind != ewsim::units::Quantity::Volume {
-        return p.show(v);
-    }
-    format!("{} {}", super::volume(shown(r, v)), p.unit)
 }
 
 /// An option's p99 at one step (ms, 3 decimals), `-` when it delivers nothing.

@@ -27,15 +27,9 @@ impl Renderer for Table {
     }
 
     fn sweep(&self, r: &SweepResult) -> String {
-        use super::sweep::{break_even_lines, lines, long_rows, p99_rows, step_rows, table_value};
+        use super::sweep::{break_even_lines, lines, long_rows, p99_rows, step_rows};
         let mut out = lines(r).join("\n");
-        // The swept value with the table's precision in the first column of every step row.
-        let shown = |mut rows: Vec<Vec<String>>| {
-            for (row, st) in rows.iter_mut().skip(1).zip(&r.steps) {
-                row[0] = table_value(r, st.value);
-            }
-            align(&rows, 2)
-        };
+        let shown = |rows: Vec<Vec<String>>| align(&rows, 2);
         let cost = shown(step_rows(r));
         let p99 = p99_rows(r).map(shown);
         let width = super::width::output_width();
@@ -155,10 +149,6 @@ fn run(r: &Report, detail: bool) -> String {
             rows[0].truncate(5);
         }
         rows.extend(summary_cells(r, " *"));
-        // Cross-AZ GB as its magnitude warrants (whole from 100 GB).
-        for (row, s) in rows.iter_mut().skip(1).zip(r.cost.summary_rows()) {
-            row[3] = super::volume(s.cross_az_gb_month);
-        }
         out.push_str(&align(&rows, 2));
     }
     let spread = uncertainty_lines(r);

@@ -234,8 +234,87 @@ impl Quantity {
     }
 }
 
+/// A value for people to read in text reports: whole from 100 (`3354`, not `3354.2857`), two
+/// decimals from 1 (`2.19`), three significant digits below 1 (`0.0225`, `0.00694`); trailing
+/// zeros dropped. CSV and JSON keep exact values.
+pub fn readable(v: Decimal) -> String {
+    let a = v.abs();
+    let dp = if a >= Decimal::ONE_HUNDRED {
+        0
+    } else if a >= Decimal::ONE || a.is_zero() {
+        2
+    } else {
+        // Leading zeros after the point, then three significant digits.
+        let mut dp = 3u32;
+        let mut x = a * Decimal::TEN;
+        while x < Decimal::ONE && dp < 24 {
+            x *= Decimal::TEN;
+            dp += 1;
+        }
+        dp
+    };
+    v.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+        .normalize()
+        .to_string()
+}
+
+/// The unit a value written as `text` (`1TB`, `15 TB`) is shown in, and how many canonical
+/// units it holds: the written unit when it parses for `kind`, else the kind's canonical unit
+/// (none for shares and plain numbers).
+pub fn written_unit(kind: Quantity, text: &str) -> (String, Decimal) {
+    let t = text.trim();
+    let end = t
+        .find(|c: char| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | '_')))
+        .unwrap_or(t.len());
+    let written = t[end..].trim();
+    match kind.parse(&format!("1 {written}")) {
+        Ok(f) if !written.is_empty() && !f.is_zero() => (written.to_string(), f),
+        _ if kind == Quantity::Share => (String::new(), Decimal::ONE),
+        _ => (kind.unit().to_string(), Decimal::ONE),
+    }
+}
+
+/// A canonical value `v` shown in `unit` (holding `factor` canonical units), [`readable`].
+pub fn show_in(v: Decimal, unit: &str, factor: Decimal) -> String {
+    let shown = readable(v / factor);
+    if unit.is_empty() {
+        shown
+    } else {
+        format!("{shown} {unit}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn readable_precision_follows_the_magnitude() {
+        assert_eq!(readable(dec!(3354.2857)), "3354");
+        assert_eq!(readable(dec!(100)), "100");
+        assert_eq!(readable(dec!(2.1873)), "2.19");
+        assert_eq!(readable(dec!(66.666666)), "66.67");
+        assert_eq!(readable(dec!(6)), "6");
+        assert_eq!(readable(dec!(0)), "0");
+        assert_eq!(readable(dec!(0.0225)), "0.0225");
+        assert_eq!(readable(dec!(0.006944)), "0.00694");
+        assert_eq!(readable(dec!(0.33333)), "0.333");
+        assert_eq!(readable(dec!(-12.345)), "-12.35");
+    }
+
+    #[test]
+    fn values_show_in_the_unit_they_were_written_in() {
+        // 8TB: 8 x 1,024 GB; the median sqrt(8 x 15) TB = 10.954 TB = 11,217.36 GB.
+        let (unit, factor) = written_unit(Quantity::Volume, "8TB");
+        assert_eq!((unit.as_str(), factor), ("TB", dec!(1024)));
+        assert_eq!(show_in(dec!(11217.358), &unit, factor), "10.95 TB");
+        let (unit, factor) = written_unit(Quantity::Volume, "500");
+        assert_eq!((unit.as_str(), factor), ("GB", dec!(1)));
+        assert_eq!(
+            written_unit(Quantity::Share, "0.5"),
+            (String::new(), dec!(1))
+        );
+        assert_eq!(written_unit(Quantity::Count, "3"), (String::new(), dec!(1)));
+    }
     use super::*;
     use rust_decimal::dec;
 

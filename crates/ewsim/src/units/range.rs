@@ -113,6 +113,17 @@ impl UncertainInput {
         })
     }
 
+    /// A canonical value of this input in the unit its low end was written in, with the
+    /// precision its magnitude warrants (`median 10.95 TB` for `8TB to 15TB`).
+    pub fn show(&self, v: Decimal) -> String {
+        let low = self
+            .text
+            .split_once(" to ")
+            .map_or(self.text.as_str(), |(l, _)| l);
+        let (unit, factor) = super::written_unit(self.kind, low);
+        super::show_in(v, &unit, factor)
+    }
+
     /// The value at cumulative probability `p` (0 < p < 1), conformed to the kind (whole counts,
     /// shares within 0..1, never negative).
     pub fn quantile(&self, p: f64) -> Decimal {
