@@ -2605,6 +2605,18 @@ fn per_service_options_in_every_command() {
             ..BASE
         },
         Case {
+            name: "the JSON report says which routing each edge took",
+            args: "run {dir}/s.yaml --format json --no-latency",
+            files: &[("s.yaml", PER_SERVICE)],
+            expect: &[
+                Json("/options/2/kind", "\"per-service\""),
+                Json("/options/2/edges/0/kind", "\"topology-aware\""),
+                Json("/options/2/edges/1/kind", "\"clusterip\""),
+                Json("/options/0/edges/1/kind", "\"clusterip\""),
+            ],
+            ..BASE
+        },
+        Case {
             name: "explain says which routing each edge took",
             args: "explain {dir}/s.yaml --option mixed",
             files: &[("s.yaml", PER_SERVICE)],

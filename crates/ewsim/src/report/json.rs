@@ -166,6 +166,9 @@ pub struct Edge {
     pub gb_month: f64,
     /// Topology hints state, for the options the upstream model routes.
     pub hints: Option<String>,
+    /// How this edge is routed: the option's kind, or for a `per-service` option the kind it
+    /// uses for the called service.
+    pub kind: String,
     /// The edge's monthly cost to the cent (largest remainder: the option's edges add up to its
     /// `monthly_cost_usd`).
     pub monthly_cost_usd: f64,
@@ -421,6 +424,7 @@ impl Edge {
             from: e.from.to_string(),
             gb_month: num(e.load.gb_month),
             hints: e.route.hints.as_deref().map(str::to_owned),
+            kind: e.kind.to_owned(),
             monthly_cost_usd: num(c.total_cents),
             monthly_cost_usd_exact: c.total.to_string(),
             notes: o.edge_notes(k).into_iter().map(str::to_owned).collect(),
