@@ -382,3 +382,41 @@ fn explain_observed_reports_hints_per_service_and_zone() {
     let r = ewsim(&["explain", "s.yaml", "--observed", &files[0]]);
     assert_eq!(r.status.code(), Some(2));
 }
+
+/// Prometheus with only `istio_requests_total`: a request count has no volume, so both edges of
+/// the matrix fixture (web -> cart, web -> catalog) are left out and the summary says why; the
+/// scenario is still written, with an empty traffic list that loads.
+#[test]
+fn requests_without_bytes_are_reported_not_silently_dropped() {
+    let out = temp("requests-only.yaml");
+    let o = out.display().to_string();
+    let r = ewsim(&[
+        "import",
+        "--kubectl",
+        &fixture("cluster/export.json"),
+        "--prometheus",
+        &format!(
+            "requests={}",
+            fixture("cluster/prometheus-requests-matrix.json")
+        ),
+        "--window",
+        "3d",
+        "--out",
+        &o,
+    ]);
+    let stderr = String::from_utf8_lossy(&r.stderr);
+    assert_eq!(r.status.code(), Some(0), "{stderr}");
+    for to in ["cart", "catalog"] {
+        assert!(
+            stderr.contains(&format!(
+                "dropped edge shop/web -> shop/{to}: Prometheus counted requests but no bytes"
+            )),
+            "{stderr}"
+        );
+    }
+    assert!(stderr.contains("0 traffic edges"), "{stderr}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let loaded = ewsim::loader::parse_scenario(&text, "requests-only.yaml").unwrap();
+    assert!(loaded.scenario.traffic.is_empty());
+    assert_eq!(loaded.scenario.services.len(), 8);
+}

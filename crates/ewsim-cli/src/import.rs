@@ -292,6 +292,10 @@ fn summary(imp: &Imported, out: Option<&Path>) -> String {
         let why = match why {
             EdgeDrop::UnknownClient => "the client is not a scenario service",
             EdgeDrop::UnknownServer => "the server is not a scenario service",
+            EdgeDrop::NoVolume => {
+                "Prometheus counted requests but no bytes (give istio_request_bytes and \
+                 istio_response_bytes too, or flow logs)"
+            }
         };
         o.push_str(&format!("dropped edge {from} -> {to}: {why}\n"));
     }

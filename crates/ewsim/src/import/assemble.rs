@@ -87,6 +87,9 @@ pub enum EdgeDrop {
     UnknownClient,
     /// Its server is not a scenario service.
     UnknownServer,
+    /// Prometheus counted its requests but no bytes (no `istio_request_bytes` /
+    /// `istio_response_bytes` response, nor another source), so it has no volume.
+    NoVolume,
 }
 
 /// Facts the import's reader must know.
@@ -663,7 +666,11 @@ pub fn assemble(
         gigabyte_bytes: settings.billing.gigabyte.bytes(),
     };
     let mut edges = Vec::new();
-    for e in monthly_edges(traffic, &scaling)? {
+    let merged = monthly_edges(traffic, &scaling)?;
+    for (from, to) in merged.requests_only {
+        summary.dropped_edges.push((from, to, EdgeDrop::NoVolume));
+    }
+    for e in merged.edges {
         let why = if !in_scenario.contains_key(&e.from) {
             Some(EdgeDrop::UnknownClient)
         } else if !in_scenario.contains_key(&e.to) {

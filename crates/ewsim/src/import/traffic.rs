@@ -242,11 +242,23 @@ fn istio_value(m: &Option<PrometheusEdges>, edge: &ServiceEdge) -> Option<Decima
     m.as_ref().and_then(|p| p.edges.get(edge).copied())
 }
 
+/// The merged edges of an import.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct MonthlyEdges {
+    /// One edge per (client, server), sorted.
+    pub edges: Vec<MonthlyEdge>,
+    /// Edges Prometheus counted requests on (`istio_requests_total`) without any byte metric,
+    /// and no other source gave a volume: a request count alone has no volume, so they are left
+    /// out, and the import says so.
+    pub requests_only: Vec<ServiceEdge>,
+}
+
 /// Merges every source into one edge per (client, server), sorted (module docs give the rules).
 pub fn monthly_edges(
     traffic: &ObservedTraffic,
     scaling: &Scaling,
-) -> Result<Vec<MonthlyEdge>, ImportError> {
+) -> Result<MonthlyEdges, ImportError> {
     let mut edges: BTreeMap<ServiceEdge, MonthlyEdge> = BTreeMap::new();
     let mut offer = |key: ServiceEdge, volume: TrafficVolume, source: TrafficSource| match edges
         .get_mut(&key)
@@ -283,6 +295,7 @@ pub fn monthly_edges(
         .collect();
     keys.sort();
     keys.dedup();
+    let mut requests_only = Vec::new();
     for key in keys {
         let (r, q, s) = (
             istio_value(&i.requests, key),
@@ -296,6 +309,8 @@ pub fn monthly_edges(
                 response_bytes: s,
             };
             offer(key.clone(), v, src);
+        } else if r.is_some() {
+            requests_only.push(key.clone());
         }
     }
     for (document, rows) in &traffic.csv {
@@ -320,7 +335,11 @@ pub fn monthly_edges(
             offer((row.from.clone(), row.to.clone()), v, src);
         }
     }
-    Ok(edges.into_values().collect())
+    requests_only.retain(|k| !edges.contains_key(k));
+    Ok(MonthlyEdges {
+        edges: edges.into_values().collect(),
+        requests_only,
+    })
 }
 
 #[cfg(test)]
@@ -394,7 +413,7 @@ mod tests {
             istio: IstioMetrics::default(),
             csv: vec![("e.csv".into(), vec![csv])],
         };
-        let e = monthly_edges(&t, &scaling("730h")).unwrap();
+        let e = monthly_edges(&t, &scaling("730h")).unwrap().edges;
         assert_eq!(e.len(), 1);
         assert_eq!(
             e[0].volume,

@@ -351,7 +351,12 @@ pub fn scenario_yaml(s: &Scenario) -> Result<String, InputError> {
         push_opt(&mut p, "colocate_with", v.colocate_with.as_deref().map(q));
         let _ = writeln!(out, "  - {}", flow(&p));
     }
-    let _ = writeln!(out, "traffic:");
+    // An empty list written as a key with nothing after it would read back as null.
+    let _ = writeln!(
+        out,
+        "traffic:{}",
+        if s.traffic.is_empty() { " []" } else { "" }
+    );
     for e in &s.traffic {
         let _ = writeln!(out, "  - {}", edge(e));
     }
