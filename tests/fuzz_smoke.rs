@@ -267,7 +267,16 @@ fn fuzz(seed: u64, iterations: u64, budget: Duration) -> (u64, u64) {
     let quiet = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
     let (mut n, mut accepted) = (0u64, 0u64);
+    // A line every five minutes, so a long run stopped early still tells how far it got.
+    let mut report_at = Duration::from_secs(300);
     while n < iterations && started.elapsed() < budget {
+        if started.elapsed() >= report_at {
+            println!(
+                "fuzz: seed {seed}: {n} mutants ({accepted} accepted by validate) after {} s",
+                report_at.as_secs()
+            );
+            report_at += Duration::from_secs(300);
+        }
         let (name, text) = pick(&mut rng, &seeds);
         let (_, other) = pick(&mut rng, &seeds);
         let mutant = mutate(&mut rng, text, other);
