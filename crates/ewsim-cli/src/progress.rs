@@ -26,13 +26,30 @@ pub fn with_bar<T: Send>(message: &str, work: impl FnOnce(&Progress) -> T + Send
     if !std::io::stderr().is_terminal() {
         return work(&progress);
     }
+    beside(
+        || work(&progress),
+        |finished| draw(message, &progress, finished),
+    )
+}
+
+/// Runs `work` with `side` on a thread beside it; `side` is told through its flag when `work`
+/// is over, also when `work` panics, so the join never waits forever.
+fn beside<T: Send>(work: impl FnOnce() -> T + Send, side: impl FnOnce(&AtomicBool) + Send) -> T {
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        scope.spawn(|| draw(message, &progress, &finished));
-        let result = work(&progress);
-        finished.store(true, Ordering::Relaxed);
-        result
+        scope.spawn(|| side(&finished));
+        let _done = Done(&finished);
+        work()
     })
+}
+
+/// Tells the drawing thread to stop when dropped.
+struct Done<'a>(&'a AtomicBool);
+
+impl Drop for Done<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Redraws the bar every [`TICK`] until `finished`, once the work is expected to be long.
@@ -114,6 +131,21 @@ mod tests {
         assert!(expected_long(ms(1_000), 0));
         // Done: no bar, however long it took.
         assert!(!expected_long(ms(5_000), TICKS));
+    }
+
+    #[test]
+    fn the_side_thread_stops_when_the_work_ends_or_panics() {
+        let wait = |f: &AtomicBool| {
+            while !f.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        };
+        assert_eq!(beside(|| 6 * 7, wait), 42);
+        let hook = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        let caught = std::panic::catch_unwind(|| beside(|| panic!("in the work"), wait));
+        std::panic::set_hook(hook);
+        assert!(caught.is_err(), "the panic comes back instead of a hang");
     }
 
     #[test]
