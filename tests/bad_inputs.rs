@@ -148,6 +148,9 @@ fn classes() -> Vec<Class> {
     let big_zones: String = (0..257)
         .map(|i| format!("  - {{name: z{i}, nodes: {{count: 1, type: m5.large}}}}\n"))
         .collect();
+    let zones_200: String = (0..200)
+        .map(|i| format!("  - {{name: z{i}, nodes: {{count: 1, type: m5.large}}}}\n"))
+        .collect();
     // 60,000 services of five YAML values each: past the parser's 250,000-value budget.
     let many_values: String = {
         let services: String = (0..60_000)
@@ -166,7 +169,9 @@ fn classes() -> Vec<Class> {
         c("replicas just over", "run {s} --no-latency", Edit(&[("{name: b, replicas: 2}", "{name: b, replicas: 150001}")]), 2, "{s}:9:", &["pods of `b`", "150001"]),
         c("replicas per zone over", "run {s} --no-latency", Edit(&[("{name: a, replicas: 2}", "{name: a, replicas: {us-east-1a: 100000, us-east-1b: 100000}}")]), 2, "{s}:8:", &["200000", "limit of 150000"]),
         c("replicas u32 overflow", "run {s} --no-latency", Edit(&[("{name: a, replicas: 2}", "{name: a, replicas: 4294967296}")]), 2, "{s}:8:", &["replicas"]),
-        c("node-endpoint pairs", "run {s} --no-latency", Edit(&[("count: 2, type", "count: 2500, type"), ("count: 2, type", "count: 2500, type"), ("replicas: 2}", "replicas: 10000}"), ("replicas: 2}", "replicas: 10000}")]), 2, "{s}:8:", &["node-endpoint pairs", "100000000", "20000000"]),
+        // 200 zones of one node, 2 x 150,000 pods, 8 options of which itp-local routes by node:
+        // 2 x 150,000 x (200 + 1) x (8 + 1) = 542,700,000 endpoint checks.
+        c("endpoint checks", "run {s} --no-latency", Text(BASE.replace("  - {name: us-east-1a, nodes: {count: 2, type: m5.large}}\n  - {name: us-east-1b, nodes: {count: 2, type: m5.large}}\n", &zones_200).replace("replicas: 2}", "replicas: 150000}").replace("  - {name: clusterip, kind: clusterip}\n", "  - {name: clusterip, kind: clusterip}\n  - {name: l, kind: itp-local}\n  - {name: c2, kind: clusterip}\n  - {name: c3, kind: clusterip}\n  - {name: c4, kind: clusterip}\n  - {name: c5, kind: clusterip}\n")), 2, "{s}:206:", &["endpoint checks", "542700000", "500000000"]),
         c("samples 10^12 in file", "run {s}", Edit(&[("samples: 1000", "samples: 1000000000000")]), 2, "{s}:13:", &["number of samples", "1000000000000", "limit of 10000000"]),
         c("samples 10^12 in file validate", "validate {s}", Edit(&[("samples: 1000", "samples: 1000000000000")]), 2, "{s}:13:", &["number of samples", "limit of 10000000"]),
         c("samples just over in file", "validate {s}", Edit(&[("samples: 1000", "samples: 10000001")]), 2, "{s}:13:", &["10000001"]),

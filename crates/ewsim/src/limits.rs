@@ -29,11 +29,32 @@ pub const MAX_ZONES: usize = 256;
 /// counted per node, never materialised one by one in placement.
 pub const MAX_PODS_PER_SERVICE: u64 = 150_000;
 
-/// Largest sum, over services, of (nodes of the service's cluster) x (its pods): the work of the
-/// upstream Kubernetes model (EndpointSlice hints and kube-proxy filtering), which gives every
-/// node its set of allowed endpoints (20 million pairs, about 0.4 GB and two seconds; e.g. 2,000
-/// nodes with 10,000 pods of called services). This is the endpoints-per-edge budget.
-pub const MAX_NODE_ENDPOINT_PAIRS: u64 = 20_000_000;
+/// Largest work of the upstream Kubernetes model (EndpointSlice hints and kube-proxy's endpoint
+/// filtering): the endpoints kube-proxy reads, summed over services, pods x (zone slots of its
+/// cluster + 1) x (options + options routing by node). kube-proxy runs once per zone label (and
+/// once more per label for the nodes hosting endpoints under node-local routing, `itp-local` or
+/// `PreferSameNode`), each run reading every endpoint of the service; never once per node.
+/// Measured in docs/limits.md. This is the endpoints-per-edge budget.
+pub const MAX_ENDPOINT_CHECKS: u64 = 500_000_000;
+
+/// Whether kube-proxy's answer under option `o` depends on the client node's name (node-local
+/// endpoints or `forNodes` hints), so that every node hosting a pod is evaluated on its own.
+fn routes_by_node(o: &crate::scenario::OptionSpec) -> bool {
+    use crate::scenario::OptionKind;
+    use crate::topology::TrafficDistribution;
+    let by = |kind: &OptionKind, td: Option<TrafficDistribution>| {
+        matches!(kind, OptionKind::ItpLocal) || td == Some(TrafficDistribution::PreferSameNode)
+    };
+    match &o.kind {
+        OptionKind::PerService(p) => {
+            by(&p.default.kind, p.default.traffic_distribution)
+                || p.services
+                    .iter()
+                    .any(|(_, r)| by(&r.kind, r.traffic_distribution))
+        }
+        kind => by(kind, o.traffic_distribution),
+    }
+}
 
 /// Most simulated requests per option (10 million): the shipped scenarios use 200,000, and the
 /// percentiles ewsim reports are stable to well under 1 % long before this.
@@ -184,7 +205,7 @@ pub(crate) fn evaluation_work(s: &Scenario, samples: Option<u64>) -> [u64; 2] {
     [cost, latency]
 }
 
-/// The scenario's own budget problems: sizes (nodes, zones, pods, endpoint pairs, unrolled calls,
+/// The scenario's own budget problems: sizes (nodes, zones, pods, endpoint checks, unrolled calls,
 /// distribution parts) and its `latency.samples` (with the default number of draws when it has
 /// ranges: `has_ranges`). Part of [`crate::validate::validate`].
 pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
@@ -193,12 +214,14 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
     let mut nodes_total = 0u64;
     let mut slots = 0usize;
     let mut cluster_nodes = BTreeMap::new();
+    let mut cluster_zones = BTreeMap::new();
     for c in &s.clusters {
         let n = c
             .zones
             .iter()
             .fold(0u64, |a, z| a.saturating_add(u64::from(z.nodes.count)));
         cluster_nodes.insert(c.name.as_str(), n);
+        cluster_zones.insert(c.name.as_str(), c.zones.len() as u64);
         nodes_total = nodes_total.saturating_add(n);
         slots += c.zones.len();
     }
@@ -219,7 +242,9 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
             MAX_ZONES as u64,
         ));
     }
-    let mut pairs = 0u64;
+    let mut checks = 0u64;
+    let options = s.options.len() as u64;
+    let by_node = s.options.iter().filter(|o| routes_by_node(o)).count() as u64;
     for (i, svc) in s.services.iter().enumerate() {
         let mut most = pods(&svc.replicas);
         let mut at = format!("services[{i}].replicas");
@@ -239,19 +264,22 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
                 MAX_PODS_PER_SERVICE,
             ));
         }
-        let nodes = cluster_nodes
+        let zones = cluster_zones
             .get(svc.cluster.as_str())
             .copied()
             .unwrap_or(0);
-        pairs = pairs.saturating_add(nodes.saturating_mul(most));
+        let runs = zones
+            .saturating_add(1)
+            .saturating_mul(options.saturating_add(by_node));
+        checks = checks.saturating_add(most.saturating_mul(runs));
     }
-    if pairs > MAX_NODE_ENDPOINT_PAIRS && d.is_empty() {
+    if checks > MAX_ENDPOINT_CHECKS && d.is_empty() {
         d.push(
             Diagnostic::at(
                 "services",
                 format!(
-                    "nodes x pods summed over services is {pairs}, over the limit of \
-                     {MAX_NODE_ENDPOINT_PAIRS} node-endpoint pairs"
+                    "pods x (zones + 1) x (options + node-local options) summed over services is \
+                     {checks}, over the limit of {MAX_ENDPOINT_CHECKS} endpoint checks"
                 ),
             )
             .with_hint("fewer nodes or replicas model the same shares; see docs/limits.md"),
@@ -383,9 +411,46 @@ mod tests {
         let d = scenario_problems(&big, false);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].message.contains("150001, over the limit of 150000"));
-        // 2 nodes x 150,000 pods is 300,000 pairs: within the pair limit.
+        // 150,000 pods on 2 nodes, one zone, one option: 150,000 x 1 x 1 checks.
         big.services[0].replicas = Replicas::Spread(150_000);
         assert!(scenario_problems(&big, false).is_empty());
+    }
+
+    #[test]
+    fn endpoint_checks_count_zone_labels_per_option_and_again_per_node_local_option() {
+        use crate::scenario::{OptionKind, OptionSpec};
+        let mut s = scenario("");
+        let zone = s.clusters[0].zones[0].clone();
+        s.clusters[0].zones = (0..200)
+            .map(|i| {
+                let mut z = zone.clone();
+                z.name = format!("z{i}");
+                z
+            })
+            .collect();
+        for svc in &mut s.services {
+            svc.replicas = Replicas::Spread(150_000);
+        }
+        for i in 2..=7 {
+            s.options
+                .push(OptionSpec::new(format!("c{i}"), OptionKind::ClusterIp));
+        }
+        // 7 ClusterIP options: kube-proxy once per zone label (and once for unlabeled nodes):
+        // 2 x 150,000 x (200 + 1) x 7 = 422,100,000, within 5 x 10^8.
+        assert!(scenario_problems(&s, false).is_empty());
+        // An eighth option, itp-local, counts twice (the nodes hosting pods are a class of their
+        // own in every zone): 2 x 150,000 x 201 x (8 + 1) = 542,700,000.
+        s.options.push(OptionSpec::new("l", OptionKind::ItpLocal));
+        let d = scenario_problems(&s, false);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].message
+                .contains("is 542700000, over the limit of 500000000"),
+            "{d:?}"
+        );
+        // One service of 150,000 pods: 271,350,000 + the other's 100 x 201 x 9: within.
+        s.services[1].replicas = Replicas::Spread(100);
+        assert!(scenario_problems(&s, false).is_empty());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::placement::{Placement, Topology};
 use crate::scenario::{OptionKind, OptionSpec};
 use crate::topology::{
     AppliedHints, ControllerConfig, Endpoint, Node, ProxyConfig, ServiceSpec, TrafficPolicy,
-    route_service,
+    hint_service, route_node,
 };
 use rust_decimal::Decimal;
 
@@ -30,8 +30,8 @@ struct UpstreamCluster {
     /// Per global node index: the id of the endpoint set its kube-proxy forwards to (`None`:
     /// dropped, rejected, or another cluster's node).
     node_group: Vec<Option<u32>>,
-    /// Per group id (ids in the order of the sorted endpoint index sets): endpoints of the set
-    /// in each zone slot, and the set's size.
+    /// Per group id (ids in order of first use over the nodes): endpoints of the set in each
+    /// zone slot, and the set's size.
     groups: Vec<(Vec<u32>, usize)>,
 }
 
@@ -81,6 +81,127 @@ pub(super) fn cluster_nodes(topo: &Topology, cluster_names: &[String]) -> Vec<Cl
         .collect()
 }
 
+/// The nodes kube-proxy treats alike for one Service, each class evaluated once: a node's
+/// verdict depends on its zone label and, when the Service routes to node-local endpoints
+/// (`internalTrafficPolicy: Local`) or by `forNodes` hints (`PreferSameNode`), on the endpoints
+/// that name it. So there is one class per zone label for the nodes no endpoint names (a
+/// stand-in node whose name no endpoint refers to), and for those Services one class per zone
+/// label for the nodes that host endpoints, represented by its first node: kube-proxy runs
+/// about twice per zone label instead of once per node, each run reading every endpoint.
+struct ProxyClasses {
+    /// One client node per class.
+    clients: Vec<Node>,
+    /// Per node of the cluster (in order), its class.
+    of: Vec<usize>,
+    /// Per class: for a class of endpoint-hosting nodes, the index of its first node (the
+    /// client evaluated for it); `None` for the stand-in classes.
+    first_of: Vec<Option<usize>>,
+}
+
+impl ProxyClasses {
+    fn of(nodes: &[Node], hosts: &[bool], spec: &ServiceSpec) -> Self {
+        let by_name = spec.proxy_service_port().uses_local_endpoints()
+            || spec.traffic_distribution.as_deref()
+                == Some(crate::topology::TrafficDistribution::PreferSameNode.as_str());
+        let mut clients = Vec::new();
+        let mut first_of = Vec::new();
+        let mut by_label: std::collections::BTreeMap<(Option<&str>, bool), usize> =
+            std::collections::BTreeMap::new();
+        let of = nodes
+            .iter()
+            .zip(hosts)
+            .enumerate()
+            .map(|(i, (node, &hosts))| {
+                let named = by_name && hosts;
+                let label = node.zone_label();
+                *by_label.entry((label, named)).or_insert_with(|| {
+                    let mut client = node.clone();
+                    if !named {
+                        // A name with a NUL byte: no endpoint's nodeName or forNodes hint is one.
+                        client.name = format!("\0class {}", label.unwrap_or(""));
+                    }
+                    clients.push(client);
+                    first_of.push(named.then_some(i));
+                    clients.len() - 1
+                })
+            })
+            .collect();
+        ProxyClasses {
+            clients,
+            of,
+            first_of,
+        }
+    }
+}
+
+/// kube-proxy's answer on every node of a cluster: the endpoint set it forwards to, computed
+/// once per [`ProxyClasses`] class and kept once per distinct set.
+struct NodeAnswers {
+    /// The hints the EndpointSlice controller applied.
+    hints: AppliedHints,
+    /// The distinct non-empty endpoint index sets, in order of first use.
+    sets: Vec<Vec<usize>>,
+    /// Per node, its set (`None`: dropped or rejected).
+    per_node: Vec<Option<u32>>,
+}
+
+impl NodeAnswers {
+    /// Runs the upstream model for `endpoints` (node `i`'s endpoints are the `hosted[i]` indices
+    /// from `first[i]`) with kube-proxy evaluated once per class. A class of endpoint-hosting
+    /// nodes whose first node got exactly its own endpoints gives every member its own:
+    /// kube-proxy read the same global facts for all of them and only the node name differs.
+    /// Otherwise every member of that class is evaluated on its own.
+    fn compute(
+        nodes: &[Node],
+        endpoints: &[Endpoint],
+        first: &[usize],
+        hosted: &[usize],
+        spec: &ServiceSpec,
+    ) -> NodeAnswers {
+        let hosts: Vec<bool> = hosted.iter().map(|&h| h > 0).collect();
+        let classes = ProxyClasses::of(nodes, &hosts, spec);
+        let hinted = hint_service(nodes, endpoints, spec, &ControllerConfig::default());
+        let proxy = ProxyConfig::default();
+        let verdict = |node: &Node| route_node(node, &hinted.endpoints, spec, &proxy);
+        let own = |i: usize| first[i]..first[i] + hosted[i];
+        let mut ids: std::collections::HashMap<Vec<usize>, u32> = std::collections::HashMap::new();
+        let mut intern = |set: &[usize]| -> Option<u32> {
+            if set.is_empty() {
+                return None;
+            }
+            let next = ids.len() as u32;
+            Some(*ids.entry(set.to_vec()).or_insert(next))
+        };
+        let mut class_set = Vec::with_capacity(classes.clients.len());
+        let mut own_class = Vec::with_capacity(classes.clients.len());
+        for (client, first_node) in classes.clients.iter().zip(&classes.first_of) {
+            let v = verdict(client);
+            let set = v.allowed();
+            own_class.push(first_node.is_some_and(|f| set.iter().copied().eq(own(f))));
+            class_set.push(intern(set));
+        }
+        let per_node = classes
+            .of
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| match classes.first_of[c] {
+                None => class_set[c],
+                Some(_) if own_class[c] => intern(&own(i).collect::<Vec<_>>()),
+                Some(_) => intern(verdict(&nodes[i]).allowed()),
+            })
+            .collect();
+        let mut sets = vec![Vec::new(); ids.len()];
+        for (set, id) in ids {
+            sets[id as usize] = set;
+        }
+        NodeAnswers {
+            hints: hinted.hints,
+            sets,
+            per_node,
+        }
+    }
+}
+
 /// Runs the upstream model for the service whose pods are `endpoints_at` under `spec`. Every pod
 /// of the called service is one ready endpoint on its node, with the node's zone label as its
 /// zone (none on an unlabeled node).
@@ -100,7 +221,10 @@ pub(super) fn upstream_server(
         let cl = *cl;
         let mut endpoints = Vec::new();
         let mut ep_zone = Vec::new();
+        // Each node's endpoints are one run of indices from `first[i]`.
+        let mut first = Vec::with_capacity(nodes.len());
         for (node, &(n, z)) in nodes.iter().zip(where_) {
+            first.push(endpoints.len());
             for p in 0..endpoints_at.per_node[n] {
                 endpoints.push(Endpoint::ready(
                     format!("{}/pod-{p}", node.name),
@@ -110,43 +234,31 @@ pub(super) fn upstream_server(
                 ep_zone.push(z);
             }
         }
-        let routing = route_service(
-            nodes,
-            &endpoints,
-            spec,
-            &ControllerConfig::default(),
-            &ProxyConfig::default(),
-        );
-        let mut sets: std::collections::BTreeMap<&[usize], u32> = std::collections::BTreeMap::new();
-        let allowed: Vec<Option<&[usize]>> = nodes
+        let hosted: Vec<usize> = where_
             .iter()
-            .map(|node| {
-                let nr = routing.per_node.get(&node.name)?;
-                let allowed = nr.allowed();
-                (!allowed.is_empty()).then_some(allowed)
+            .map(|&(n, _)| endpoints_at.per_node[n] as usize)
+            .collect();
+        let answers = NodeAnswers::compute(nodes, &endpoints, &first, &hosted, spec);
+        let groups = answers
+            .sets
+            .iter()
+            .map(|set| {
+                let mut count = vec![0u32; topo.zones.len()];
+                for &e in set {
+                    if let Some(&d) = ep_zone.get(e) {
+                        count[d] += 1;
+                    }
+                }
+                (count, set.len())
             })
             .collect();
-        for a in allowed.iter().flatten() {
-            sets.insert(a, 0);
-        }
-        let mut groups = Vec::with_capacity(sets.len());
-        for (id, (set, slot)) in sets.iter_mut().enumerate() {
-            *slot = id as u32;
-            let mut count = vec![0u32; topo.zones.len()];
-            for &e in *set {
-                if let Some(&d) = ep_zone.get(e) {
-                    count[d] += 1;
-                }
-            }
-            groups.push((count, set.len()));
-        }
         let mut node_group = vec![None; topo.node_zone.len()];
-        for (a, &(n, _)) in allowed.iter().zip(where_) {
-            node_group[n] = a.and_then(|a| sets.get(a).copied());
+        for (id, &(n, _)) in answers.per_node.iter().zip(where_) {
+            node_group[n] = *id;
         }
         out.push(UpstreamCluster {
             cluster: cl,
-            state: hints_state(&routing.hints, spec),
+            state: hints_state(&answers.hints, spec),
             has_endpoints: !endpoints.is_empty(),
             node_group,
             groups,
@@ -349,6 +461,7 @@ mod tests {
     use super::*;
     use crate::placement::Placements;
     use crate::scenario::Scenario;
+    use crate::topology::route_service;
 
     fn ctx_for<'a>(topo: &'a Topology, placements: &'a Placements) -> EdgeCtx<'a> {
         let endpoints = placements.get("s");
@@ -407,6 +520,69 @@ mod tests {
                 "{server}"
             );
             assert!(states[0].1.contains("PreferClose"), "{states:?}");
+        }
+    }
+
+    #[test]
+    fn one_proxy_evaluation_per_class_gives_every_node_its_own_answer() {
+        // 4 nodes in a, 3 in b, 2 in c, one unlabeled node; endpoints on a0 (2), a2, a3, b1 and
+        // the unlabeled node: under every Service setting each node must get exactly what
+        // kube-proxy evaluated on that node itself gives.
+        let mut nodes = Vec::new();
+        for (zone, n) in [("a", 4), ("b", 3), ("c", 2)] {
+            for i in 0..n {
+                nodes.push(Node::new(format!("{zone}{i}"), Some(zone), 2_000));
+            }
+        }
+        nodes.push(Node::new("u0", None, 2_000));
+        let hosted_on = [("a0", 2), ("a2", 1), ("a3", 1), ("b1", 1), ("u0", 1)];
+        let mut endpoints = Vec::new();
+        let mut first = Vec::new();
+        let mut hosted = Vec::new();
+        for node in &nodes {
+            first.push(endpoints.len());
+            let k = hosted_on
+                .iter()
+                .find(|(n, _)| *n == node.name)
+                .map_or(0, |&(_, k)| k);
+            hosted.push(k);
+            for p in 0..k {
+                endpoints.push(Endpoint::ready(
+                    format!("{}/pod-{p}", node.name),
+                    Some(&node.name),
+                    node.zone.as_deref(),
+                ));
+            }
+        }
+        // The same with one more endpoint that names no node (so PreferSameNode's forNodes hints
+        // are incomplete and kube-proxy falls back to zones: hosting nodes no longer get just
+        // their own endpoints, and each is evaluated on its own).
+        let mut nodeless = endpoints.clone();
+        nodeless.push(Endpoint::ready("x/pod-0", None, Some("b")));
+        for endpoints in [endpoints, nodeless] {
+            let specs = [
+                upstream_spec(&OptionKind::ClusterIp, "s"),
+                upstream_spec(&OptionKind::Headless, "s"),
+                upstream_spec(&OptionKind::ItpLocal, "s"),
+                upstream_spec(&OptionKind::TopologyAware, "s"),
+                upstream_spec(&OptionKind::PreferClose, "s"),
+                ServiceSpec::new("s").with_traffic_distribution("PreferSameNode"),
+            ];
+            for spec in specs {
+                let (c, p) = (ControllerConfig::default(), ProxyConfig::default());
+                let full = route_service(&nodes, &endpoints, &spec, &c, &p);
+                let answers = NodeAnswers::compute(&nodes, &endpoints, &first, &hosted, &spec);
+                for (i, node) in nodes.iter().enumerate() {
+                    let got = answers.per_node[i].map_or(&[][..], |id| &answers.sets[id as usize]);
+                    assert_eq!(
+                        got,
+                        full.per_node[&node.name].allowed(),
+                        "{} under {spec:?}",
+                        node.name
+                    );
+                }
+                assert_eq!(answers.hints, full.hints);
+            }
         }
     }
 }

@@ -46,8 +46,8 @@ pub use kubeproxy::{
 };
 pub use reconcile::{AppliedHints, ControllerConfig, ReconcileOutcome, hints_enabled};
 pub use service::{
-    NodeRouting, NodeVerdict, Selection, ServiceRouting, ServiceSpec, internal_verdict,
-    route_service,
+    HintedService, NodeRouting, NodeVerdict, Selection, ServiceRouting, ServiceSpec, hint_service,
+    internal_verdict, route_node, route_service,
 };
 pub use trafficdist::TrafficDistribution;
 

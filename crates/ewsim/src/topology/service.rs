@@ -196,6 +196,43 @@ pub fn route_service(
     controller: &ControllerConfig,
     proxy: &ProxyConfig,
 ) -> ServiceRouting {
+    let hinted = hint_service(nodes, endpoints, service, controller);
+    let per_node = nodes
+        .iter()
+        .map(|node| {
+            let routing = route_node(node, &hinted.endpoints, service, proxy);
+            (node.name.clone(), routing)
+        })
+        .collect();
+    ServiceRouting {
+        endpoints: hinted.endpoints,
+        hints: hinted.hints,
+        events: hinted.events,
+        per_node,
+    }
+}
+
+/// The EndpointSlice controller's side of [`route_service`]: the endpoints with the hints it
+/// sets, what it applied, and its events. It depends on every node (zone CPU), not on a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HintedService {
+    /// Endpoints with the hints the controller set (input order).
+    pub endpoints: Vec<Endpoint>,
+    /// What the controller applied.
+    pub hints: AppliedHints,
+    /// Controller events.
+    pub events: Vec<TopologyEvent>,
+}
+
+/// Runs the EndpointSlice controller for one Service from scratch over `nodes` (the first half
+/// of [`route_service`]); [`route_node`] then gives any client node's verdict.
+#[must_use]
+pub fn hint_service(
+    nodes: &[Node],
+    endpoints: &[Endpoint],
+    service: &ServiceSpec,
+    controller: &ControllerConfig,
+) -> HintedService {
     let mut cache = TopologyCache::new();
     if controller.topology_cache_enabled {
         cache.set_nodes(nodes);
@@ -223,26 +260,27 @@ pub fn route_service(
         controller,
         &mut si,
     );
-    let hinted: Vec<Endpoint> = si.all_endpoints().cloned().collect();
-
-    let port = service.proxy_service_port();
-    let per_node = nodes
-        .iter()
-        .map(|node| {
-            let routing = if service.headless {
-                headless_routing(node, &hinted)
-            } else {
-                proxy_routing(node, &hinted, &port, proxy)
-            };
-            (node.name.clone(), routing)
-        })
-        .collect();
-
-    ServiceRouting {
-        endpoints: hinted,
+    HintedService {
+        endpoints: si.all_endpoints().cloned().collect(),
         hints: outcome.applied,
         events: outcome.events,
-        per_node,
+    }
+}
+
+/// kube-proxy's verdict on client `node` for a Service whose endpoints the controller hinted
+/// ([`hint_service`]); the second half of [`route_service`]. kube-proxy reads the node's zone
+/// label and, for node-local endpoints and `forNodes` hints, its name.
+#[must_use]
+pub fn route_node(
+    node: &Node,
+    hinted: &[Endpoint],
+    service: &ServiceSpec,
+    proxy: &ProxyConfig,
+) -> NodeRouting {
+    if service.headless {
+        headless_routing(node, hinted)
+    } else {
+        proxy_routing(node, hinted, &service.proxy_service_port(), proxy)
     }
 }
 
