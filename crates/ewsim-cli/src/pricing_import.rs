@@ -19,7 +19,7 @@ pub struct PricingArgs {
 #[derive(Subcommand)]
 enum PricingCommand {
     /// Build a price table for a region from AWS Price List offer files (bulk API JSON, e.g.
-    /// https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSELB/current/eu-west-1/index.json).
+    /// <https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AWSELB/current/eu-west-1/index.json>).
     /// Prices the files do not hold are listed on standard error and written as null.
     Import(ImportArgs),
 }

@@ -4,7 +4,7 @@
 //! One call ([`crate::run::run_with_progress`], [`crate::sweep::sweep_with_progress`]) is worth a
 //! fixed number of ticks, [`TICKS`]. The call splits them among its parts (the point evaluation,
 //! each draw, each sweep step, the break-even search) in proportion to their estimated work
-//! ([`crate::limits::evaluation_work`]); a part splits its ticks again, and at the bottom a [`Counter`] hands
+//! (`limits::evaluation_work`); a part splits its ticks again, and at the bottom a counter hands
 //! its ticks out as its own units of work (simulated requests) complete. The hand-out telescopes,
 //! so a count ends at exactly [`TICKS`] and never goes backwards, in whatever order parallel
 //! parts finish. Counting never touches the random streams: results are the same with or

@@ -32,7 +32,7 @@ impl std::error::Error for UnknownOption {}
 
 /// Explains every option of `report`, or only the one named `option`.
 ///
-/// Zones are named from [`Report::zone_names`]; a hop crosses zones when the availability-zone
+/// Zones are named from [`ewsim::cost::CostReport::zone_names`]; a hop crosses zones when the availability-zone
 /// part of the two names (after the last `/` of `cluster/zone`) differs.
 pub fn explain(report: &Report, option: Option<&str>) -> Result<String, UnknownOption> {
     let selected: Vec<&OptionReport> = match option {

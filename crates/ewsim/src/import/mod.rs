@@ -15,7 +15,7 @@
 //!   ([`prometheus`]), an edges CSV ([`edges_csv`]) and window scaling ([`window`]).
 //!
 //! - the assembly ([`assemble`]): observed cluster + traffic ([`traffic`]) -> a scenario with
-//!   the source of every value, written with comments by [`write`].
+//!   the source of every value, written with comments by [`mod@write`].
 //!
 //! Every reader takes text or an `impl BufRead` plus the document name the caller gives, and
 //! returns an [`ImportError`] carrying that name and a location; none reads files or panics on

@@ -10,7 +10,7 @@
 //! # Reproducibility
 //! Samples are split into fixed chunks of [`CHUNK_SAMPLES`] (65,536). The random state never depends
 //! on threads: every *random stream* of a chunk is seeded from `(seed, chunk, stream_key)` alone
-//! (the scheme is described in [`super::seed`]).
+//! (the scheme is described in the crate-private `latency::seed` module).
 //!
 //! Chunks run in parallel with rayon; their histograms are merged by integer addition (exact) and the
 //! per-chunk statistics are put back in chunk order, so results are bit-identical for any number of

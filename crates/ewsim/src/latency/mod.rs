@@ -6,9 +6,9 @@
 //! * [`queue`]: M/G/c proxy queueing term (Erlang C × Allen–Cunneen) with saturation flags.
 //! * [`engine`]: path models (`Seq`, `Par`, `Repeat`, `Maybe`), chunked seeded simulation.
 //! * [`hist`]: mergeable log-linear histogram (3 significant digits).
-//! * [`mixture`]: distinct path shapes simulated once each, combined by weight into percentiles.
+//! * [`mod@mixture`]: distinct path shapes simulated once each, combined by weight into percentiles.
 //! * [`normal`]: batched ziggurat standard-normal generator used by the lognormal samplers.
-//! * [`seed`]: the seeding scheme of every random stream (SplitMix64 mixing, FNV-1a keys).
+//! * `seed`: the seeding scheme of every random stream (SplitMix64 mixing, FNV-1a keys).
 //!
 //! All latencies are microseconds (µs, `f64`) internally; results are reported in milliseconds.
 //!

@@ -1,7 +1,7 @@
 //! Scenario files: YAML text -> [`Scenario`] with the source position of every value.
 //!
-//! Parsing goes through serde-saphyr ([`crate::yaml`]: panic-free, with line and column for every
-//! error) into private raw types that keep source spans ([`raw`]); conversion to the public model
+//! Parsing goes through serde-saphyr (the crate's `yaml` module: panic-free, with line and column for every
+//! error) into private raw types that keep source spans (`loader::raw`); conversion to the public model
 //! parses units and records where each value came from ([`source_map`]), so later validation
 //! problems can point at file:line:column too. [`parse_scenario_partial`] converts as far as it
 //! can for `validate`. This module and [`crate::pricing::file`] are the only code that reads files.

@@ -10,7 +10,7 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 /// A scenario converted as far as possible, with every conversion problem (see
-/// [`parse_scenario_partial`]). Only for reporting problems: never evaluate it.
+/// [`super::parse_scenario_partial`]). Only for reporting problems: never evaluate it.
 #[derive(Debug, Clone)]
 pub struct PartialScenario {
     /// The scenario. List entries that failed to convert are stand-ins at their own index that

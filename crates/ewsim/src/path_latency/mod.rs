@@ -15,7 +15,7 @@
 //! load balancer's dozens of zone paths per edge become a handful of shapes, and thousands of
 //! edges between services with the same settings share them.
 //!
-//! Each distinct shape is compiled and simulated once ([`crate::latency::mixture`]), with the
+//! Each distinct shape is compiled and simulated once ([`mod@crate::latency::mixture`]), with the
 //! requests its heaviest use needs: an option's percentiles come from `samples` requests spread
 //! over its shapes in proportion to their request rates (stratified: every shape gets its
 //! proportional share, at least one request), so `samples` is the budget *per option*, whatever

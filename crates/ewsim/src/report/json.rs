@@ -6,7 +6,7 @@
 //! string (`monthly_cost_usd_exact`); readers take the string. Fields are declared in the byte
 //! order of their names, which is the order serde writes them in, so documents are stable.
 //!
-//! Writing streams: [`write`] serialises each edge's entry (with its expanded paths) as it goes,
+//! Writing streams: [`fn@write`] serialises each edge's entry (with its expanded paths) as it goes,
 //! so a report of thousands of edges never sits in memory as a JSON tree. [`Document::of`]
 //! builds the whole value for callers who want it; [`parse`] reads a saved report.
 
@@ -24,7 +24,7 @@ fn num(v: Decimal) -> f64 {
 }
 
 /// The whole report. `E` is how an option's edges are held: a list when read or built
-/// ([`Document::of`]), a lazy view when streamed ([`write`]).
+/// ([`Document::of`]), a lazy view when streamed ([`fn@write`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]
 #[serde(bound(deserialize = "E: Deserialize<'de> + Default"))]
@@ -389,7 +389,7 @@ pub struct StateEdge {
     pub to: String,
 }
 
-/// An option's edges, serialised one at a time from the report (see [`write`]).
+/// An option's edges, serialised one at a time from the report (see [`fn@write`]).
 #[derive(Debug, Clone, Copy)]
 pub struct EdgesOf<'a> {
     report: &'a Report,
@@ -630,7 +630,7 @@ impl<E> Document<E> {
 }
 
 impl Document {
-    /// The document of a report, every edge materialised (use [`write`] for large reports).
+    /// The document of a report, every edge materialised (use [`fn@write`] for large reports).
     pub fn of(r: &Report) -> Document {
         Document::with_edges(r, |o| {
             (0..o.edges.len()).map(|k| Edge::of(r, o, k)).collect()
@@ -648,7 +648,7 @@ pub fn write<W: std::io::Write>(r: &Report, mut w: W) -> std::io::Result<()> {
     w.write_all(b"\n")
 }
 
-/// The report's JSON document as text (see [`write`]).
+/// The report's JSON document as text (see [`fn@write`]).
 pub fn to_string(r: &Report) -> String {
     let mut out = Vec::new();
     // Writing into a Vec cannot fail.

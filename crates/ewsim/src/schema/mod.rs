@@ -1,7 +1,7 @@
 //! The JSON Schema (draft 2020-12) of the scenario format, for editor completion and CI checks.
 //!
 //! One source of truth: the loader's private raw serde types define which keys exist. The schema is
-//! built here in code, one [`Obj`] per raw type with its properties in file order, descriptions
+//! built here in code, one `Obj` per raw type with its properties in file order, descriptions
 //! (units and defaults, as README's scenario reference says) and the values enumerations allow.
 //! Deriving with `schemars` was rejected: every raw field is wrapped in serde-saphyr's foreign
 //! `Spanned<T>`, so each of the ~90 fields would need a `#[schemars(with = ...)]` plus a doc
