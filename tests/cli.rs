@@ -1965,7 +1965,7 @@ fn latency_reports() {
         Case {
             name: "call graph: a page fails when any call on the way is dropped",
             args: "run {dir}/s.yaml --samples 2000",
-            files: &[("s.yaml", Text(CHAIN_CALL_GRAPH))],
+            files: &[("s.yaml", CHAIN_CALL_GRAPH)],
             expect: &[Check(|out| {
                 entry_dropped(out, ' ', [("clusterip", "0%"), ("itp-local", "66.67%")])
             })],
@@ -2177,28 +2177,7 @@ const TAR_CALL_GRAPH: Fixture = Edit(
 );
 
 /// See the case "call graph: a page fails when any call on the way is dropped".
-const CHAIN_CALL_GRAPH: &str = "version: 1
-region: us-east-1
-zones:
-  - {name: a, nodes: {count: 1, type: m5.large}}
-  - {name: b, nodes: {count: 1, type: m5.large}}
-  - {name: c, nodes: {count: 1, type: m5.large}}
-services:
-  - {name: web, replicas: 3}
-  - {name: api, replicas: 2}
-  - {name: db, replicas: 1}
-traffic:
-  - {from: web, to: api, volume: 1 TB}
-  - {from: api, to: db, volume: 1 TB}
-options:
-  - {name: clusterip, kind: clusterip}
-  - {name: itp-local, kind: itp-local}
-call_graph:
-  entry_points:
-    - {name: page, service: web, stages: [[{to: api, calls: 2}]]}
-  services:
-    - {service: api, stages: [[{to: db}]]}
-";
+const CHAIN_CALL_GRAPH: Fixture = Edit("crates/ewsim/tests/fixtures/chain-call-graph.yaml", &[]);
 
 /// CSV carries each entry point's end-to-end percentiles and dropped share in five columns after
 /// `notes`, the same figures (latency to 3 decimals, shares to 6) as the JSON report of the same

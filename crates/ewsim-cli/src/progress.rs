@@ -32,23 +32,25 @@ pub fn with_bar<T: Send>(message: &str, work: impl FnOnce(&Progress) -> T + Send
     )
 }
 
-/// Runs `work` with `side` on a thread beside it; `side` is told through its flag when `work`
-/// is over, also when `work` panics, so the join never waits forever.
+/// Runs `work` with `side` on a thread beside it; `side` is told through its flag (and woken
+/// if parked) when `work` is over, also when `work` panics, so the join never waits forever nor
+/// for a whole tick.
 fn beside<T: Send>(work: impl FnOnce() -> T + Send, side: impl FnOnce(&AtomicBool) + Send) -> T {
     let finished = AtomicBool::new(false);
     std::thread::scope(|scope| {
-        scope.spawn(|| side(&finished));
-        let _done = Done(&finished);
+        let side = scope.spawn(|| side(&finished));
+        let _done = Done(&finished, side.thread().clone());
         work()
     })
 }
 
-/// Tells the drawing thread to stop when dropped.
-struct Done<'a>(&'a AtomicBool);
+/// Tells the drawing thread to stop, and wakes it, when dropped.
+struct Done<'a>(&'a AtomicBool, std::thread::Thread);
 
 impl Drop for Done<'_> {
     fn drop(&mut self) {
         self.0.store(true, Ordering::Relaxed);
+        self.1.unpark();
     }
 }
 
@@ -57,7 +59,11 @@ fn draw(message: &str, progress: &Progress, finished: &AtomicBool) {
     let start = Instant::now();
     let mut bar: Option<ProgressBar> = None;
     while !finished.load(Ordering::Relaxed) {
-        std::thread::sleep(TICK);
+        // Parked rather than asleep: the end of the work wakes it at once.
+        std::thread::park_timeout(TICK);
+        if finished.load(Ordering::Relaxed) {
+            break;
+        }
         let ticks = progress.ticks();
         let elapsed = start.elapsed();
         if bar.is_none() && expected_long(elapsed, ticks) {

@@ -205,6 +205,12 @@ pub(crate) fn evaluation_work(s: &Scenario, samples: Option<u64>) -> [u64; 2] {
     [cost, latency]
 }
 
+/// [`evaluation_work`] of both stages together.
+pub(crate) fn evaluation_total(s: &Scenario, samples: Option<u64>) -> u64 {
+    let [cost, latency] = evaluation_work(s, samples);
+    cost.saturating_add(latency)
+}
+
 /// The scenario's own budget problems: sizes (nodes, zones, pods, endpoint checks, unrolled calls,
 /// distribution parts) and its `latency.samples` (with the default number of draws when it has
 /// ranges: `has_ranges`). Part of [`crate::validate::validate`].
@@ -213,14 +219,12 @@ pub fn scenario_problems(s: &Scenario, has_ranges: bool) -> Vec<Diagnostic> {
     let single = s.clusters.len() == 1 && s.clusters[0].name == "default";
     let mut nodes_total = 0u64;
     let mut slots = 0usize;
-    let mut cluster_nodes = BTreeMap::new();
     let mut cluster_zones = BTreeMap::new();
     for c in &s.clusters {
         let n = c
             .zones
             .iter()
             .fold(0u64, |a, z| a.saturating_add(u64::from(z.nodes.count)));
-        cluster_nodes.insert(c.name.as_str(), n);
         cluster_zones.insert(c.name.as_str(), c.zones.len() as u64);
         nodes_total = nodes_total.saturating_add(n);
         slots += c.zones.len();

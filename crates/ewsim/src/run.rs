@@ -147,10 +147,8 @@ pub fn run_with_progress(
     // not the sampling noise of one draw, is what the P10 / P90 show.
     let draw_samples = samples.map(crate::limits::draw_samples);
     let [cost_work, latency_work] = crate::limits::evaluation_work(s, samples);
-    let draw_work = crate::limits::evaluation_work(s, draw_samples)
-        .iter()
-        .fold(0u64, |a, &w| a.saturating_add(w))
-        .saturating_mul(draws.unwrap_or(0) as u64);
+    let draw_work =
+        crate::limits::evaluation_total(s, draw_samples).saturating_mul(draws.unwrap_or(0) as u64);
     let parts = progress
         .whole()
         .split(&[cost_work, latency_work, draw_work]);

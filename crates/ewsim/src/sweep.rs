@@ -438,9 +438,7 @@ pub fn sweep_with_progress(
     // Every step is one evaluation; the break-even search is budgeted as a bisection per pair of
     // neighbouring options in cost order, each evaluating two options.
     let s = &base.scenario;
-    let step = crate::limits::evaluation_work(s, latency.map(|l| l.0))
-        .iter()
-        .fold(0u64, |a, &w| a.saturating_add(w));
+    let step = crate::limits::evaluation_total(s, latency.map(|l| l.0));
     let search = (s.options.len().saturating_sub(1) as u64)
         .saturating_mul(BISECTION_EVALUATIONS)
         .saturating_mul(2 * (s.traffic.len().max(1) as u64))

@@ -191,7 +191,7 @@ fn entry_point_cells(r: &Report, i: usize) -> Vec<String> {
                 .map(super::ms4)
                 .unwrap_or_default()
                 .into();
-            let dropped = super::entry_dropped(r, &ep.name).and_then(|d| d.get(i));
+            let dropped = r.cost.entry_dropped(&ep.name).and_then(|d| d.get(i));
             cells.push(dropped.map_or_else(String::new, |d| qty(*d, 6)));
             cells
         })

@@ -357,7 +357,7 @@ fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
     };
     let mut rows = Vec::new();
     for ep in &l.entry_points {
-        let dropped = entry_dropped(report, &ep.name);
+        let dropped = report.cost.entry_dropped(&ep.name);
         for (i, (o, r)) in report.cost.options.iter().zip(&ep.options).enumerate() {
             let d = dropped
                 .and_then(|d| d.get(i))
@@ -376,16 +376,6 @@ fn entry_point_rows(report: &Report) -> Vec<Vec<String>> {
         }
     }
     rows
-}
-
-/// The dropped share per option of the entry point named `name`.
-fn entry_dropped<'a>(report: &'a Report, name: &str) -> Option<&'a [Decimal]> {
-    report
-        .cost
-        .entry_points
-        .iter()
-        .find(|e| e.name == name)
-        .map(|e| e.dropped.as_slice())
 }
 
 /// Header of [`entry_point_rows`].

@@ -40,15 +40,25 @@ pub(crate) fn entry_points_dropped(
     graph: &CallGraph,
     options: &[OptionReport],
 ) -> Vec<EntryDropped> {
+    // Per option, every entry point: the option's delivery shares and memo serve them all.
+    let per_option: Vec<Vec<Decimal>> = options
+        .iter()
+        .map(|o| {
+            let mut c = Completion::new(graph, o);
+            graph
+                .entry_points
+                .iter()
+                .map(|ep| c.dropped(&ep.service, &ep.stages))
+                .collect()
+        })
+        .collect();
     graph
         .entry_points
         .iter()
-        .map(|ep| EntryDropped {
+        .enumerate()
+        .map(|(k, ep)| EntryDropped {
             name: ep.name.clone(),
-            dropped: options
-                .iter()
-                .map(|o| Completion::new(graph, o).dropped(&ep.service, &ep.stages))
-                .collect(),
+            dropped: per_option.iter().map(|d| d[k]).collect(),
         })
         .collect()
 }
@@ -175,30 +185,8 @@ impl<'a> Completion<'a> {
 mod tests {
     use rust_decimal::dec;
 
-    /// Three zones of one node each; web in every zone, api in a and b, db in a only (replicas
-    /// go to the first zones in file order). The page calls api twice; each api call calls db.
-    const SCENARIO: &str = "version: 1
-region: us-east-1
-zones:
-  - {name: a, nodes: {count: 1, type: m5.large}}
-  - {name: b, nodes: {count: 1, type: m5.large}}
-  - {name: c, nodes: {count: 1, type: m5.large}}
-services:
-  - {name: web, replicas: 3}
-  - {name: api, replicas: 2}
-  - {name: db, replicas: 1}
-traffic:
-  - {from: web, to: api, volume: 1 TB}
-  - {from: api, to: db, volume: 1 TB}
-options:
-  - {name: clusterip, kind: clusterip}
-  - {name: itp-local, kind: itp-local}
-call_graph:
-  entry_points:
-    - {name: page, service: web, stages: [[{to: api, calls: 2}]]}
-  services:
-    - {service: api, stages: [[{to: db}]]}
-";
+    /// See the fixture's header.
+    const SCENARIO: &str = include_str!("../../tests/fixtures/chain-call-graph.yaml");
 
     #[test]
     fn a_request_fails_when_a_call_from_its_zone_is_dropped() {

@@ -316,6 +316,14 @@ pub struct SummaryRow {
 }
 
 impl CostReport {
+    /// The dropped share per option of the call-graph entry point named `name`.
+    pub fn entry_dropped(&self, name: &str) -> Option<&[Decimal]> {
+        self.entry_points
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.dropped.as_slice())
+    }
+
     /// Summary rows, one per option, in scenario order.
     pub fn summary_rows(&self) -> Vec<SummaryRow> {
         self.options

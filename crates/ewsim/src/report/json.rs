@@ -525,7 +525,7 @@ fn blocks(r: &Report, list: &[EntryLatency], entry_points: bool) -> Vec<Block> {
     list.iter()
         .map(|ep| {
             let dropped = entry_points
-                .then(|| r.cost.entry_points.iter().find(|e| e.name == ep.name))
+                .then(|| r.cost.entry_dropped(&ep.name))
                 .flatten();
             Block {
                 name: ep.name.clone(),
@@ -536,7 +536,7 @@ fn blocks(r: &Report, list: &[EntryLatency], entry_points: bool) -> Vec<Block> {
                     .zip(&ep.options)
                     .enumerate()
                     .map(|(i, (o, x))| BlockOption {
-                        dropped_share: dropped.and_then(|d| d.dropped.get(i)).map(|d| num(*d)),
+                        dropped_share: dropped.and_then(|d| d.get(i)).map(|d| num(*d)),
                         option: o.name.clone(),
                         p50_ms: x.as_ref().map(|x| x.p50_ms),
                         p90_ms: x.as_ref().map(|x| x.p90_ms),

@@ -99,7 +99,7 @@ struct ProxyClasses {
 }
 
 impl ProxyClasses {
-    fn of(nodes: &[Node], hosts: &[bool], spec: &ServiceSpec) -> Self {
+    fn of(nodes: &[Node], hosted: &[usize], spec: &ServiceSpec) -> Self {
         let by_name = spec.proxy_service_port().uses_local_endpoints()
             || spec.traffic_distribution.as_deref()
                 == Some(crate::topology::TrafficDistribution::PreferSameNode.as_str());
@@ -109,10 +109,10 @@ impl ProxyClasses {
             std::collections::BTreeMap::new();
         let of = nodes
             .iter()
-            .zip(hosts)
+            .zip(hosted)
             .enumerate()
-            .map(|(i, (node, &hosts))| {
-                let named = by_name && hosts;
+            .map(|(i, (node, &hosted))| {
+                let named = by_name && hosted > 0;
                 let label = node.zone_label();
                 *by_label.entry((label, named)).or_insert_with(|| {
                     let mut client = node.clone();
@@ -158,8 +158,7 @@ impl NodeAnswers {
         hosted: &[usize],
         spec: &ServiceSpec,
     ) -> NodeAnswers {
-        let hosts: Vec<bool> = hosted.iter().map(|&h| h > 0).collect();
-        let classes = ProxyClasses::of(nodes, &hosts, spec);
+        let classes = ProxyClasses::of(nodes, hosted, spec);
         let hinted = hint_service(nodes, endpoints, spec, &ControllerConfig::default());
         let proxy = ProxyConfig::default();
         let verdict = |node: &Node| route_node(node, &hinted.endpoints, spec, &proxy);
